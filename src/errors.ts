@@ -1,0 +1,43 @@
+// The one error type for problems a user can fix. The CLI prints its message on one line (no stack)
+// and exits with `exitCode`; anything else that escapes is a bug and is reported as such.
+
+export interface ErrorPlace {
+  /** file path, or "<stdin>" */
+  source?: string;
+  /** 0-based document index within the source */
+  document?: number;
+  /** 1-based line within the source, when known */
+  line?: number;
+  /** Kruise-style field path, e.g. spec.containers[0].image */
+  field?: string;
+}
+
+export class SidecarsetError extends Error {
+  readonly place: ErrorPlace;
+  readonly exitCode: 1 | 2;
+
+  constructor(message: string, place: ErrorPlace = {}, exitCode: 1 | 2 = 1) {
+    super(message);
+    this.name = 'SidecarsetError';
+    this.place = place;
+    this.exitCode = exitCode;
+  }
+
+  /** The same error, placed more precisely (outer layers know the file, inner ones the field). */
+  at(place: ErrorPlace): SidecarsetError {
+    return new SidecarsetError(this.message, { ...definedOnly(place), ...definedOnly(this.place) }, this.exitCode);
+  }
+}
+
+function definedOnly(place: ErrorPlace): ErrorPlace {
+  const out: ErrorPlace = {};
+  for (const [k, v] of Object.entries(place)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+export class UsageError extends SidecarsetError {
+  constructor(message: string) {
+    super(message, {}, 2);
+    this.name = 'UsageError';
+  }
+}
