@@ -1,0 +1,26 @@
+// kubectl-style flags shared by commands, so every command spells and parses them the same way.
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+
+/** `-f a -f b,c` → [a, b, c], as kubectl's string-slice flags. */
+export function collectPaths(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').filter((v) => v !== '')];
+}
+
+export function addFilenameFlags(cmd: Command, what: string): Command {
+  return cmd
+    .option('-f, --filename <path>', `${what}: a file, a directory, or - for stdin (repeatable)`, collectPaths, [])
+    .option('-R, --recursive', 'process the directories given with -f recursively', false);
+}
+
+export function addNamespaceFlag(cmd: Command): Command {
+  return cmd.option('-n, --namespace <name>', 'namespace of objects that do not name one', 'default');
+}
+
+export function checkOutput<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T): T {
+  const v = value ?? fallback;
+  if (!(allowed as readonly string[]).includes(v)) {
+    throw new UsageError(`unable to match a printer suitable for the output format "${v}", allowed formats are: ${allowed.join(',')}`);
+  }
+  return v as T;
+}

@@ -1,0 +1,33 @@
+// The human report of an injection, on stderr: one line per pod-bearing object, stable reason codes.
+import { Chalk } from 'chalk';
+import type { InjectOutcome, ObjectReport } from '../render/inject.js';
+import type { CommandIO } from './io.js';
+
+export function colourFor(io: CommandIO): InstanceType<typeof Chalk> {
+  const enabled = io.stderrIsTTY && !('NO_COLOR' in io.env) && io.env.TERM !== 'dumb';
+  return new Chalk({ level: enabled ? 1 : 0 });
+}
+
+export function reportInjection(outcome: InjectOutcome, io: CommandIO): string {
+  const c = colourFor(io);
+  const lines: string[] = [];
+  for (const note of outcome.notes) lines.push(`${c.yellow('note:')} ${note}`);
+  for (const obj of outcome.objects) lines.push(...objectLines(obj, c));
+  return lines.length ? lines.join('\n') + '\n' : '';
+}
+
+function objectLines(obj: ObjectReport, c: InstanceType<typeof Chalk>): string[] {
+  const head = `${c.bold(obj.ref)} -n ${obj.namespace}`;
+  if (obj.unknownKind) return [`${head}: ${c.yellow('skipped')}: UnknownPodTemplateKind (${obj.unknownKind})`];
+  const out: string[] = [];
+  for (const inj of obj.injected) {
+    const names = [...inj.initContainers.map((n) => `init:${n}`), ...inj.containers].join(', ');
+    const rev = inj.revision ? ` (revision ${inj.revision})` : '';
+    out.push(`${head}: ${c.green('injected')} ${inj.sidecarSet}${rev}: ${names}`);
+  }
+  for (const skip of obj.skipped) {
+    out.push(`${head}: ${c.dim('not injected')} ${skip.sidecarSet}: ${skip.reason} (${skip.detail})`);
+  }
+  if (out.length === 0) out.push(`${head}: ${c.dim('not injected')}: NoSidecarSets (no SidecarSet among the inputs)`);
+  return out;
+}
