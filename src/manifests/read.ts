@@ -1,0 +1,461 @@
+// Documents in: resolves -f inputs the way kubectl does and parses each source, one document at a time,
+// into plain objects for the core plus what the writer needs to put them back as they were.
+
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  Composer,
+  CST,
+  Document,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  Parser,
+  type DocumentOptions,
+  type ParseOptions,
+  type SchemaOptions,
+  type Tags,
+} from 'yaml';
+import { SidecarsetError, UsageError } from '../errors.js';
+
+export type ManifestFormat = 'yaml' | 'json';
+
+/** Layout conventions of a YAML document, so that re-rendered and new nodes look like the rest of it. */
+export interface YamlStyle {
+  indent: number;
+  indentSeq: boolean;
+  flowCollectionPadding: boolean;
+}
+
+/**
+ * One document of a source stream, as parsed: the unit the writer renders. All items of a List share one.
+ * `before + text + after` of every document of a source reproduce the source exactly.
+ */
+export interface SourceDocument {
+  source: string;
+  /** 0-based position in the source's stream of documents (empty documents count) */
+  index: number;
+  format: ManifestFormat;
+  /** the yaml Document to patch; for JSON input a block-style document built from the value */
+  doc: Document;
+  /** exact source text of the document ('' for JSON, which is always re-rendered) */
+  text: string;
+  /** source text before it that belongs to no kept document: comments, directives, empty documents */
+  before: string;
+  /** source text after it: a `...` marker and, for a source's last document, whatever trails it */
+  after: string;
+  /** exact text of the comments that close the document (part of `text`), re-used when it is re-rendered */
+  trailer: string;
+  /** the document carries its own `---` marker */
+  explicitStart: boolean;
+  /** `before` holds %directives (a writer joining streams must end the previous document with `...`) */
+  directivesBefore: boolean;
+  style: YamlStyle;
+  /** for a List: how many items it has (each is a ManifestDocument of its own) */
+  listSize?: number;
+  /** set by patchDocument once the document no longer matches `text` */
+  changed: boolean;
+}
+
+/** One Kubernetes object read from a source. */
+export interface ManifestDocument {
+  /** path as the user gave it (joined with the file name inside a directory), or "<stdin>" */
+  source: string;
+  /** 0-based position in the source's stream of documents */
+  index: number;
+  /** position inside a List document */
+  listItem?: number;
+  /** plain value the core reads; patchDocument keeps it in step with the yaml document */
+  object: Record<string, unknown>;
+  origin: SourceDocument;
+}
+
+export interface ReadOptions {
+  recursive?: boolean;
+  /** what `-` reads */
+  stdin: NodeJS.ReadableStream;
+}
+
+export const STDIN_SOURCE = '<stdin>';
+const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+
+/** Reads every -f input in order: files, directories (lexical order, -R descends), `-` for stdin. */
+export async function* readManifests(paths: string[], opts: ReadOptions): AsyncGenerator<ManifestDocument> {
+  // Like kubectl, every path is checked before anything is read, so a typo fails before any output.
+  const sources: string[] = [];
+  for (const p of paths) {
+    if (p === '-') {
+      if (sources.includes('-')) throw new UsageError('stdin ("-") can be given to -f only once');
+      sources.push('-');
+    } else {
+      sources.push(...(await listManifestFiles(p, opts.recursive ?? false)));
+    }
+  }
+  for (const file of sources) {
+    if (file === '-') yield* parseManifestStream(opts.stdin, STDIN_SOURCE);
+    else yield* parseManifestStream(createReadStream(file), file);
+  }
+}
+
+/** The files a -f value stands for: the file itself, or a directory's .yaml/.yml/.json files. */
+export async function listManifestFiles(p: string, recursive: boolean): Promise<string[]> {
+  const info = await stat(p).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') {
+      throw new SidecarsetError(`the path "${p}" does not exist`, { source: p });
+    }
+    throw new SidecarsetError(`${p}: cannot read: ${err.message}`, { source: p });
+  });
+  if (!info.isDirectory()) return [p];
+  const out: string[] = [];
+  await walkDirectory(p, recursive, out);
+  return out;
+}
+
+async function walkDirectory(dir: string, recursive: boolean, out: string[]): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (recursive) await walkDirectory(full, recursive, out);
+    } else if (MANIFEST_EXTENSIONS.has(path.extname(entry.name))) {
+      out.push(full);
+    }
+  }
+}
+
+/** Parses a stream of text (a file, stdin), yielding each object as soon as its document is complete. */
+export async function* parseManifestStream(
+  chunks: AsyncIterable<string | Uint8Array>,
+  source: string,
+): AsyncGenerator<ManifestDocument> {
+  const parser = new ManifestParser(source);
+  const decoder = new TextDecoder();
+  try {
+    for await (const chunk of chunks) {
+      yield* parser.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+    }
+  } catch (err) {
+    throw readFailure(err, source);
+  }
+  yield* parser.push(decoder.decode(), true);
+}
+
+/** Parses a whole text at once (tests, objects already in memory). */
+export function parseManifests(text: string, source: string): ManifestDocument[] {
+  return new ManifestParser(source).push(text, true);
+}
+
+function readFailure(err: unknown, source: string): unknown {
+  if (err instanceof SidecarsetError) return err;
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'ENOENT') return new SidecarsetError(`the path "${source}" does not exist`, { source });
+  if (e.code) return new SidecarsetError(`${source}: cannot read: ${e.message}`, { source });
+  return err;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Parsing
+
+// kubectl reads YAML as YAML 1.1 (go-yaml v2): `yes` is a boolean and `0644` octal. go-yaml has no
+// sexagesimal numbers and keeps unquoted dates as strings, so those YAML 1.1 tags are left out.
+const KUBERNETES_YAML: ParseOptions & DocumentOptions & SchemaOptions = {
+  version: '1.1',
+  customTags: (tags: Tags) =>
+    tags.filter((t) => !(typeof t === 'object' && (t.format === 'TIME' || t.tag === 'tag:yaml.org,2002:timestamp'))),
+};
+
+const DEFAULT_STYLE: YamlStyle = { indent: 2, indentSeq: false, flowCollectionPadding: false };
+
+/** A parsed document and how to turn an offset in it into a 1-based line of its source. */
+interface Parsed {
+  origin: SourceDocument;
+  lineAt: (offset: number | undefined) => number;
+}
+
+/** Incremental parser for one source: push text as it arrives; JSON or YAML is decided by the first character. */
+class ManifestParser {
+  private head = '';
+  private inner?: YamlStream | JsonStream;
+
+  constructor(private readonly source: string) {}
+
+  push(text: string, final = false): ManifestDocument[] {
+    if (!this.inner) {
+      // kubectl's rule: input whose first non-blank character is `{` is JSON, anything else YAML.
+      this.head += text;
+      const first = /[^\s\uFEFF]/.exec(this.head);
+      if (!first && !final) return [];
+      this.inner = first?.[0] === '{' ? new JsonStream(this.source) : new YamlStream(this.source);
+      text = this.head;
+      this.head = '';
+    }
+    return this.inner.push(text, final).flatMap((d) => manifestsOf(d.origin, d.lineAt));
+  }
+}
+
+/** Splits a YAML stream into documents with the exact text of each, so unchanged ones are written back verbatim. */
+class YamlStream {
+  private readonly parser: Parser;
+  private readonly composer = new Composer(KUBERNETES_YAML);
+  private readonly lines = new LineCounter();
+  private index = -1;
+  private held?: Parsed;
+  private before = '';
+  private directivesBefore = false;
+  private partialLine = '';
+  private readonly lineAt = (offset: number | undefined): number =>
+    offset === undefined ? 1 : this.lines.linePos(offset).line;
+
+  constructor(private readonly source: string) {
+    let last = -1;
+    // The parser reports the start of input again on each call until it has consumed something.
+    this.parser = new Parser((offset) => {
+      if (offset > last) this.lines.addNewLine((last = offset));
+    });
+  }
+
+  push(text: string, final: boolean): Parsed[] {
+    const out: Parsed[] = [];
+    // The parser only gets whole lines: the yaml library can mis-lex a chunk that ends inside an indentation.
+    let input = this.partialLine + text;
+    this.partialLine = '';
+    if (!final) {
+      const cut = input.lastIndexOf('\n') + 1;
+      this.partialLine = input.slice(cut);
+      input = input.slice(0, cut);
+    }
+    for (const token of this.parser.parse(input, !final)) this.take(token, out);
+    if (final && this.held) {
+      this.held.origin.after += this.before;
+      out.push(this.held);
+      this.held = undefined;
+    }
+    return out;
+  }
+
+  private take(token: CST.Token, out: Parsed[]): void {
+    const text = CST.stringify(token);
+    switch (token.type) {
+      case 'document':
+        this.index++;
+        this.takeDocument(token, text, out);
+        return;
+      case 'doc-end':
+        if (this.held && this.before === '') this.held.origin.after += text;
+        else this.before += text;
+        return;
+      case 'error':
+        throw this.error(token.message, token.offset);
+      case 'directive':
+        this.directivesBefore = true;
+        this.before += text;
+        return;
+      default:
+        this.before += text;
+    }
+  }
+
+  private takeDocument(token: CST.Document, text: string, out: Parsed[]): void {
+    // Each document is composed on its own so that comments between documents stay out of it.
+    const doc = [...this.composer.next(token), ...this.composer.end()][0];
+    const problem = doc.errors[0];
+    if (problem) throw this.error(problem.message, problem.pos[0]);
+    const contents = doc.contents;
+    if (contents === null || (isScalar(contents) && contents.value === null)) {
+      this.before += text; // empty or comment-only: kept as text, never an object
+      return;
+    }
+    if (this.held) out.push(this.held);
+    // The closing comments are kept as text: re-rendered, the yaml library would put a blank line before them.
+    doc.comment = null;
+    const origin: SourceDocument = {
+      source: this.source,
+      index: this.index,
+      format: 'yaml',
+      doc,
+      text,
+      before: this.before,
+      after: '',
+      trailer: (token.end ?? []).map((t) => t.source).join(''),
+      explicitStart: token.start.some((t) => t.type === 'doc-start'),
+      directivesBefore: this.directivesBefore,
+      style: detectStyle(token),
+      changed: false,
+    };
+    this.held = { origin, lineAt: this.lineAt };
+    this.before = '';
+    this.directivesBefore = false;
+  }
+
+  private error(message: string, offset: number): SidecarsetError {
+    return placedError(this.source, Math.max(this.index, 0), this.lineAt(offset), message);
+  }
+}
+
+/** Splits a JSON stream (one object, or several in a row) into objects, like kubectl's JSON decoder. */
+class JsonStream {
+  private index = -1;
+  private line = 1;
+  private startLine = 1;
+  private buf = '';
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+
+  constructor(private readonly source: string) {}
+
+  push(text: string, final: boolean): Parsed[] {
+    const out: Parsed[] = [];
+    let from = 0; // where the current object's text starts in this chunk
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i];
+      if (ch === '\n') this.line++;
+      if (this.depth === 0) {
+        if (ch === ' ' || ch === '\n' || ch === '\r' || ch === '\t' || ch === '\uFEFF') continue;
+        this.index++;
+        if (ch !== '{') throw placedError(this.source, this.index, this.line, `expected a JSON object, found "${ch}"`);
+        this.startLine = this.line;
+        from = i;
+      }
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (ch === '\\') this.escaped = true;
+        else if (ch === '"') this.inString = false;
+      } else if (ch === '"') {
+        this.inString = true;
+      } else if (ch === '{' || ch === '[') {
+        this.depth++;
+      } else if ((ch === '}' || ch === ']') && --this.depth === 0) {
+        out.push(this.complete(this.buf + text.slice(from, i + 1)));
+        this.buf = '';
+      }
+    }
+    if (this.depth > 0) this.buf += text.slice(from);
+    if (final && this.depth > 0) {
+      throw placedError(this.source, this.index, this.line, 'unexpected end of JSON input');
+    }
+    return out;
+  }
+
+  private complete(text: string): Parsed {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      const message = (err as Error).message;
+      const at = /at position (\d+)/.exec(message);
+      const line = this.startLine + (at ? countLines(text.slice(0, Number(at[1]))) : 0);
+      throw placedError(this.source, this.index, line, message.replace(/ in JSON at position.*$/, ''));
+    }
+    const startLine = this.startLine;
+    const origin: SourceDocument = {
+      source: this.source,
+      index: this.index,
+      format: 'json',
+      doc: new Document(value, KUBERNETES_YAML),
+      text: '',
+      before: '',
+      after: '',
+      trailer: '',
+      explicitStart: false,
+      directivesBefore: false,
+      style: DEFAULT_STYLE,
+      changed: false,
+    };
+    return { origin, lineAt: () => startLine };
+  }
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+function placedError(source: string, index: number, line: number, message: string): SidecarsetError {
+  return new SidecarsetError(`${source}: document ${index + 1}: line ${line}: ${message}`, {
+    source,
+    document: index,
+    line,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// From documents to objects
+
+/** The objects of a document: itself, or each item of a List. */
+function manifestsOf(origin: SourceDocument, lineAt: Parsed['lineAt']): ManifestDocument[] {
+  const { doc, source, index } = origin;
+  const line = () => lineAt(doc.contents?.range?.[0]);
+  if (!isMap(doc.contents)) {
+    const found = isSeq(doc.contents) ? 'a sequence' : 'a scalar';
+    throw notAnObject(origin, line(), `expected a Kubernetes object (a mapping with apiVersion and kind), found ${found}`);
+  }
+  const object = doc.toJS() as Record<string, unknown>;
+  const items = object.items;
+  if (typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(items)) {
+    const nodes = doc.get('items');
+    origin.listSize = items.length;
+    return items.map((item, i) => {
+      const node = isSeq(nodes) ? nodes.items[i] : undefined;
+      const itemLine = lineAt((node as { range?: [number, number, number] } | undefined)?.range?.[0]);
+      checkObject(item, origin, itemLine, `items[${i}]: `);
+      return { source, index, listItem: i, object: item as Record<string, unknown>, origin };
+    });
+  }
+  checkObject(object, origin, line(), '');
+  return [{ source, index, object, origin }];
+}
+
+function checkObject(value: unknown, origin: SourceDocument, line: number, prefix: string): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw notAnObject(origin, line, `${prefix}expected a Kubernetes object (a mapping with apiVersion and kind)`);
+  }
+  const o = value as Record<string, unknown>;
+  for (const field of ['apiVersion', 'kind']) {
+    if (typeof o[field] !== 'string' || o[field] === '') {
+      throw notAnObject(origin, line, `${prefix}not a Kubernetes object: "${field}" is missing`);
+    }
+  }
+}
+
+function notAnObject(origin: SourceDocument, line: number, message: string): SidecarsetError {
+  return placedError(origin.source, origin.index, line, message);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Layout detection
+
+/** Reads indentation width, sequence indentation and flow padding from the document's own text. */
+function detectStyle(token: CST.Document): YamlStyle {
+  const style = { ...DEFAULT_STYLE };
+  let indent: number | undefined;
+  let indentSeq: boolean | undefined;
+  let padding: boolean | undefined;
+  const walk = (node: CST.Token | undefined): void => {
+    if (!node) return;
+    if (node.type === 'block-map') {
+      for (const item of node.items) {
+        const v = item.value;
+        if (v?.type === 'block-map' && indent === undefined) indent = v.indent - node.indent;
+        if (v?.type === 'block-seq' && indentSeq === undefined) indentSeq = v.indent > node.indent;
+        walk(v);
+      }
+    } else if (node.type === 'block-seq') {
+      for (const item of node.items) walk(item.value);
+    } else if (node.type === 'flow-collection') {
+      if (padding === undefined && node.items.length > 0) {
+        padding = node.items[0].start.some((t) => t.type === 'space');
+      }
+      for (const item of node.items) walk(item.value);
+    }
+  };
+  walk(token.value);
+  if (indent !== undefined && indent > 0) style.indent = indent;
+  if (indentSeq !== undefined) style.indentSeq = indentSeq;
+  if (padding !== undefined) style.flowCollectionPadding = padding;
+  return style;
+}

@@ -1,0 +1,400 @@
+// Documents out: patches the parsed YAML in place so that everything the tool does not change keeps its
+// comments, quoting and key order, and renders documents one at a time as a YAML stream or as JSON.
+
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  visit,
+  type Document,
+  type Node,
+  type Pair,
+  type ToStringOptions,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
+import type { ManifestDocument, SourceDocument } from './read.js';
+
+// ---------------------------------------------------------------------------------------------------------
+// Patching
+
+/**
+ * Makes the object's value at `path` (relative to the object; [] is the whole object) equal `value`, editing the
+ * yaml document as little as possible. `undefined` removes the key. Returns whether anything changed.
+ * This is the only way to change a document: `md.object` is refreshed from the patched document.
+ */
+export function patchDocument(md: ManifestDocument, path: string[], value: unknown): boolean {
+  const prefix = md.listItem === undefined ? [] : ['items', md.listItem];
+  const changed = patchYaml(md.origin.doc, [...prefix, ...path], value);
+  if (changed) {
+    md.origin.changed = true;
+    const node = prefix.length === 0 ? md.origin.doc.contents : md.origin.doc.getIn(prefix, true);
+    md.object = (node as Node).toJS(md.origin.doc) as Record<string, unknown>;
+  }
+  return changed;
+}
+
+/** patchDocument on a bare yaml Document; numbers in `path` index sequences. */
+function patchYaml(doc: Document, path: (string | number)[], value: unknown): boolean {
+  const patcher = new Patcher(doc);
+  doc.contents = patcher.patchAt(doc.contents as Node | null, path, value) as Document['contents'];
+  return patcher.changed;
+}
+
+type Plain = Record<string, unknown>;
+
+class Patcher {
+  changed = false;
+  // Nodes from the root to the one being patched: an edit below an anchor must not leak through its aliases.
+  private readonly ancestors: Node[] = [];
+  private readonly detached = new Set<Node>();
+
+  constructor(private readonly doc: Document) {}
+
+  patchAt(node: Node | null, path: (string | number)[], value: unknown): Node | null {
+    if (path.length === 0) return this.patch(node, value);
+    const [key, ...rest] = path;
+    if (isAlias(node) && deepEqual(jsAt(node.resolve(this.doc)?.toJS(this.doc), path), value)) return node;
+    const target = isAlias(node) ? this.materialize(node) : node;
+    if (isMap(target) && typeof key === 'string') {
+      return this.within(target, () => {
+        const pair = findPair(target, key);
+        if (pair) {
+          if (rest.length === 0 && value === undefined) {
+            this.touch();
+            target.items.splice(target.items.indexOf(pair), 1);
+          } else {
+            pair.value = this.patchAt(pair.value as Node | null, rest, value);
+          }
+        } else if (!isAbsent(value)) {
+          this.touch();
+          target.items.push(this.doc.createPair(key, this.create(nest(rest, value))));
+        }
+        return target;
+      });
+    }
+    if (isSeq(target) && typeof key === 'number') {
+      if (key >= target.items.length) throw new RangeError(`no item ${key} in a sequence of ${target.items.length}`);
+      return this.within(target, () => {
+        target.items[key] = this.patchAt(target.items[key] as Node | null, rest, value);
+        return target;
+      });
+    }
+    // Missing or of another shape: build what the path needs (value at the end of the path).
+    if (isAbsent(value) && (node === null || (isScalar(node) && node.value === null))) return node;
+    return this.patch(node, nest(path, value));
+  }
+
+  /** Returns the node for `value`: `node` itself, edited, when it can be kept. */
+  patch(node: Node | null, value: unknown): Node | null {
+    if (value === undefined) value = null;
+    if (node === null && value === null) return null;
+    if (isAlias(node)) {
+      const target = node.resolve(this.doc);
+      if (target && deepEqual(target.toJS(this.doc), value)) return node;
+      node = this.materialize(node);
+    }
+    if (isPlainObject(value)) {
+      if (isMap(node)) return this.within(node, () => this.patchMap(node, value));
+    } else if (Array.isArray(value)) {
+      if (isSeq(node)) return this.within(node, () => this.patchSeq(node, value));
+    } else if (isScalar(node)) {
+      if (node.value === value) return node;
+      if (typeof node.value === typeof value && value !== null && node.value !== null) {
+        this.within(node, () => this.touch());
+        node.value = value; // keeps quoting, block style and number format
+        return node;
+      }
+    }
+    this.touch();
+    const created = this.create(value);
+    if (node && created) {
+      created.commentBefore = node.commentBefore;
+      created.spaceBefore = node.spaceBefore;
+      if (isScalar(node) && isScalar(created)) created.comment = node.comment;
+    }
+    return created;
+  }
+
+  private patchMap(map: YAMLMap, value: Plain): YAMLMap {
+    unflowIfEmpty(map, Object.keys(value).length);
+    const present = new Set<string>();
+    for (const pair of [...map.items]) {
+      const key = keyOf(pair);
+      present.add(key);
+      if (!Object.hasOwn(value, key) || value[key] === undefined) {
+        this.touch();
+        map.items.splice(map.items.indexOf(pair), 1);
+      } else {
+        pair.value = this.patch(pair.value as Node | null, value[key]);
+      }
+    }
+    for (const [key, v] of Object.entries(value)) {
+      if (present.has(key) || isAbsent(v)) continue;
+      this.touch();
+      map.items.push(this.doc.createPair(key, this.create(v)));
+    }
+    return map;
+  }
+
+  private patchSeq(seq: YAMLSeq, values: unknown[]): YAMLSeq {
+    unflowIfEmpty(seq, values.length);
+    const old = seq.items as (Node | null)[];
+    const identify = identityFor(values);
+    let next: (Node | null)[];
+    if (identify) {
+      // Items are followed by identity (name, or the scalar itself) so an insertion keeps the others' nodes.
+      const pool = new Map<string, (Node | null)[]>();
+      for (const node of old) {
+        const id = nodeIdentity(node, this.doc);
+        if (id !== undefined) pool.set(id, [...(pool.get(id) ?? []), node]);
+      }
+      next = values.map((v) => {
+        const node = pool.get(identify(v))?.shift();
+        return node === undefined ? this.fresh(v) : this.patch(node, v);
+      });
+    } else {
+      next = values.map((v, i) => (i < old.length ? this.patch(old[i], v) : this.fresh(v)));
+    }
+    if (next.length !== old.length || next.some((n, i) => n !== old[i])) {
+      this.touch();
+      // A comment between the key and the first item belongs to that item: it follows it if it moves.
+      const first = old[0];
+      if (seq.commentBefore && first && next[0] !== first && next.includes(first)) {
+        first.commentBefore = first.commentBefore ? `${seq.commentBefore}\n${first.commentBefore}` : seq.commentBefore;
+        seq.commentBefore = undefined;
+      }
+      seq.items = next;
+    }
+    return seq;
+  }
+
+  private fresh(value: unknown): Node | null {
+    this.touch();
+    return this.create(value);
+  }
+
+  /** New nodes in block style; keys whose value is null are left out (null is absent to Kubernetes). */
+  private create(value: unknown): Node | null {
+    return this.doc.createNode(withoutNullKeys(value)) as Node | null;
+  }
+
+  private within<T>(node: Node, fn: () => T): T {
+    this.ancestors.push(node);
+    try {
+      return fn();
+    } finally {
+      this.ancestors.pop();
+    }
+  }
+
+  /** Called before every edit: aliases of an enclosing anchored node get their own copy of the old content. */
+  private touch(): void {
+    this.changed = true;
+    for (const node of this.ancestors) {
+      if (node.anchor && !this.detached.has(node)) {
+        this.detached.add(node);
+        visit(this.doc, {
+          Alias: (_, alias) => (alias.resolve(this.doc) === node ? copyWithoutAnchors(node) : undefined),
+        });
+      }
+    }
+  }
+
+  /** An alias that must change becomes a copy of what it points to. */
+  private materialize(alias: Node): Node {
+    this.touch();
+    const target = isAlias(alias) ? alias.resolve(this.doc) : undefined;
+    return target ? copyWithoutAnchors(target) : alias;
+  }
+}
+
+/** `resources: {}` that gets content is written in block style, like the rest of the document. */
+function unflowIfEmpty(node: YAMLMap | YAMLSeq, size: number): void {
+  if (node.flow && node.items.length === 0 && size > 0) node.flow = false;
+}
+
+function copyWithoutAnchors(node: Node): Node {
+  const copy = node.clone() as Node;
+  visit(copy, (_, n) => {
+    if (isScalar(n) || isMap(n) || isSeq(n)) delete n.anchor;
+  });
+  return copy;
+}
+
+function findPair(map: YAMLMap, key: string): Pair | undefined {
+  return map.items.find((p) => keyOf(p) === key);
+}
+
+function keyOf(pair: Pair): string {
+  return isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+}
+
+function isAbsent(value: unknown): boolean {
+  return value === undefined || value === null;
+}
+
+function isPlainObject(value: unknown): value is Plain {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function jsAt(value: unknown, path: (string | number)[]): unknown {
+  let v = value;
+  for (const key of path) v = typeof v === 'object' && v !== null ? (v as Plain)[key] : undefined;
+  return v;
+}
+
+function nest(path: (string | number)[], value: unknown): unknown {
+  return path.reduceRight<unknown>((v, key) => (typeof key === 'number' ? [v] : { [key]: v }), value);
+}
+
+function withoutNullKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNullKeys);
+  if (!isPlainObject(value)) return value;
+  const out: Plain = {};
+  for (const [k, v] of Object.entries(value)) if (!isAbsent(v)) out[k] = withoutNullKeys(v);
+  return out;
+}
+
+/** How items of a new sequence are recognised among the old ones, or undefined to go by position. */
+function identityFor(values: unknown[]): ((v: unknown) => string) | undefined {
+  if (values.every((v) => isPlainObject(v) && typeof v.name === 'string')) return (v) => `name:${(v as Plain).name}`;
+  if (values.every((v) => ['string', 'number', 'boolean'].includes(typeof v))) return (v) => `${typeof v}:${v}`;
+  return undefined;
+}
+
+function nodeIdentity(node: Node | null, doc: Document): string | undefined {
+  if (isMap(node)) {
+    const name = node.get('name', true);
+    return isScalar(name) && typeof name.value === 'string' ? `name:${name.value}` : undefined;
+  }
+  if (isScalar(node)) return `${typeof node.value}:${node.value}`;
+  if (isAlias(node)) {
+    const v = node.resolve(doc)?.toJS(doc);
+    return isPlainObject(v) && typeof v.name === 'string' ? `name:${v.name}` : `${typeof v}:${v}`;
+  }
+  return undefined;
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    return Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  }
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
+    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
+    return ka.length === kb.length && ka.every((k) => deepEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Rendering
+
+/**
+ * The YAML text of one document: its exact source text when unchanged, otherwise re-rendered with the
+ * document's own layout. Text around it that belonged to no object (comments, empty documents) is kept.
+ * `items` limits a List to the items that were written.
+ */
+export function renderYamlDocument(origin: SourceDocument, items?: ReadonlySet<number>): string {
+  const dropped = origin.listSize !== undefined && items !== undefined && items.size < origin.listSize;
+  if (origin.format === 'yaml' && !origin.changed && !dropped) return origin.before + origin.text + origin.after;
+  let doc = origin.doc;
+  if (dropped) {
+    doc = doc.clone();
+    const seq = doc.get('items', true);
+    if (isSeq(seq)) seq.items = seq.items.filter((_, i) => items.has(i));
+  }
+  const options: ToStringOptions = { ...origin.style, lineWidth: 0 };
+  return origin.before + doc.toString(options) + origin.trailer + origin.after;
+}
+
+/** Writes documents as they come; `end()` finishes the output. */
+export interface ManifestWriter {
+  write(md: ManifestDocument): void;
+  end(): void;
+}
+
+/**
+ * A YAML stream: documents are separated by `---` where the input had it, and where documents from different
+ * sources meet. Items of a List are collected and the List is written once its last item arrives (or when
+ * another document or end() shows that no more will).
+ */
+export class YamlWriter implements ManifestWriter {
+  private count = 0;
+  private endsWithNewline = true;
+  private endsWithDocEnd = false;
+  private list?: { origin: SourceDocument; items: Set<number> };
+
+  constructor(private readonly out: (chunk: string) => void) {}
+
+  write(md: ManifestDocument): void {
+    if (this.list && this.list.origin !== md.origin) this.flushList();
+    if (md.listItem === undefined) {
+      this.emit(md.origin, renderYamlDocument(md.origin));
+      return;
+    }
+    this.list ??= { origin: md.origin, items: new Set() };
+    this.list.items.add(md.listItem);
+    if (this.list.items.size === md.origin.listSize) this.flushList();
+  }
+
+  end(): void {
+    this.flushList();
+  }
+
+  private flushList(): void {
+    if (!this.list) return;
+    const { origin, items } = this.list;
+    this.list = undefined;
+    this.emit(origin, renderYamlDocument(origin, items));
+  }
+
+  private emit(origin: SourceDocument, text: string): void {
+    if (this.count > 0) {
+      let sep = this.endsWithNewline ? '' : '\n';
+      // After a document, %directives are only allowed once it has been ended with `...`.
+      if (origin.directivesBefore && !this.endsWithDocEnd) sep += '...\n';
+      else if (!origin.explicitStart) sep += '---\n';
+      this.out(sep);
+    }
+    this.out(text);
+    this.count++;
+    this.endsWithNewline = text.endsWith('\n');
+    this.endsWithDocEnd = /(^|\n)\.\.\.(\s|$)/.test(origin.after);
+  }
+}
+
+/** `-o json`: one object as itself, several as a v1 List; 2-space indent, trailing newline. */
+export class JsonWriter implements ManifestWriter {
+  private first?: unknown;
+  private count = 0;
+
+  constructor(private readonly out: (chunk: string) => void) {}
+
+  write(md: ManifestDocument): void {
+    this.count++;
+    if (this.count === 1) {
+      this.first = md.object; // held: it is the whole output if nothing follows
+      return;
+    }
+    if (this.count === 2) this.out(`{\n  "apiVersion": "v1",\n  "kind": "List",\n  "items": [\n${listItem(this.first)}`);
+    this.out(`,\n${listItem(md.object)}`);
+  }
+
+  end(): void {
+    if (this.count === 0) this.out(`${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [] }, null, 2)}\n`);
+    else if (this.count === 1) this.out(`${JSON.stringify(this.first, null, 2)}\n`);
+    else this.out('\n  ]\n}\n');
+  }
+}
+
+function listItem(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/^/gm, '    ');
+}
+
+export function createWriter(format: 'yaml' | 'json', out: (chunk: string) => void): ManifestWriter {
+  return format === 'json' ? new JsonWriter(out) : new YamlWriter(out);
+}
