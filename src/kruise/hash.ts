@@ -1,0 +1,52 @@
+// kruise.io/sidecarset-hash and kruise.io/sidecarset-hash-without-image
+// (Kruise pkg/control/sidecarcontrol/hash.go): SHA-256 over Go's JSON of the containers.
+import { createHash } from 'node:crypto';
+import type { SidecarContainer, SidecarSet } from './api.js';
+import { encodeGo } from './gojson/encode.js';
+import { slice } from './gojson/schema.js';
+import { SidecarContainer as SidecarContainerType } from './gojson/sidecarset-types.js';
+
+const containerList = slice(SidecarContainerType);
+
+/** The revision hash of the SidecarSet's (defaulted) containers. */
+export function sidecarSetHash(ss: SidecarSet): string {
+  return safeEncodeString(sha256Hex(encodeSidecarSetContainers(ss.spec?.containers, ss.spec?.initContainers)));
+}
+
+/** The same hash with every container's and init container's image blanked. */
+export function sidecarSetHashWithoutImage(ss: SidecarSet): string {
+  const blank = (cs: SidecarContainer[] | undefined) => cs?.map((c) => ({ ...c, image: '' }));
+  return safeEncodeString(
+    sha256Hex(encodeSidecarSetContainers(blank(ss.spec?.containers), blank(ss.spec?.initContainers))),
+  );
+}
+
+/**
+ * The bytes Kruise hashes: `{"containers":…}`, plus `"initContainers":…` (all of them) only when
+ * one init container is a native sidecar (restartPolicy Always). Keys sorted as Go sorts a map.
+ */
+export function encodeSidecarSetContainers(
+  containers: SidecarContainer[] | undefined,
+  initContainers: SidecarContainer[] | undefined,
+): string {
+  let out = '{"containers":' + encodeGo(containers, containerList);
+  if (initContainers?.some(isNativeSidecar)) out += ',"initContainers":' + encodeGo(initContainers, containerList);
+  return out + '}';
+}
+
+function isNativeSidecar(c: SidecarContainer): boolean {
+  return c.restartPolicy === 'Always';
+}
+
+function sha256Hex(data: string): string {
+  return createHash('sha256').update(data, 'utf8').digest('hex');
+}
+
+const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** apimachinery rand.SafeEncodeString: maps each character onto an alphabet without vowels. */
+export function safeEncodeString(s: string): string {
+  let out = '';
+  for (const ch of s) out += ALPHANUMS[ch.codePointAt(0)! % ALPHANUMS.length];
+  return out;
+}
