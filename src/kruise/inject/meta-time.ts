@@ -1,0 +1,47 @@
+// metav1.Time as it travels through Kruise's pod annotations: parsed with time.Parse(time.RFC3339, ...)
+// and written back in UTC with whole seconds ("2006-01-02T15:04:05Z"); the zero time is written as null.
+import { SidecarsetError } from '../../errors.js';
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:(Z)|([+-])(\d{2}):(\d{2}))$/;
+
+/** The canonical form Kruise writes for an RFC 3339 time, or null for Go's zero time. Undefined if unparsable. */
+export function canonicalMetaTime(text: string): string | null | undefined {
+  const m = RFC3339.exec(text);
+  if (!m) return undefined;
+  const [year, month, day, hour, min, sec] = m.slice(1, 7).map(Number);
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || min > 59 || sec > 59) return undefined;
+  let offsetMinutes = 0;
+  if (m[7] !== 'Z') {
+    const oh = Number(m[9]);
+    const om = Number(m[10]);
+    if (oh > 23 || om > 59) return undefined;
+    offsetMinutes = (m[8] === '-' ? -1 : 1) * (oh * 60 + om);
+  }
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, min - offsetMinutes, sec, 0);
+  const y = date.getUTCFullYear();
+  if (y === 1 && date.getUTCMonth() === 0 && date.getUTCDate() === 1 && date.getUTCHours() === 0 &&
+    date.getUTCMinutes() === 0 && date.getUTCSeconds() === 0 && !/\.\d*[1-9]/.test(text)) {
+    return null;
+  }
+  const pad = (v: number, w = 2): string => String(v).padStart(w, '0');
+  return (
+    `${pad(y, 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}` +
+    `T${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}Z`
+  );
+}
+
+function daysIn(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/** The injection time as Kruise writes it (metav1.Now() marshalled). Throws on a malformed `now`. */
+export function kruiseTimestamp(now: string): string {
+  const t = canonicalMetaTime(now);
+  if (typeof t !== 'string') {
+    throw new SidecarsetError(`invalid injection time "${now}": expected an RFC 3339 timestamp such as 2024-01-02T03:04:05Z`);
+  }
+  return t;
+}
