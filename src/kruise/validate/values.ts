@@ -1,0 +1,19 @@
+// Reading untyped wire values in validators: Go's decoder gives zero values where the JSON has none.
+
+export type Obj = Record<string, unknown>;
+
+export function asObj(v: unknown): Obj | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : undefined;
+}
+
+export function list(v: unknown): Obj[] {
+  return Array.isArray(v) ? v.map((x) => asObj(x) ?? {}) : [];
+}
+
+export function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+export function num(v: unknown): number {
+  return typeof v === 'number' ? v : 0;
+}
