@@ -1,0 +1,126 @@
+// The inject pipeline: read every input, gather the configuration, inject into each pod template in input
+// order, and write the documents out. Output is held until everything succeeded: on error stdout stays empty.
+import type { Readable, Writable } from 'node:stream';
+import { SidecarsetError } from '../errors.js';
+import { injectPod, type SidecarSetInjection, type SidecarSetSkip } from '../kruise/inject/index.js';
+import { readManifests, type ManifestDocument } from '../manifests/read.js';
+import { isPodTemplateLocation, locatePodTemplate, namespaceOf, apiGroup } from '../manifests/pod-template.js';
+import { createWriter, patchDocument } from '../manifests/write.js';
+import { buildConfiguration, placed, type InjectionConfiguration } from './configuration.js';
+import { podFromTemplate, templateMetadata } from './pod-template.js';
+
+export interface InjectOptions {
+  filenames: string[];
+  sidecarSetPaths: string[];
+  recursive: boolean;
+  output: 'yaml' | 'json';
+  namespace: string;
+  keepHash: boolean;
+  quiet: boolean;
+  /** RFC 3339 time Kruise would read from its clock */
+  now: string;
+}
+
+export interface ObjectReport {
+  /** kubectl-style reference, e.g. deployment.apps/nginx */
+  ref: string;
+  namespace: string;
+  source: string;
+  document: number;
+  injected: SidecarSetInjection[];
+  skipped: SidecarSetSkip[];
+  /** set when the object looks like a workload of a kind we do not know */
+  unknownKind?: string;
+  changed: boolean;
+}
+
+export interface InjectOutcome {
+  objects: ObjectReport[];
+  notes: string[];
+}
+
+export async function injectManifests(
+  options: InjectOptions,
+  io: { stdin: Readable; stdout: Writable },
+): Promise<InjectOutcome> {
+  const configDocs = await collect(readManifests(options.sidecarSetPaths, { recursive: options.recursive, stdin: io.stdin }));
+  for (const md of configDocs) {
+    if (locatePodTemplate(md.object, options.namespace) !== 'config') {
+      throw new SidecarsetError(
+        `--sidecarsets takes SidecarSets, Namespaces, ControllerRevisions and the kruise-configuration ConfigMap; this is a ${String(md.object.kind)}`,
+        { source: md.source, document: md.index },
+      );
+    }
+  }
+  const docs = await collect(readManifests(options.filenames, { recursive: options.recursive, stdin: io.stdin }));
+  const config = buildConfiguration(
+    [...configDocs, ...docs.filter((md) => locatePodTemplate(md.object, options.namespace) === 'config')],
+    options.keepHash,
+  );
+
+  const chunks: string[] = [];
+  const writer = createWriter(options.output, (chunk) => chunks.push(chunk));
+  const objects: ObjectReport[] = [];
+  for (const md of docs) {
+    const report = renderDocument(md, config, options);
+    if (report) objects.push(report);
+    writer.write(md);
+  }
+  writer.end();
+  await writeAll(io.stdout, chunks);
+  return { objects, notes: config.notes };
+}
+
+function renderDocument(md: ManifestDocument, config: InjectionConfiguration, options: InjectOptions): ObjectReport | undefined {
+  const located = locatePodTemplate(md.object, options.namespace);
+  const namespace = namespaceOf(md.object, options.namespace);
+  const base = { ref: objectRef(md.object), namespace, source: md.source, document: md.index, injected: [], skipped: [], changed: false };
+  if (located === 'unknown-workload') return { ...base, unknownKind: `${String(md.object.apiVersion)} ${String(md.object.kind)}` };
+  if (!isPodTemplateLocation(located)) return undefined;
+  try {
+    const pod = podFromTemplate(md.object, located, namespace);
+    const outcome = injectPod(pod, {
+      sidecarSets: config.sidecarSets,
+      namespaces: config.namespaces,
+      revisions: config.revisions,
+      now: options.now,
+    });
+    const unknown = outcome.skipped.find((s) => s.reason === 'NamespaceLabelsUnknown');
+    if (unknown) {
+      throw new SidecarsetError(
+        `SidecarSet ${unknown.sidecarSet} selects namespaces by label, and the labels of namespace "${namespace}" are unknown: ` +
+          `${unknown.detail}; pass the Namespace object with -f or --sidecarsets`,
+      );
+    }
+    if (outcome.changed) {
+      patchDocument(md, located.metadataPath, templateMetadata(md.object, located, outcome.pod));
+      patchDocument(md, located.specPath, outcome.pod.spec);
+    }
+    return { ...base, injected: outcome.injected, skipped: outcome.skipped, changed: outcome.changed };
+  } catch (err) {
+    throw placed(err, md);
+  }
+}
+
+/** deployment.apps/nginx, pod/web-0 — as kubectl names objects. */
+export function objectRef(object: Record<string, unknown>): string {
+  const kind = String(object.kind ?? 'object').toLowerCase();
+  const group = apiGroup(object.apiVersion);
+  const meta = (object.metadata ?? {}) as { name?: string; generateName?: string };
+  const name = meta.name ?? (meta.generateName ? `${meta.generateName}*` : '<unnamed>');
+  return `${kind}${group ? `.${group}` : ''}/${name}`;
+}
+
+async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+async function writeAll(stream: Writable, chunks: string[]): Promise<void> {
+  const text = chunks.join('');
+  if (text === '') return;
+  await new Promise<void>((resolve, reject) => {
+    stream.write(text, (err) => (err ? reject(err) : resolve()));
+  });
+}
