@@ -6,5 +6,6 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30000,
     pool: 'forks',
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
