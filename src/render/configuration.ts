@@ -74,7 +74,8 @@ export function buildConfiguration(docs: ManifestDocument[], keepHash: boolean):
     if (result.errors.length > 0) {
       const [first, ...rest] = result.errors;
       const more = rest.length ? ` (and ${rest.length} more: ${rest.map(formatFieldError).join('; ')})` : '';
-      throw new SidecarsetError(`SidecarSet ${value.metadata.name} would be rejected by Kruise: ${formatFieldError(first)}${more}`, {
+      const hint = result.errors.some((e) => e.field === 'revision' && e.type === 'Invalid') ? REVISION_HINT : '';
+      throw new SidecarsetError(`SidecarSet ${value.metadata.name} would be rejected by Kruise: ${formatFieldError(first)}${more}${hint}`, {
         source: md.source,
         document: md.index,
       });
@@ -85,6 +86,9 @@ export function buildConfiguration(docs: ManifestDocument[], keepHash: boolean):
   }
   return { sidecarSets: all, namespaces, revisions, whitelist, notes };
 }
+
+const REVISION_HINT =
+  '; give the ControllerRevisions (kubectl get controllerrevisions -n kruise-system -o yaml) with -f or --sidecarsets';
 
 export function where(md: ManifestDocument): string {
   return `${md.source}: document ${md.index + 1}${md.listItem !== undefined ? ` item ${md.listItem + 1}` : ''}`;

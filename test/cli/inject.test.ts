@@ -126,6 +126,75 @@ describe('inject: the seed examples', () => {
   });
 });
 
+describe('inject: revisions and pod metadata', () => {
+  it('injectionStrategy.revision injects the historical revision from the ControllerRevisions given', async () => {
+    const r = await cli(['inject', '-f', fixture('revision')]);
+    expect(r.code).toBe(0);
+    const sts = docs(r.stdout).find((d) => d.kind === 'StatefulSet')!;
+    const tpl = template(sts);
+    expect(tpl.spec.containers[0]).toMatchObject({ name: 'log-agent', image: 'registry.example.com/obs/log-agent:1.9.4' });
+    const hash = JSON.parse(tpl.metadata.annotations['kruise.io/sidecarset-hash'])['log-agent'];
+    expect(hash.controllerRevision).toBe('log-agent-7b5c9d8f6');
+    expect(r.stderr).toContain('statefulset.apps/orders -n shop: injected log-agent (revision log-agent-7b5c9d8f6): log-agent');
+    expectGolden('revision.yaml', r.stdout);
+  });
+
+  it('without the ControllerRevision it fails and says what to give, never injecting the latest', async () => {
+    const r = await cli(['inject', '-f', fixture('revision/log-agent-sidecarset.yaml'), '-f', fixture('revision/orders-statefulset.yaml')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^error: fixtures\/revision\/log-agent-sidecarset\.yaml: document 1: SidecarSet log-agent would be rejected by Kruise: revision: .*"log-agent-7b5c9d8f6" not found; give the ControllerRevisions/);
+  });
+
+  it('patchPodMetadata is applied; the whitelist, a cluster policy, only warns offline', async () => {
+    const input = `apiVersion: apps.kruise.io/v1beta1
+kind: SidecarSet
+metadata:
+  name: sc
+spec:
+  selector:
+    matchLabels:
+      app: web
+  patchPodMetadata:
+  - annotations:
+      oom-score: "-100"
+    patchPolicy: Overwrite
+  containers:
+  - name: agent
+    image: agent:2
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  labels:
+    app: web
+  annotations:
+    oom-score: "0"
+spec:
+  containers:
+  - name: web
+    image: web:1
+`;
+    const r = await cli(['inject', '-f', '-'], { stdin: input });
+    expect(r.code).toBe(0);
+    expect(docs(r.stdout)[1].metadata.annotations['oom-score']).toBe('-100');
+    expect(r.stderr).toMatch(/^note: <stdin>: document 1: SidecarSet sc: spec\.patchPodMetadata: .*not enforced offline/m);
+    const allowed = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: kruise-configuration
+  namespace: kruise-system
+data:
+  SidecarSet_PatchPodMetadata_WhiteList: '{"rules":[{"allowedAnnotationKeyExprs":["^oom-score$"]}]}'
+---
+`;
+    const ok = await cli(['inject', '-f', '-'], { stdin: allowed + input });
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).not.toContain('note:');
+  });
+});
+
 describe('inject: streams and formats', () => {
   it('stdin to stdout: --sidecarsets configures without echoing, comments survive', async () => {
     const input = '# the app\n' + (await import('node:fs')).readFileSync(fixture('efk/nginx-deployment.yaml'), 'utf8');
