@@ -1,12 +1,15 @@
 // Gathers what configures injection from the input documents: SidecarSets (loaded as Kruise stores them,
-// validated as its webhook would, conflicts between them included), Namespaces, ControllerRevisions and the kruise-configuration ConfigMap.
+// validated as its webhook would, conflicts between them included), Namespaces, ControllerRevisions and the
+// kruise-configuration ConfigMap. `inject` stops at the first SidecarSet Kruise would refuse; `validate`
+// reports every one of them.
 import type { ControllerRevision, SidecarSet } from '../kruise/api.js';
-import { loadSidecarSet } from '../kruise/sidecarset.js';
+import { loadSidecarSet, type LoadedSidecarSet } from '../kruise/sidecarset.js';
 import {
   formatFieldError,
   parsePatchPodMetadataWhitelist,
   validateSidecarSet,
   type PatchWhitelist,
+  type ValidationResult,
 } from '../kruise/validate/index.js';
 import { SidecarsetError } from '../errors.js';
 import type { ManifestDocument } from '../manifests/read.js';
@@ -21,70 +24,123 @@ export interface InjectionConfiguration {
   notes: string[];
 }
 
-interface Placed<T> {
-  value: T;
+/** One SidecarSet document of the inputs and what became of it. */
+export interface SidecarSetEntry {
   md: ManifestDocument;
+  /** metadata.name as written ('' when absent or not a string) */
+  name: string;
+  /** set when it decoded (and was defaulted and hashed, unless keepHash) */
+  loaded?: LoadedSidecarSet;
+  /** why Kruise's decoder would refuse it: wrong JSON types, unknown apiVersion */
+  decodeError?: SidecarsetError;
+  /** an earlier SidecarSet of the same name: this one is neither used nor validated */
+  duplicateOf?: ManifestDocument;
+  /** the webhook's verdict; absent when it could not be loaded or with keepHash */
+  validation?: ValidationResult;
 }
 
-/** Reads the configuration documents (already classified as 'config'); throws on anything Kruise would reject. */
-export function buildConfiguration(docs: ManifestDocument[], keepHash: boolean): InjectionConfiguration {
-  const notes: string[] = [];
-  const sidecarSets: Placed<SidecarSet>[] = [];
+export interface GatheredConfiguration {
+  entries: SidecarSetEntry[];
+  namespaces: Map<string, Record<string, string>>;
+  revisions: ControllerRevision[];
+  whitelist: PatchWhitelist | undefined;
+}
+
+/**
+ * Reads the configuration documents (already classified as 'config') and validates every SidecarSet that could be
+ * loaded against the others (skipped with keepHash: a stored SidecarSet was admitted when it was created).
+ * Throws only for a kruise-configuration ConfigMap whose whitelist cannot be read.
+ */
+export function gatherConfiguration(docs: ManifestDocument[], keepHash: boolean): GatheredConfiguration {
+  const entries: SidecarSetEntry[] = [];
   const namespaces = new Map<string, Record<string, string>>();
   const revisions: ControllerRevision[] = [];
   let whitelist: PatchWhitelist | undefined;
 
   for (const md of docs) {
     const obj = md.object;
-    const group = apiGroup(obj.apiVersion);
-    const meta = (obj.metadata ?? {}) as { name?: string; labels?: Record<string, string> };
-    try {
-      if (obj.kind === 'SidecarSet' && group === 'apps.kruise.io') {
-        const loaded = loadSidecarSet(obj, { keepHash });
-        const name = loaded.sidecarSet.metadata.name ?? '';
-        const twin = sidecarSets.find((s) => s.value.metadata.name === name);
-        if (twin) {
-          throw new SidecarsetError(`SidecarSet "${name}" is given twice (also in ${where(twin.md)})`, { field: 'metadata.name' });
-        }
-        for (const r of loaded.replacedHashes) {
-          notes.push(
-            `${where(md)}: SidecarSet ${name}: ${r.annotation} recomputed as Kruise's webhook would ` +
-              `(${short(r.was)} -> ${short(r.now)}); use --keep-hash to read it as stored`,
-          );
-        }
-        sidecarSets.push({ value: loaded.sidecarSet, md });
-      } else if (obj.kind === 'Namespace') {
-        namespaces.set(meta.name ?? '', { ...(meta.labels ?? {}) });
-      } else if (obj.kind === 'ControllerRevision') {
-        revisions.push(obj as unknown as ControllerRevision);
-      } else if (obj.kind === 'ConfigMap') {
+    const meta = (obj.metadata ?? {}) as { name?: unknown; labels?: Record<string, string> };
+    if (obj.kind === 'SidecarSet' && apiGroup(obj.apiVersion) === 'apps.kruise.io') {
+      entries.push(loadEntry(md, keepHash, entries));
+    } else if (obj.kind === 'Namespace') {
+      namespaces.set(typeof meta.name === 'string' ? meta.name : '', { ...(meta.labels ?? {}) });
+    } else if (obj.kind === 'ControllerRevision') {
+      revisions.push(obj as unknown as ControllerRevision);
+    } else if (obj.kind === 'ConfigMap') {
+      try {
         whitelist = parsePatchPodMetadataWhitelist((obj.data ?? {}) as Record<string, string>);
+      } catch (err) {
+        throw placed(err, md);
       }
-    } catch (err) {
-      throw placed(err, md);
     }
   }
 
-  const all = sidecarSets.map((s) => s.value);
-  // A stored SidecarSet (--keep-hash) was admitted when it was created: it is read, not validated again.
-  if (keepHash) return { sidecarSets: all, namespaces, revisions, whitelist, notes };
-  for (const { value, md } of sidecarSets) {
-    const others = all.filter((s) => s !== value);
-    const result = validateSidecarSet(value, { others, revisions, patchPodMetadataWhitelist: whitelist });
-    if (result.errors.length > 0) {
-      const [first, ...rest] = result.errors;
+  if (!keepHash) {
+    const usable = entries.filter((e) => e.loaded && !e.duplicateOf);
+    const all = usable.map((e) => e.loaded!.sidecarSet);
+    for (const entry of usable) {
+      const ss = entry.loaded!.sidecarSet;
+      entry.validation = validateSidecarSet(ss, { others: all.filter((s) => s !== ss), revisions, patchPodMetadataWhitelist: whitelist });
+    }
+  }
+  return { entries, namespaces, revisions, whitelist };
+}
+
+function loadEntry(md: ManifestDocument, keepHash: boolean, earlier: SidecarSetEntry[]): SidecarSetEntry {
+  const rawName = (md.object.metadata as { name?: unknown } | undefined)?.name;
+  const entry: SidecarSetEntry = { md, name: typeof rawName === 'string' ? rawName : '' };
+  try {
+    entry.loaded = loadSidecarSet(md.object, { keepHash });
+  } catch (err) {
+    if (!(err instanceof SidecarsetError)) throw err;
+    entry.decodeError = err;
+    return entry;
+  }
+  entry.name = entry.loaded.sidecarSet.metadata.name ?? '';
+  entry.duplicateOf = earlier.find((e) => e.loaded && !e.duplicateOf && e.name === entry.name)?.md;
+  return entry;
+}
+
+/** Why an entry cannot be used at all, as the error inject stops on; undefined when it loaded. */
+export function loadProblem(entry: SidecarSetEntry): SidecarsetError | undefined {
+  if (entry.decodeError) return entry.decodeError;
+  if (entry.duplicateOf) {
+    return new SidecarsetError(`SidecarSet "${entry.name}" is given twice (also in ${where(entry.duplicateOf)})`, { field: 'metadata.name' });
+  }
+  return undefined;
+}
+
+/** The configuration inject runs with; throws at the first SidecarSet Kruise would refuse. */
+export function buildConfiguration(docs: ManifestDocument[], keepHash: boolean): InjectionConfiguration {
+  const gathered = gatherConfiguration(docs, keepHash);
+  const notes: string[] = [];
+  for (const entry of gathered.entries) {
+    const problem = loadProblem(entry);
+    if (problem) throw placed(problem, entry.md);
+    for (const r of entry.loaded!.replacedHashes) {
+      notes.push(
+        `${where(entry.md)}: SidecarSet ${entry.name}: ${r.annotation} recomputed as Kruise's webhook would ` +
+          `(${short(r.was)} -> ${short(r.now)}); use --keep-hash to read it as stored`,
+      );
+    }
+  }
+  for (const { md, name, validation } of gathered.entries) {
+    if (!validation) continue;
+    if (validation.errors.length > 0) {
+      const [first, ...rest] = validation.errors;
       const more = rest.length ? ` (and ${rest.length} more: ${rest.map(formatFieldError).join('; ')})` : '';
-      const hint = result.errors.some((e) => e.field === 'revision' && e.type === 'Invalid') ? REVISION_HINT : '';
-      throw new SidecarsetError(`SidecarSet ${value.metadata.name} would be rejected by Kruise: ${formatFieldError(first)}${more}${hint}`, {
+      const hint = validation.errors.some((e) => e.field === 'revision' && e.type === 'Invalid') ? REVISION_HINT : '';
+      throw new SidecarsetError(`SidecarSet ${name} would be rejected by Kruise: ${formatFieldError(first)}${more}${hint}`, {
         source: md.source,
         document: md.index,
       });
     }
-    for (const finding of result.clusterPolicy) {
-      notes.push(`${where(md)}: SidecarSet ${value.metadata.name}: ${formatFieldError(finding)} (a cluster's policy decides; not enforced offline)`);
+    for (const finding of validation.clusterPolicy) {
+      notes.push(`${where(md)}: SidecarSet ${name}: ${formatFieldError(finding)} (a cluster's policy decides; not enforced offline)`);
     }
   }
-  return { sidecarSets: all, namespaces, revisions, whitelist, notes };
+  const { namespaces, revisions, whitelist } = gathered;
+  return { sidecarSets: gathered.entries.map((e) => e.loaded!.sidecarSet), namespaces, revisions, whitelist, notes };
 }
 
 const REVISION_HINT =

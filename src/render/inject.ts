@@ -1,5 +1,6 @@
 // The inject pipeline: read every input, gather the configuration, inject into each pod template in input
-// order, and write the documents out. Output is held until everything succeeded: on error stdout stays empty.
+// order, and write the documents out (to stdout here; per input file in ./files.ts). Output is held until
+// everything succeeded: on error stdout stays empty.
 import type { Readable, Writable } from 'node:stream';
 import { SidecarsetError } from '../errors.js';
 import { injectPod, type SidecarSetInjection, type SidecarSetSkip } from '../kruise/inject/index.js';
@@ -39,11 +40,15 @@ export interface InjectOutcome {
   notes: string[];
 }
 
-export async function injectManifests(
-  options: InjectOptions,
-  io: { stdin: Readable; stdout: Writable },
-): Promise<InjectOutcome> {
-  const configDocs = await collect(readManifests(options.sidecarSetPaths, { recursive: options.recursive, stdin: io.stdin }));
+/** Documents read, configuration gathered and every pod template injected: what any output mode writes out. */
+export interface RenderedInputs extends InjectOutcome {
+  /** the -f documents in input order, patched in place (configuration documents unchanged) */
+  docs: ManifestDocument[];
+}
+
+/** Reads every input, gathers the configuration and injects into each document; writes nothing. */
+export async function renderInputs(options: InjectOptions, stdin: Readable): Promise<RenderedInputs> {
+  const configDocs = await collect(readManifests(options.sidecarSetPaths, { recursive: options.recursive, stdin }));
   for (const md of configDocs) {
     if (locatePodTemplate(md.object, options.namespace) !== 'config') {
       throw new SidecarsetError(
@@ -52,23 +57,36 @@ export async function injectManifests(
       );
     }
   }
-  const docs = await collect(readManifests(options.filenames, { recursive: options.recursive, stdin: io.stdin }));
+  const docs = await collect(readManifests(options.filenames, { recursive: options.recursive, stdin }));
   const config = buildConfiguration(
     [...configDocs, ...docs.filter((md) => locatePodTemplate(md.object, options.namespace) === 'config')],
     options.keepHash,
   );
-
-  const chunks: string[] = [];
-  const writer = createWriter(options.output, (chunk) => chunks.push(chunk));
   const objects: ObjectReport[] = [];
   for (const md of docs) {
     const report = renderDocument(md, config, options);
     if (report) objects.push(report);
-    writer.write(md);
   }
+  return { docs, objects, notes: config.notes };
+}
+
+/** The documents as one YAML stream or JSON text, exactly as the stdout mode prints them. */
+export function renderText(docs: ManifestDocument[], format: 'yaml' | 'json'): string {
+  const chunks: string[] = [];
+  const writer = createWriter(format, (chunk) => chunks.push(chunk));
+  for (const md of docs) writer.write(md);
   writer.end();
-  await writeAll(io.stdout, chunks);
-  return { objects, notes: config.notes };
+  return chunks.join('');
+}
+
+/** The default mode: everything rendered to stdout, which stays empty on error. */
+export async function injectManifests(
+  options: InjectOptions,
+  io: { stdin: Readable; stdout: Writable },
+): Promise<InjectOutcome> {
+  const { docs, objects, notes } = await renderInputs(options, io.stdin);
+  await writeAll(io.stdout, renderText(docs, options.output));
+  return { objects, notes };
 }
 
 function renderDocument(md: ManifestDocument, config: InjectionConfiguration, options: InjectOptions): ObjectReport | undefined {
@@ -117,8 +135,7 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-async function writeAll(stream: Writable, chunks: string[]): Promise<void> {
-  const text = chunks.join('');
+export async function writeAll(stream: Writable, text: string): Promise<void> {
   if (text === '') return;
   await new Promise<void>((resolve, reject) => {
     stream.write(text, (err) => (err ? reject(err) : resolve()));

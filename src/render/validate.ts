@@ -1,0 +1,145 @@
+// `validate`: every SidecarSet among the inputs, judged as Kruise's validating webhook judges a create after
+// its defaults, with every error it would answer. The other configuration documents (Namespaces,
+// ControllerRevisions, the kruise-configuration ConfigMap) stand for the cluster; anything else is ignored.
+import type { Readable } from 'node:stream';
+import { SidecarsetError } from '../errors.js';
+import { formatFieldError, validateSidecarSet, type FieldError, type FieldErrorType } from '../kruise/validate/index.js';
+import { canaryBaseOf } from '../kruise/validate/metadata.js';
+import { readManifests, type ManifestDocument } from '../manifests/read.js';
+import { locatePodTemplate } from '../manifests/pod-template.js';
+import { gatherConfiguration, where, type GatheredConfiguration, type SidecarSetEntry } from './configuration.js';
+import { objectRef } from './inject.js';
+
+export interface ValidateOptions {
+  filenames: string[];
+  recursive: boolean;
+}
+
+/** One error, as the JSON output carries it. */
+export interface ReportedFieldError {
+  /** Kruise's field path, e.g. spec.containers[0].image ('' when the whole object is concerned) */
+  field: string;
+  /** field.ErrorType as Kruise reports it, or Decode when its decoder refuses the JSON */
+  type: FieldErrorType | 'Decode';
+  /** the whole error as Kruise prints it */
+  message: string;
+  /** the part after the type and value ('' when there is none) */
+  detail: string;
+  /** the offending value, when Kruise shows it */
+  value?: unknown;
+}
+
+export interface SidecarSetVerdict {
+  name: string;
+  /** sidecarset.apps.kruise.io/NAME */
+  ref: string;
+  source: string;
+  /** 1-based document in the source */
+  document: number;
+  /** 1-based item of a List document */
+  item?: number;
+  valid: boolean;
+  errors: ReportedFieldError[];
+  warnings: string[];
+}
+
+export interface ValidationReport {
+  valid: boolean;
+  sidecarSets: SidecarSetVerdict[];
+}
+
+export async function validateManifests(options: ValidateOptions, stdin: Readable): Promise<ValidationReport> {
+  const docs: ManifestDocument[] = [];
+  for await (const md of readManifests(options.filenames, { recursive: options.recursive, stdin })) {
+    if (locatePodTemplate(md.object) === 'config') docs.push(md);
+  }
+  const gathered = gatherConfiguration(docs, false);
+  if (gathered.entries.length === 0) {
+    throw new SidecarsetError('no SidecarSet (apps.kruise.io/v1alpha1 or v1beta1) found among the inputs');
+  }
+  const sidecarSets = gathered.entries.map((entry) => verdict(entry, gathered));
+  return { valid: sidecarSets.every((s) => s.valid), sidecarSets };
+}
+
+function verdict(entry: SidecarSetEntry, gathered: GatheredConfiguration): SidecarSetVerdict {
+  const { errors, warnings } = judge(entry, gathered);
+  const out: SidecarSetVerdict = {
+    name: entry.name,
+    ref: objectRef(entry.md.object),
+    source: entry.md.source,
+    document: entry.md.index + 1,
+    valid: errors.length === 0,
+    errors,
+    warnings,
+  };
+  if (entry.md.listItem !== undefined) out.item = entry.md.listItem + 1;
+  return out;
+}
+
+function judge(entry: SidecarSetEntry, gathered: GatheredConfiguration): { errors: ReportedFieldError[]; warnings: string[] } {
+  if (entry.decodeError) return { errors: [decodeError(entry.decodeError)], warnings: [] };
+  if (entry.duplicateOf) {
+    const e: FieldError = { type: 'Duplicate', field: 'metadata.name', value: entry.name, message: `already given in ${where(entry.duplicateOf)}` };
+    return { errors: [reported(e)], warnings: [] };
+  }
+  const ss = entry.loaded!.sidecarSet;
+  const others = gathered.entries.filter((e) => e !== entry && e.loaded && !e.duplicateOf).map((e) => e.loaded!.sidecarSet);
+  // Everything but the conflicts: against its canary base alone, which the conflict check skips.
+  const base = canaryBaseOf(ss);
+  const own = validateSidecarSet(ss, {
+    others: others.filter((o) => base !== undefined && o.metadata.name === base),
+    revisions: gathered.revisions,
+    patchPodMetadataWhitelist: gathered.whitelist,
+  });
+  const errors = withWhitelistErrors(own.errors, own.clusterPolicy);
+  const warnings: string[] = [];
+  if (errors.length === 0) {
+    // gatherConfiguration validated against all the others: with nothing else wrong, what it found are conflicts
+    errors.push(...(entry.validation?.errors ?? []));
+  } else if (others.some((o) => o.metadata.name !== base)) {
+    warnings.push('conflicts with the other SidecarSets were not checked: Kruise checks them only once everything else passes');
+  }
+  return { errors: dedupe(errors).map(reported), warnings };
+}
+
+/**
+ * Kruise reports the whitelist (cluster policy) failure among the spec's errors, just before the
+ * patchPodMetadata rules of the SidecarSet itself, which are the last ones it checks on create.
+ */
+function withWhitelistErrors(errors: FieldError[], clusterPolicy: FieldError[]): FieldError[] {
+  let at = errors.length;
+  while (at > 0 && isPatchRuleError(errors[at - 1])) at--;
+  return [...errors.slice(0, at), ...clusterPolicy, ...errors.slice(at)];
+}
+
+function isPatchRuleError(e: FieldError): boolean {
+  return e.field === 'spec.patchPodMetadata' || e.field.startsWith('patchPodMetadata');
+}
+
+/** The API server answers an error list with each distinct message once (ErrorList.ToAggregate). */
+function dedupe(errors: FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const text = formatFieldError(e);
+    if (seen.has(text)) return false;
+    seen.add(text);
+    return true;
+  });
+}
+
+function reported(e: FieldError): ReportedFieldError {
+  const out: ReportedFieldError = { field: e.field, type: e.type, message: formatFieldError(e), detail: e.message };
+  if (e.value !== undefined) out.value = jsonSafe(e.value);
+  return out;
+}
+
+function decodeError(err: SidecarsetError): ReportedFieldError {
+  const field = err.place.field ?? '';
+  const detail = field !== '' && err.message.startsWith(`${field}: `) ? err.message.slice(field.length + 2) : err.message;
+  return { field, type: 'Decode', message: field !== '' ? `${field}: ${detail}` : detail, detail };
+}
+
+/** Values as JSON can carry them (int64s decode as bigint). */
+function jsonSafe(v: unknown): unknown {
+  return JSON.parse(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? (Number.isSafeInteger(Number(x)) ? Number(x) : String(x)) : x)));
+}
