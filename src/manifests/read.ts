@@ -83,20 +83,57 @@ const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
 /** Reads every -f input in order: files, directories (lexical order, -R descends), `-` for stdin. */
 export async function* readManifests(paths: string[], opts: ReadOptions): AsyncGenerator<ManifestDocument> {
-  // Like kubectl, every path is checked before anything is read, so a typo fails before any output.
+  for (const file of await resolveSources(paths, opts.recursive ?? false)) {
+    if (file === '-') yield* parseManifestStream(opts.stdin, STDIN_SOURCE);
+    else yield* parseManifestStream(createReadStream(file), file);
+  }
+}
+
+/** One input read whole, for callers that look at the text before parsing it. */
+export interface SourceText {
+  source: string;
+  text: string;
+}
+
+/** The -f inputs as text, in order (same resolution as readManifests). */
+export async function readSourceTexts(paths: string[], opts: ReadOptions): Promise<SourceText[]> {
+  const out: SourceText[] = [];
+  for (const file of await resolveSources(paths, opts.recursive ?? false)) {
+    const source = file === '-' ? STDIN_SOURCE : file;
+    const stream = file === '-' ? opts.stdin : createReadStream(file);
+    const decoder = new TextDecoder();
+    let text = '';
+    try {
+      for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : decoder.decode(chunk as Uint8Array, { stream: true });
+    } catch (err) {
+      throw readFailure(err, source);
+    }
+    out.push({ source, text: text + decoder.decode() });
+  }
+  return out;
+}
+
+/** Parses a text already in memory one slice at a time, so only the current document is held parsed. */
+export function parseSourceText(src: SourceText): AsyncGenerator<ManifestDocument> {
+  const SLICE = 1 << 16;
+  async function* slices(): AsyncGenerator<string> {
+    for (let i = 0; i < src.text.length; i += SLICE) yield src.text.slice(i, i + SLICE);
+  }
+  return parseManifestStream(slices(), src.source);
+}
+
+// Like kubectl, every path is checked before anything is read, so a typo fails before any output.
+async function resolveSources(paths: string[], recursive: boolean): Promise<string[]> {
   const sources: string[] = [];
   for (const p of paths) {
     if (p === '-') {
       if (sources.includes('-')) throw new UsageError('stdin ("-") can be given to -f only once');
       sources.push('-');
     } else {
-      sources.push(...(await listManifestFiles(p, opts.recursive ?? false)));
+      sources.push(...(await listManifestFiles(p, recursive)));
     }
   }
-  for (const file of sources) {
-    if (file === '-') yield* parseManifestStream(opts.stdin, STDIN_SOURCE);
-    else yield* parseManifestStream(createReadStream(file), file);
-  }
+  return sources;
 }
 
 /** The files a -f value stands for: the file itself, or a directory's .yaml/.yml/.json files. */

@@ -4,7 +4,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { SidecarsetError } from '../errors.js';
 import { injectPod, type SidecarSetInjection, type SidecarSetSkip } from '../kruise/inject/index.js';
-import { readManifests, type ManifestDocument } from '../manifests/read.js';
+import { parseSourceText, readManifests, readSourceTexts, type ManifestDocument, type SourceText } from '../manifests/read.js';
 import { isPodTemplateLocation, locatePodTemplate, namespaceOf, apiGroup } from '../manifests/pod-template.js';
 import { createWriter, patchDocument } from '../manifests/write.js';
 import { buildConfiguration, placed, type InjectionConfiguration } from './configuration.js';
@@ -49,14 +49,7 @@ export interface RenderedInputs extends InjectOutcome {
 /** Reads every input, gathers the configuration and injects into each document; writes nothing. */
 export async function renderInputs(options: InjectOptions, stdin: Readable): Promise<RenderedInputs> {
   const configDocs = await collect(readManifests(options.sidecarSetPaths, { recursive: options.recursive, stdin }));
-  for (const md of configDocs) {
-    if (locatePodTemplate(md.object, options.namespace) !== 'config') {
-      throw new SidecarsetError(
-        `--sidecarsets takes SidecarSets, Namespaces, ControllerRevisions and the kruise-configuration ConfigMap; this is a ${String(md.object.kind)}`,
-        { source: md.source, document: md.index },
-      );
-    }
-  }
+  checkConfigurationOnly(configDocs, options.namespace);
   const docs = await collect(readManifests(options.filenames, { recursive: options.recursive, stdin }));
   const config = buildConfiguration(
     [...configDocs, ...docs.filter((md) => locatePodTemplate(md.object, options.namespace) === 'config')],
@@ -79,14 +72,59 @@ export function renderText(docs: ManifestDocument[], format: 'yaml' | 'json'): s
   return chunks.join('');
 }
 
-/** The default mode: everything rendered to stdout, which stays empty on error. */
+/**
+ * The default mode: everything rendered to stdout, which stays empty on error. Documents are parsed, injected
+ * and rendered one at a time, so memory holds the input and output text but only one parsed document —
+ * except sources that may carry configuration, which are parsed first because every document needs it.
+ * The output text is held back until the last document succeeded: a half-written stream piped into
+ * `kubectl apply` would apply half a release.
+ */
 export async function injectManifests(
   options: InjectOptions,
   io: { stdin: Readable; stdout: Writable },
 ): Promise<InjectOutcome> {
-  const { docs, objects, notes } = await renderInputs(options, io.stdin);
-  await writeAll(io.stdout, renderText(docs, options.output));
-  return { objects, notes };
+  const read = { recursive: options.recursive, stdin: io.stdin };
+  const configDocs = await collect(readManifests(options.sidecarSetPaths, read));
+  checkConfigurationOnly(configDocs, options.namespace);
+  const sources = await readSourceTexts(options.filenames, read);
+  const parsedFirst = new Map<SourceText, ManifestDocument[]>();
+  for (const src of sources) if (mayCarryConfiguration(src.text)) parsedFirst.set(src, await collect(parseSourceText(src)));
+  const config = buildConfiguration(
+    [...configDocs, ...[...parsedFirst.values()].flat().filter((md) => locatePodTemplate(md.object, options.namespace) === 'config')],
+    options.keepHash,
+  );
+
+  const chunks: string[] = [];
+  const writer = createWriter(options.output, (chunk) => chunks.push(chunk));
+  const objects: ObjectReport[] = [];
+  for (const src of sources) {
+    for await (const md of parsedFirst.get(src) ?? parseSourceText(src)) {
+      const report = renderDocument(md, config, options);
+      if (report) objects.push(report);
+      writer.write(md);
+    }
+  }
+  writer.end();
+  await writeAll(io.stdout, chunks.join(''));
+  return { objects, notes: config.notes };
+}
+
+// Conservative: any mention of a configuration kind makes the source parsed up front.
+const CONFIGURATION_KIND = /kind["']?\s*:\s*["']?(?:SidecarSet|Namespace|ControllerRevision|ConfigMap)\b/;
+
+function mayCarryConfiguration(text: string): boolean {
+  return CONFIGURATION_KIND.test(text);
+}
+
+function checkConfigurationOnly(docs: ManifestDocument[], namespace: string): void {
+  for (const md of docs) {
+    if (locatePodTemplate(md.object, namespace) !== 'config') {
+      throw new SidecarsetError(
+        `--sidecarsets takes SidecarSets, Namespaces, ControllerRevisions and the kruise-configuration ConfigMap; this is a ${String(md.object.kind)}`,
+        { source: md.source, document: md.index },
+      );
+    }
+  }
 }
 
 function renderDocument(md: ManifestDocument, config: InjectionConfiguration, options: InjectOptions): ObjectReport | undefined {
