@@ -3,6 +3,9 @@ import { Command, CommanderError } from 'commander';
 import { describeError } from './errors.js';
 import { processIO, type CommandIO } from './io.js';
 import { registerInject } from './inject.js';
+import { COMPLETE_COMMAND, registerCompletion, runCompletion } from './completion.js';
+import { execPluginArgv, registerFn } from './krm.js';
+import { registerValidate } from './validate.js';
 
 export const VERSION = '0.1.0';
 
@@ -31,12 +34,18 @@ export function buildProgram(io: CommandIO): Program {
     state.exitCode = code;
   };
   registerInject(program, io, setExit);
+  registerValidate(program, io, setExit);
+  registerFn(program, io, setExit);
+  registerCompletion(program, io, setExit);
   for (const sub of program.commands) sub.exitOverride().configureOutput(program.configureOutput());
   return state;
 }
 
 export async function run(argv: string[], io: CommandIO = processIO()): Promise<number> {
   const program = buildProgram(io);
+  // shell completion callbacks, and kustomize running us as an exec plugin, bypass the command-line parser
+  if (argv[0] === COMPLETE_COMMAND) return runCompletion(program.command, argv.slice(1), io);
+  argv = execPluginArgv(argv, io.env, program.command) ?? argv;
   try {
     await program.command.parseAsync(argv, { from: 'user' });
     return program.exitCode;

@@ -1,0 +1,81 @@
+// `kubectl sidecarset fn`: inject as a KRM function. Without an argument it is an exec KRM function (kpt fn
+// eval/render --exec, kustomize --enable-exec): ResourceList in, ResourceList with results out. Given a file,
+// it is a kustomize exec plugin (what `kubectl kustomize --enable-alpha-plugins` runs): the plugin's config
+// file as argument, the resources as a YAML stream on stdin, the injected stream on stdout.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { parse } from 'yaml';
+import { SidecarsetError } from '../errors.js';
+import { readFunctionConfig } from '../krm/function-config.js';
+import { runResourceList } from '../krm/resource-list.js';
+import { renderInputs, renderText, writeAll } from '../render/inject.js';
+import { kruiseNow } from './clock.js';
+import type { CommandIO } from './io.js';
+import { reportInjection } from './report.js';
+
+export const FN_COMMAND = 'fn';
+/** kustomize sets these for exec plugins: the plugin's config, and the kustomization's directory. */
+const KUSTOMIZE_CONFIG_STRING = 'KUSTOMIZE_PLUGIN_CONFIG_STRING';
+const KUSTOMIZE_CONFIG_ROOT = 'KUSTOMIZE_PLUGIN_CONFIG_ROOT';
+
+export function registerFn(program: Command, io: CommandIO, setExit: (code: number) => void): void {
+  program
+    .command(FN_COMMAND)
+    .summary('inject as a KRM function (kpt, kustomize) or a kustomize exec plugin')
+    .description(
+      'Reads a ResourceList on stdin and prints it with the sidecars injected into\n' +
+        'its items, plus a result per object: what was injected, or why not.\n' +
+        'Options come from functionConfig: a SidecarSetInjector (spec.sidecarSets,\n' +
+        'spec.namespace, spec.keepHash, spec.recursive) or a ConfigMap with the same\n' +
+        'keys under data. Given CONFIG (a kustomize exec plugin gets its config file),\n' +
+        'reads a YAML stream instead.',
+    )
+    .argument('[config]', 'a SidecarSetInjector file: run as a kustomize exec plugin')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  kpt fn eval apps/ --exec "kubectl-sidecarset fn" -- sidecarSets=platform/sidecarsets/\n' +
+        '  kubectl kustomize --enable-alpha-plugins .   # with the plugin installed, see the README',
+    )
+    .action(async (config: string | undefined) => {
+      setExit(config === undefined ? await runFunction(io) : await runExecPlugin(config, io));
+    });
+}
+
+async function runFunction(io: CommandIO): Promise<number> {
+  const run = await runResourceList(await readAll(io.stdin), { baseDir: io.cwd, now: kruiseNow(io.env) });
+  await writeAll(io.stdout, run.text);
+  for (const r of run.results) if (r.severity === 'error') io.stderr.write(`error: ${r.message}\n`);
+  return run.failed ? 1 : 0;
+}
+
+async function runExecPlugin(configFile: string, io: CommandIO): Promise<number> {
+  const config = parse(await readFile(configFile, 'utf8').catch(() => io.env[KUSTOMIZE_CONFIG_STRING] ?? '')) as unknown;
+  const options = readFunctionConfig(config, io.env[KUSTOMIZE_CONFIG_ROOT] ?? io.cwd);
+  const rendered = await renderInputs({ ...options, filenames: ['-'], output: 'yaml', quiet: false, now: kruiseNow(io.env) }, io.stdin);
+  await writeAll(io.stdout, renderText(rendered.docs, 'yaml'));
+  io.stderr.write(reportInjection(rendered, io));
+  return 0;
+}
+
+/**
+ * kustomize runs an exec plugin as `<plugin> CONFIG_FILE [args...]`: when the program is installed (or linked)
+ * as the plugin, its first argument is that file and not a command. Returns the argv to run instead.
+ */
+export function execPluginArgv(argv: string[], env: CommandIO['env'], program: Command): string[] | undefined {
+  if (env[KUSTOMIZE_CONFIG_ROOT] === undefined || argv.length === 0) return undefined;
+  const first = argv[0];
+  if (first.startsWith('-') || program.commands.some((c) => c.name() === first) || !existsSync(first)) return undefined;
+  return [FN_COMMAND, first];
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: string[] = [];
+  const decoder = new TextDecoder();
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk as Uint8Array, { stream: true }));
+  chunks.push(decoder.decode());
+  const text = chunks.join('');
+  if (text.trim() === '') throw new SidecarsetError('expected a ResourceList on standard input, got nothing');
+  return text;
+}
