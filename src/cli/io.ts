@@ -12,6 +12,12 @@ export interface CommandIO {
 }
 
 export function processIO(): CommandIO {
+  // A reader that goes away early (`| head`) is not an error: stop caring about the rest of the output.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
+  }
   return {
     stdin: process.stdin,
     stdout: process.stdout,
