@@ -6,6 +6,7 @@ import { registerInject } from './inject.js';
 import { COMPLETE_COMMAND, registerCompletion, runCompletion } from './completion.js';
 import { execPluginArgv, registerFn } from './krm.js';
 import { registerValidate } from './validate.js';
+import { registerPlanRollout } from './plan-rollout.js';
 
 export const VERSION = '0.1.0';
 
@@ -35,6 +36,7 @@ export function buildProgram(io: CommandIO): Program {
   };
   registerInject(program, io, setExit);
   registerValidate(program, io, setExit);
+  registerPlanRollout(program, io, setExit);
   registerFn(program, io, setExit);
   registerCompletion(program, io, setExit);
   for (const sub of program.commands) sub.exitOverride().configureOutput(program.configureOutput());

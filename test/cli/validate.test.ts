@@ -44,7 +44,7 @@ describe('validate: the fixtures', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines.at(-1)).toBe('6 SidecarSets valid');
+    expect(lines.at(-1)).toBe('7 SidecarSets valid');
     expect(lines.slice(0, -1).every((l) => /^sidecarset\.apps\.kruise\.io\/\S+ \(fixtures\/.+: document \d+\): valid$/.test(l))).toBe(true);
     expectGolden('validate-fixtures.txt', r.stdout);
   });

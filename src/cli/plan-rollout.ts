@@ -1,0 +1,140 @@
+// `kubectl sidecarset plan-rollout`: options from flags, checked, then sources → planRollout → a renderer.
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
+import { SidecarsetError, UsageError } from '../errors.js';
+import type { IntOrString } from '../kruise/api.js';
+import type { StrategyOverrides } from '../kruise/rollout/context.js';
+import { parseGoDuration } from '../kruise/rollout/duration.js';
+import { planRollout } from '../kruise/rollout/plan.js';
+import { fileRolloutSource, type RolloutSource } from '../render/rollout-sources.js';
+import { kruiseNow } from './clock.js';
+import { addFilenameFlags, addNamespaceFlag, checkOutput } from './flags.js';
+import { write, type CommandIO } from './io.js';
+import { renderPlanTable } from './plan-table.js';
+import { parseSelectorFlag } from './selector-flag.js';
+
+interface PlanRolloutFlags {
+  filename: string[];
+  recursive: boolean;
+  namespace: string;
+  output?: string;
+  partition?: string;
+  maxUnavailable?: string;
+  updateSelector?: string;
+  paused?: string | boolean;
+  batchDuration?: string;
+  keepHash: boolean;
+}
+
+export interface PlanRolloutOptions {
+  source: RolloutSource;
+  output: 'table' | 'wide' | 'json' | 'yaml';
+  overrides: StrategyOverrides;
+  batchDuration?: bigint;
+  now: string;
+}
+
+export function registerPlanRollout(program: Command, io: CommandIO, setExit: (code: number) => void): void {
+  const cmd = program
+    .command('plan-rollout')
+    .summary("show how Kruise will roll a SidecarSet's new image out: batches, order, what is held back and why")
+    .description(
+      'Reads a SidecarSet as it will be after a change and the Pods as they are now, and prints the batches in\n' +
+        "which Kruise's SidecarSet controller upgrades the sidecars in place. Batch 1 is what the controller\n" +
+        'upgrades now; later batches are its next reconcile rounds under a stated model (pending sidecar restarts\n' +
+        'finish between rounds, readiness does not change). Pods come from files, directories, stdin, or the output\n' +
+        'of kubectl get pods -A -o yaml; Namespace objects among the inputs serve spec.namespaceSelector.',
+    );
+  addFilenameFlags(cmd, 'the SidecarSet, the Pods (and Namespaces)');
+  addNamespaceFlag(cmd);
+  cmd
+    .option('-o, --output <format>', 'output format: table, wide, json or yaml', 'table')
+    .option('--partition <N|P%>', 'what if spec.updateStrategy.partition were this')
+    .option('--max-unavailable <N|P%>', 'what if spec.updateStrategy.maxUnavailable were this')
+    .option('--update-selector <selector>', 'what if spec.updateStrategy.selector were this (kubectl syntax: k=v,k2 in (a,b))')
+    .option('--paused [bool]', 'what if spec.updateStrategy.paused were this (--paused=false plans a paused rollout)')
+    .option('--batch-duration <duration>', 'time per batch, to estimate the rollout length (30s, 5m, 1m30s)')
+    .option('--keep-hash', 'read hash annotations of the SidecarSet as stored instead of recomputing them (snapshots)', false)
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  kubectl get pods -A -o yaml > pods.yaml\n' +
+        '  kubectl sidecarset plan-rollout -f log-agent-sidecarset.yaml -f pods.yaml\n' +
+        '  kubectl sidecarset plan-rollout -f sidecarset.yaml -f pods.yaml --max-unavailable 20% --paused=false -o wide\n' +
+        '  kubectl get pods -A -o yaml | kubectl sidecarset plan-rollout -f sidecarset.yaml -f - -o json',
+    )
+    .action(async (flags: PlanRolloutFlags) => {
+      const options = completePlanRolloutOptions(flags, io);
+      const inputs = await options.source.load();
+      for (const note of inputs.notes) io.stderr.write(`note: ${note}\n`);
+      const plan = planRollout({
+        sidecarSet: inputs.sidecarSet,
+        pods: inputs.pods,
+        namespaces: inputs.namespaces,
+        overrides: options.overrides,
+        batchDuration: options.batchDuration,
+      });
+      let text: string;
+      if (options.output === 'json') text = JSON.stringify(plan, null, 2) + '\n';
+      else if (options.output === 'yaml') text = stringify(plan, { lineWidth: 0 });
+      else text = renderPlanTable(plan, { wide: options.output === 'wide', colour: stdoutColour(io), now: options.now });
+      if (options.output === 'json' || options.output === 'yaml') for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
+      await write(io.stdout, text);
+      setExit(0);
+    });
+}
+
+export function completePlanRolloutOptions(flags: PlanRolloutFlags, io: CommandIO): PlanRolloutOptions {
+  if (flags.filename.length === 0) throw new UsageError('must specify -f for the SidecarSet and the Pods (a file, a directory, or - for stdin)');
+  if (flags.filename.filter((p) => p === '-').length > 1) throw new UsageError('standard input (-) can be given only once');
+  const overrides: StrategyOverrides = {};
+  if (flags.partition !== undefined) overrides.partition = intOrPercentFlag('--partition', flags.partition);
+  if (flags.maxUnavailable !== undefined) overrides.maxUnavailable = intOrPercentFlag('--max-unavailable', flags.maxUnavailable);
+  if (flags.updateSelector !== undefined) overrides.selector = parseSelectorFlag(flags.updateSelector, '--update-selector');
+  if (flags.paused !== undefined) overrides.paused = boolFlag('--paused', flags.paused);
+  let batchDuration: bigint | undefined;
+  if (flags.batchDuration !== undefined) {
+    try {
+      batchDuration = parseGoDuration(flags.batchDuration);
+    } catch (err) {
+      if (err instanceof SidecarsetError) throw new UsageError(`--batch-duration: ${err.message}`);
+      throw err;
+    }
+    if (batchDuration < 0n) throw new UsageError('--batch-duration must not be negative');
+  }
+  return {
+    source: fileRolloutSource({
+      filenames: flags.filename,
+      recursive: flags.recursive,
+      stdin: io.stdin,
+      keepHash: flags.keepHash,
+      namespace: flags.namespace,
+    }),
+    output: checkOutput(flags.output, ['table', 'wide', 'json', 'yaml'] as const, 'table'),
+    overrides,
+    batchDuration,
+    now: kruiseNow(io.env),
+  };
+}
+
+/** An integer (a number of Pods) or a percentage, as the SidecarSet field takes them. */
+function intOrPercentFlag(flag: string, v: string): IntOrString {
+  if (/^\d+$/.test(v)) {
+    const n = Number(v);
+    if (n > 2147483647) throw new UsageError(`${flag} ${v} is too large`);
+    return n;
+  }
+  if (/^\d+(\.\d+)?%$/.test(v)) return v;
+  throw new UsageError(`${flag} must be a number of Pods or a percentage, such as 3 or 20%; got ${JSON.stringify(v)}`);
+}
+
+function boolFlag(flag: string, v: string | boolean): boolean {
+  if (v === true || v === 'true') return true;
+  if (v === 'false') return false;
+  throw new UsageError(`${flag} takes true or false (--paused=false), got ${JSON.stringify(v)}`);
+}
+
+function stdoutColour(io: CommandIO): boolean {
+  const tty = (io.stdout as { isTTY?: boolean }).isTTY === true;
+  return tty && !('NO_COLOR' in io.env) && io.env.TERM !== 'dumb';
+}

@@ -1,0 +1,129 @@
+// What the controller reads from the SidecarSet on every reconcile, gathered once: its hashes (as stored,
+// never recomputed here), its sidecars (GetSidecarContainersInPod), and its update strategy compiled.
+import { SidecarsetError } from '../../errors.js';
+import {
+  SidecarSetHashAnnotation,
+  SidecarSetHashWithoutImageAnnotation,
+  type IntOrString,
+  type LabelSelector,
+  type SidecarSet,
+  type SidecarSetUpdateStrategy,
+} from '../api.js';
+import { isImageDigest } from '../imageref.js';
+import { compareGoStrings } from '../inject/go-sort.js';
+import { compileLabelSelector, type CompiledSelector } from '../selector.js';
+import { compilePriority, type CompiledPriority } from './priority.js';
+import type { ScatterTerm } from './scatter.js';
+
+/** One entry of the SidecarSet's spec.containers, as the upgrade sees it. */
+export interface SidecarView {
+  name: string;
+  /** the image Kruise puts in place */
+  image: string;
+  hot: boolean;
+  /** upgradeStrategy.hotUpgradeEmptyImage ("" when unset) */
+  emptyImage: string;
+  /** the Pod containers it lives in: [name], or [name-1, name-2] for HotUpgrade */
+  podContainers: string[];
+}
+
+export interface RolloutStrategy {
+  /** updateStrategy.type ("" when absent: the controller treats it as RollingUpdate) */
+  type: string;
+  paused: boolean;
+  /** updateStrategy.selector: null when absent (every Pod selected); 'invalid' selects none */
+  selector: CompiledSelector | null | 'invalid';
+  partition: IntOrString | undefined;
+  maxUnavailable: IntOrString | undefined;
+  priority: CompiledPriority | null;
+  /** null when scatterStrategy is absent */
+  scatter: ScatterTerm[] | null;
+}
+
+export interface RolloutContext {
+  name: string;
+  /** kruise.io/sidecarset-hash as stored ("" when absent) */
+  hash: string;
+  /** kruise.io/sidecarset-hash-without-image as stored ("" when absent) */
+  hashWithoutImage: string;
+  sidecars: SidecarView[];
+  hotSidecars: SidecarView[];
+  /** every Pod container name of the sidecars (both halves of a HotUpgrade sidecar) */
+  sidecarContainerNames: ReadonlySet<string>;
+  /** the same names in Go's sorted order (sets.String.List) */
+  sortedSidecarContainerNames: readonly string[];
+  strategy: RolloutStrategy;
+  /** util.IsImageDigest, memoised: images repeat across Pods */
+  isDigest(image: string): boolean;
+}
+
+export function buildRolloutContext(sidecarSet: SidecarSet, strategy: SidecarSetUpdateStrategy = sidecarSet.spec?.updateStrategy ?? {}): RolloutContext {
+  const annotations = sidecarSet.metadata?.annotations ?? {};
+  const sidecars: SidecarView[] = (sidecarSet.spec?.containers ?? []).map((c) => {
+    const hot = c.upgradeStrategy?.upgradeType === 'HotUpgrade';
+    return {
+      name: c.name,
+      image: c.image ?? '',
+      hot,
+      emptyImage: c.upgradeStrategy?.hotUpgradeEmptyImage ?? '',
+      podContainers: hot ? [`${c.name}-1`, `${c.name}-2`] : [c.name],
+    };
+  });
+  const names = new Set(sidecars.flatMap((s) => s.podContainers));
+  const digests = new Map<string, boolean>();
+  return {
+    name: sidecarSet.metadata?.name ?? '',
+    hash: annotations[SidecarSetHashAnnotation] ?? '',
+    hashWithoutImage: annotations[SidecarSetHashWithoutImageAnnotation] ?? '',
+    sidecars,
+    hotSidecars: sidecars.filter((s) => s.hot),
+    sidecarContainerNames: names,
+    sortedSidecarContainerNames: [...names].sort(compareGoStrings),
+    strategy: compileStrategy(strategy),
+    isDigest(image: string): boolean {
+      let d = digests.get(image);
+      if (d === undefined) digests.set(image, (d = isImageDigest(image)));
+      return d;
+    },
+  };
+}
+
+export function compileStrategy(s: SidecarSetUpdateStrategy): RolloutStrategy {
+  return {
+    type: s.type ?? '',
+    paused: s.paused === true,
+    selector: compileUpdateSelector(s.selector),
+    partition: s.partition ?? undefined,
+    maxUnavailable: s.maxUnavailable ?? undefined,
+    priority: s.priorityStrategy ? compilePriority(s.priorityStrategy) : null,
+    scatter: s.scatterStrategy ? s.scatterStrategy.map((t) => ({ key: t.key ?? '', value: t.value ?? '' })) : null,
+  };
+}
+
+// An update selector that does not compile selects no Pod (the controller logs the error and moves on).
+function compileUpdateSelector(selector: LabelSelector | undefined | null): CompiledSelector | null | 'invalid' {
+  if (selector === undefined || selector === null) return null;
+  try {
+    return compileLabelSelector(selector, 'spec.updateStrategy.selector');
+  } catch (err) {
+    if (err instanceof SidecarsetError) return 'invalid';
+    throw err;
+  }
+}
+
+/** The what-if flags: each replaces one field of spec.updateStrategy. */
+export interface StrategyOverrides {
+  partition?: IntOrString;
+  maxUnavailable?: IntOrString;
+  selector?: LabelSelector;
+  paused?: boolean;
+}
+
+export function overrideStrategy(s: SidecarSetUpdateStrategy, o: StrategyOverrides): SidecarSetUpdateStrategy {
+  const out = { ...s };
+  if (o.partition !== undefined) out.partition = o.partition;
+  if (o.maxUnavailable !== undefined) out.maxUnavailable = o.maxUnavailable;
+  if (o.selector !== undefined) out.selector = o.selector;
+  if (o.paused !== undefined) out.paused = o.paused;
+  return out;
+}

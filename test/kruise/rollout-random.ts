@@ -1,0 +1,155 @@
+// Random rollout inputs for property tests: a SidecarSet (ColdUpgrade or HotUpgrade) with a random update
+// strategy, and Pods in every state the controller distinguishes (updated, in flight, not upgradable, not
+// ready, Pending, unscheduled, without status, ties in every sort key). Deterministic for a seed.
+import type { IntOrString, Pod, SidecarSet, SidecarSetUpdateStrategy } from '../../src/kruise/api.js';
+
+export interface RandomRollout {
+  sidecarSet: SidecarSet;
+  pods: Pod[];
+  namespaces: Map<string, Record<string, string>>;
+}
+
+/** mulberry32 */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SS = 'agent';
+const HASH = 'kruise.io/sidecarset-hash';
+const HASH_WITHOUT_IMAGE = 'kruise.io/sidecarset-hash-without-image';
+const INPLACE = 'kruise.io/sidecarset-inplace-update-state';
+const WORKING = 'kruise.io/sidecarset-working-hotupgrade-container';
+const EMPTY = 'empty:1';
+const DIGEST_V2 = 'agent@sha256:f7988fb6c02e0ce69257d9bd9cf37ae20a60f1df7563c3a2a6abe24160306b8d';
+
+export function randomRollout(seed: number, opts: { maxPods?: number; hot?: boolean } = {}): RandomRollout {
+  const r = rng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+  const chance = (p: number) => r() < p;
+  const hot = opts.hot ?? chance(0.25);
+  const digest = chance(0.15);
+  const newImage = digest ? DIGEST_V2 : 'agent:v2';
+
+  const strategy: SidecarSetUpdateStrategy = { type: chance(0.03) ? 'NotUpdate' : 'RollingUpdate' };
+  const maxUnavailable = pick<IntOrString | undefined>([undefined, 1, 1, 2, 3, 5, 0, '10%', '34%', '50%', '30', '12.5%', 100]);
+  if (maxUnavailable !== undefined) strategy.maxUnavailable = maxUnavailable;
+  const partition = pick<IntOrString | undefined>([undefined, undefined, 0, 1, 3, '20%', '99%', '100%', '50', '0.5%']);
+  if (partition !== undefined) strategy.partition = partition;
+  if (chance(0.15)) strategy.selector = { matchLabels: { tier: 'web' } };
+  if (chance(0.05)) strategy.paused = true;
+  const priority = pick(['none', 'none', 'weight', 'order']);
+  if (priority === 'weight') {
+    strategy.priorityStrategy = {
+      weightPriority: [
+        { weight: 50, matchSelector: { matchLabels: { tier: 'api' } } },
+        { weight: 30, matchSelector: { matchExpressions: [{ key: 'zone', operator: 'In', values: ['a', 'b'] }] } },
+      ],
+    };
+  } else if (priority === 'order') {
+    strategy.priorityStrategy = { orderPriority: [{ orderedKey: 'ord' }, { orderedKey: 'tier' }] };
+  }
+  const scatter = pick<{ key: string; value: string }[] | undefined>([
+    undefined,
+    undefined,
+    [{ key: 'zone', value: '*' }],
+    [{ key: 'tier', value: 'web' }],
+    [
+      { key: 'zone', value: 'a' },
+      { key: 'tier', value: 'api' },
+    ],
+  ]);
+  if (scatter) strategy.scatterStrategy = scatter;
+
+  const sidecarSet: SidecarSet = {
+    apiVersion: 'apps.kruise.io/v1beta1',
+    kind: 'SidecarSet',
+    metadata: { name: SS, annotations: { [HASH]: 'new', [HASH_WITHOUT_IMAGE]: 'w1' } },
+    spec: {
+      selector: { matchLabels: { app: 'shop' } },
+      containers: [
+        hot
+          ? { name: 'agent', image: newImage, upgradeStrategy: { upgradeType: 'HotUpgrade', hotUpgradeEmptyImage: EMPTY } }
+          : { name: 'agent', image: newImage, upgradeStrategy: { upgradeType: 'ColdUpgrade' } },
+      ],
+      updateStrategy: strategy,
+    },
+  };
+
+  const n = Math.floor(r() * ((opts.maxPods ?? 30) + 1));
+  const pods: Pod[] = [];
+  const times = ['2024-01-01T00:00:00Z', '2024-01-02T00:00:00Z', '2024-01-03T00:00:00Z', '2024-01-04T00:00:00Z'];
+  for (let i = 0; i < n; i++) {
+    const updated = chance(0.25);
+    const upgradable = chance(0.88);
+    const labels: Record<string, string> = { app: chance(0.93) ? 'shop' : 'other' };
+    if (chance(0.85)) labels.zone = pick(['a', 'b', 'c']);
+    if (chance(0.8)) labels.tier = pick(['web', 'api']);
+    if (chance(0.5)) labels.ord = `sts-${Math.floor(r() * 4)}`;
+    const annotations: Record<string, string> = {
+      'kruise.io/sidecarset-injected-list': chance(0.95) ? SS : 'someone-else',
+      [HASH]: updated
+        ? JSON.stringify({ [SS]: { hash: 'new', sidecarSetName: SS } })
+        : chance(0.1)
+          ? JSON.stringify({ [SS]: 'old' })
+          : JSON.stringify({ [SS]: { hash: 'old', sidecarSetName: SS } }),
+      [HASH_WITHOUT_IMAGE]: JSON.stringify({ [SS]: { hash: upgradable ? 'w1' : 'w0' } }),
+    };
+
+    // the sidecar as it runs now: on v2 (updated, maybe still in flight) or v1 (maybe a v0 -> v1 update in flight)
+    const running = updated ? newImage : 'agent:v1';
+    const inFlight = chance(0.15);
+    const statusImage = inFlight ? (updated ? 'agent:v1' : 'agent:v0') : running;
+    const statusID = `docker-pullable://agent@sha256:${statusImage.endsWith('v2') || statusImage === DIGEST_V2 ? 'b'.repeat(64) : statusImage.endsWith('v1') ? 'a'.repeat(64) : 'c'.repeat(64)}`;
+    if (inFlight) annotations[INPLACE] = JSON.stringify({ [SS]: { revision: 'x', lastContainerStatuses: { [hot ? 'agent-1' : 'agent']: { imageID: statusID } } } });
+    if (chance(0.02)) annotations[INPLACE] = 'not json';
+
+    const containers: Pod['spec']['containers'] = [{ name: 'app', image: 'shop:1' }];
+    const statuses: { name: string; image: string; imageID: string; ready: boolean; restartCount: number }[] = [
+      { name: 'app', image: 'shop:1', imageID: 'docker-pullable://shop@sha256:' + 'd'.repeat(64), ready: chance(0.9), restartCount: Math.floor(r() * 3) },
+    ];
+    if (hot) {
+      const midUpgrade = chance(0.1);
+      annotations[WORKING] = JSON.stringify({ agent: 'agent-1' });
+      containers.push({ name: 'agent-1', image: running }, { name: 'agent-2', image: midUpgrade ? 'agent:v0' : EMPTY });
+      statuses.push(
+        { name: 'agent-1', image: statusImage, imageID: statusID, ready: chance(0.95), restartCount: 0 },
+        { name: 'agent-2', image: midUpgrade ? 'agent:v0' : EMPTY, imageID: 'docker-pullable://x@sha256:' + 'e'.repeat(64), ready: true, restartCount: 0 },
+      );
+      if (chance(0.02)) delete annotations[WORKING];
+    } else {
+      containers.push({ name: 'agent', image: running });
+      statuses.push({ name: 'agent', image: statusImage, imageID: statusID, ready: chance(0.95), restartCount: Math.floor(r() * 2) });
+    }
+
+    const pod: Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: `pod-${i}`,
+        namespace: pick(['shop', 'shop', 'tools']),
+        labels,
+        annotations,
+        ...(chance(0.95) ? { creationTimestamp: pick(times) } : {}),
+        ...(chance(0.02) ? { deletionTimestamp: times[0] } : {}),
+      },
+      spec: { containers, ...(chance(0.95) ? { nodeName: `node-${Math.floor(r() * 4)}` } : {}) },
+    };
+    if (chance(0.95)) {
+      const ready = chance(0.85);
+      pod.status = {
+        phase: pick(['Running', 'Running', 'Running', 'Running', 'Running', 'Pending', 'Unknown']),
+        conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', ...(chance(0.8) ? { lastTransitionTime: pick(times) } : {}) }],
+        containerStatuses: chance(0.97) ? statuses : statuses.slice(0, 1),
+      };
+    }
+    pods.push(pod);
+  }
+  return { sidecarSet, pods, namespaces: new Map() };
+}
