@@ -33,8 +33,8 @@ export function registerCompletion(program: Command, io: CommandIO, setExit: (co
     .command('completion')
     .summary('print a shell completion script (bash, zsh or fish)')
     .description(
-      'Prints a completion script for kubectl-sidecarset. Under kubectl,\n' +
-        '`kubectl sidecarset <TAB>` completes through the kubectl_complete-sidecarset\n' +
+      'Prints a completion script for kubectl-sidecarset. Under kubectl, ' +
+        '`kubectl sidecarset <TAB>` completes through the kubectl_complete-sidecarset ' +
         'executable installed next to kubectl-sidecarset instead.',
     )
     .addArgument(new Argument('<shell>', 'the shell').choices(SHELLS))

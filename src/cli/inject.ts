@@ -27,9 +27,9 @@ export function registerInject(program: Command, io: CommandIO, setExit: (code: 
     .command('inject')
     .summary("render Pods and workloads with their sidecars injected, exactly as Kruise's webhook would")
     .description(
-      'Reads manifests and prints them with the sidecars of the SidecarSets among the inputs injected into every\n' +
-        'Pod and pod template, as the OpenKruise Pod webhook would inject them into each Pod at creation.\n' +
-        'SidecarSets, Namespaces, ControllerRevisions and the kruise-system/kruise-configuration ConfigMap\n' +
+      'Reads manifests and prints them with the sidecars of the SidecarSets among the inputs injected into every ' +
+        'Pod and pod template, as the OpenKruise Pod webhook would inject them into each Pod at creation. ' +
+        'SidecarSets, Namespaces, ControllerRevisions and the kruise-system/kruise-configuration ConfigMap ' +
         'configure the injection and are printed unchanged; --sidecarsets gives them without printing them.',
     );
   addFilenameFlags(cmd, 'manifests to render');

@@ -24,11 +24,11 @@ export function registerFn(program: Command, io: CommandIO, setExit: (code: numb
     .command(FN_COMMAND)
     .summary('inject as a KRM function (kpt, kustomize) or a kustomize exec plugin')
     .description(
-      'Reads a ResourceList on stdin and prints it with the sidecars injected into\n' +
-        'its items, plus a result per object: what was injected, or why not.\n' +
-        'Options come from functionConfig: a SidecarSetInjector (spec.sidecarSets,\n' +
-        'spec.namespace, spec.keepHash, spec.recursive) or a ConfigMap with the same\n' +
-        'keys under data. Given CONFIG (a kustomize exec plugin gets its config file),\n' +
+      'Reads a ResourceList on stdin and prints it with the sidecars injected into ' +
+        'its items, plus a result per object: what was injected, or why not. ' +
+        'Options come from functionConfig: a SidecarSetInjector (spec.sidecarSets, ' +
+        'spec.namespace, spec.keepHash, spec.recursive) or a ConfigMap with the same ' +
+        'keys under data. Given CONFIG (a kustomize exec plugin gets its config file), ' +
         'reads a YAML stream instead.',
     )
     .argument('[config]', 'a SidecarSetInjector file: run as a kustomize exec plugin')

@@ -39,10 +39,10 @@ export function registerPlanRollout(program: Command, io: CommandIO, setExit: (c
     .command('plan-rollout')
     .summary("show how Kruise will roll a SidecarSet's new image out: batches, order, what is held back and why")
     .description(
-      'Reads a SidecarSet as it will be after a change and the Pods as they are now, and prints the batches in\n' +
-        "which Kruise's SidecarSet controller upgrades the sidecars in place. Batch 1 is what the controller\n" +
-        'upgrades now; later batches are its next reconcile rounds under a stated model (pending sidecar restarts\n' +
-        'finish between rounds, readiness does not change). Pods come from files, directories, stdin, or the output\n' +
+      'Reads a SidecarSet as it will be after a change and the Pods as they are now, and prints the batches in ' +
+        "which Kruise's SidecarSet controller upgrades the sidecars in place. Batch 1 is what the controller " +
+        'upgrades now; later batches are its next reconcile rounds under a stated model (pending sidecar restarts ' +
+        'finish between rounds, readiness does not change). Pods come from files, directories, stdin, or the output ' +
         'of kubectl get pods -A -o yaml; Namespace objects among the inputs serve spec.namespaceSelector.',
     );
   addFilenameFlags(cmd, 'the SidecarSet, the Pods (and Namespaces)');

@@ -17,12 +17,12 @@ export function registerValidate(program: Command, io: CommandIO, setExit: (code
     .command('validate')
     .summary("check SidecarSets as Kruise's validating webhook would on create, before they reach a cluster")
     .description(
-      'Checks every SidecarSet among the inputs as the OpenKruise SidecarSet webhook\n' +
-        "checks a create, after Kruise's defaults, and prints each error with Kruise's\n" +
-        'field path. SidecarSets given together are checked for conflicts. The\n' +
-        'ControllerRevisions (injectionStrategy.revision) and the kruise-system/\n' +
-        'kruise-configuration ConfigMap (patchPodMetadata whitelist) among the inputs\n' +
-        'stand for the cluster; other documents are ignored.\n' +
+      'Checks every SidecarSet among the inputs as the OpenKruise SidecarSet webhook ' +
+        "checks a create, after Kruise's defaults, and prints each error with Kruise's " +
+        'field path. SidecarSets given together are checked for conflicts. The ' +
+        'ControllerRevisions (injectionStrategy.revision) and the kruise-system/' +
+        'kruise-configuration ConfigMap (patchPodMetadata whitelist) among the inputs ' +
+        'stand for the cluster; other documents are ignored. ' +
         'Exit 0 when all are valid, 1 otherwise.',
     );
   addFilenameFlags(cmd, 'SidecarSets and their configuration');
