@@ -6,8 +6,10 @@ export interface CommandIO {
   stdout: Writable;
   stderr: Writable;
   env: Record<string, string | undefined>;
-  /** stderr is a terminal: colour and progress allowed (NO_COLOR still wins). */
+  /** stderr is a terminal: colour and progress allowed there (NO_COLOR still wins). */
   stderrIsTTY: boolean;
+  /** stdout is a terminal: human output on it may be coloured (NO_COLOR still wins). */
+  stdoutIsTTY?: boolean;
   cwd: string;
 }
 
@@ -24,6 +26,7 @@ export function processIO(): CommandIO {
     stderr: process.stderr,
     env: process.env,
     stderrIsTTY: Boolean(process.stderr.isTTY),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
     cwd: process.cwd(),
   };
 }
@@ -35,4 +38,10 @@ export function write(stream: Writable, text: string): Promise<void> {
     if (ok) resolve();
     else stream.once('drain', resolve);
   });
+}
+
+/** Colour on a terminal only, never with NO_COLOR or TERM=dumb. */
+export function colourEnabled(io: CommandIO, stream: 'stdout' | 'stderr'): boolean {
+  const tty = stream === 'stdout' ? io.stdoutIsTTY === true : io.stderrIsTTY;
+  return tty && !('NO_COLOR' in io.env) && io.env.TERM !== 'dumb';
 }

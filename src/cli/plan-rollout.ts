@@ -9,7 +9,7 @@ import { planRollout } from '../kruise/rollout/plan.js';
 import { fileRolloutSource, type RolloutSource } from '../render/rollout-sources.js';
 import { kruiseNow } from './clock.js';
 import { addFilenameFlags, addNamespaceFlag, checkOutput } from './flags.js';
-import { write, type CommandIO } from './io.js';
+import { colourEnabled, write, type CommandIO } from './io.js';
 import { renderPlanTable } from './plan-table.js';
 import { parseSelectorFlag } from './selector-flag.js';
 
@@ -77,7 +77,7 @@ export function registerPlanRollout(program: Command, io: CommandIO, setExit: (c
       let text: string;
       if (options.output === 'json') text = JSON.stringify(plan, null, 2) + '\n';
       else if (options.output === 'yaml') text = stringify(plan, { lineWidth: 0 });
-      else text = renderPlanTable(plan, { wide: options.output === 'wide', colour: stdoutColour(io), now: options.now });
+      else text = renderPlanTable(plan, { wide: options.output === 'wide', colour: colourEnabled(io, 'stdout'), now: options.now });
       if (options.output === 'json' || options.output === 'yaml') for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
       await write(io.stdout, text);
       setExit(0);
@@ -134,7 +134,3 @@ function boolFlag(flag: string, v: string | boolean): boolean {
   throw new UsageError(`${flag} takes true or false (--paused=false), got ${JSON.stringify(v)}`);
 }
 
-function stdoutColour(io: CommandIO): boolean {
-  const tty = (io.stdout as { isTTY?: boolean }).isTTY === true;
-  return tty && !('NO_COLOR' in io.env) && io.env.TERM !== 'dumb';
-}

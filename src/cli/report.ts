@@ -1,11 +1,10 @@
 // The human report of an injection, on stderr: one line per pod-bearing object, stable reason codes.
 import { Chalk } from 'chalk';
 import type { InjectOutcome, ObjectReport } from '../render/inject.js';
-import type { CommandIO } from './io.js';
+import { colourEnabled, type CommandIO } from './io.js';
 
 export function colourFor(io: CommandIO): InstanceType<typeof Chalk> {
-  const enabled = io.stderrIsTTY && !('NO_COLOR' in io.env) && io.env.TERM !== 'dumb';
-  return new Chalk({ level: enabled ? 1 : 0 });
+  return new Chalk({ level: colourEnabled(io, 'stderr') ? 1 : 0 });
 }
 
 export function reportInjection(outcome: InjectOutcome, io: CommandIO): string {

@@ -15,7 +15,7 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
 
 export async function cli(
   argv: string[],
-  opts: { stdin?: string; env?: Record<string, string>; tty?: boolean } = {},
+  opts: { stdin?: string; env?: Record<string, string>; tty?: boolean; stdoutTty?: boolean } = {},
 ): Promise<CliResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -29,6 +29,7 @@ export async function cli(
     stderr,
     env: { SOURCE_DATE_EPOCH: '1700000000', ...(opts.env ?? {}) },
     stderrIsTTY: opts.tty ?? false,
+    stdoutIsTTY: opts.stdoutTty ?? false,
     cwd: ROOT,
   });
   return { code, stdout: out, stderr: err };

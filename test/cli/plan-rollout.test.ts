@@ -258,3 +258,12 @@ describe('--update-selector syntax', () => {
     expect(() => parseSelectorFlag('-bad=x', '--update-selector')).toThrow(/--update-selector: invalid label selector/);
   });
 });
+
+describe('plan-rollout: colour follows the terminal', () => {
+  it('coloured on a terminal, plain when piped or with NO_COLOR', async () => {
+    const args = ['plan-rollout', '-f', SS, '-f', PODS];
+    expect((await cli(args, { stdoutTty: true })).stdout).toContain('\x1b[');
+    expect((await cli(args)).stdout).not.toContain('\x1b[');
+    expect((await cli(args, { stdoutTty: true, env: { NO_COLOR: '1' } })).stdout).not.toContain('\x1b[');
+  });
+});
