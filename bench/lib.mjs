@@ -26,6 +26,13 @@ export function compare(runs, ours, baseline) {
   return { ours: median(a), baseline: median(b) };
 }
 
+/** Like compare, for any number of commands: { name: () => number } in, { name: median } out. */
+export function measure(runs, commands) {
+  const samples = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+  for (let i = 0; i < runs; i++) for (const [k, run] of Object.entries(commands)) samples[k].push(run());
+  return Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, median(xs)]));
+}
+
 export function report(name, ours, baseline, unit, goal) {
   const ratio = ours / baseline;
   const verdict = goal === undefined ? '' : ratio <= goal ? `  (goal <= ${goal}: met)` : `  (goal <= ${goal}: NOT met)`;

@@ -19,6 +19,7 @@ import {
   SidecarSetHashWithoutImageAnnotation,
 } from './api.js';
 import { sidecarSetHash, sidecarSetHashWithoutImage } from './hash.js';
+import { cloneJson } from './inject/clone.js';
 import { compareGoStrings } from './inject/go-sort.js';
 import { compileLabelSelector } from './selector.js';
 
@@ -192,7 +193,7 @@ export function getSuitableRevisionSidecarSet(
   revisions: readonly ControllerRevision[],
   hasher: SidecarSetHasher = kruiseHasher,
 ): SuitableRevision {
-  const latest = (): SuitableRevision => ({ sidecarSet: structuredClone(sidecarSet) });
+  const latest = (): SuitableRevision => ({ sidecarSet: cloneJson(sidecarSet) });
   const revisionInfo = sidecarSet.spec?.injectionStrategy?.revision;
   if (!isSet(revisionInfo) || (!isSet(revisionInfo.revisionName) && !isSet(revisionInfo.customVersion))) return latest();
 

@@ -1,8 +1,7 @@
 // Documents in: resolves -f inputs the way kubectl does and parses each source, one document at a time,
 // into plain objects for the core plus what the writer needs to put them back as they were.
 
-import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { createReadStream, readdir as readdirCallback, readFile as readFileCallback, stat as statCallback, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import {
   Composer,
@@ -13,6 +12,10 @@ import {
   isSeq,
   LineCounter,
   Parser,
+  Scalar,
+  YAMLMap,
+  YAMLSeq,
+  type Node,
   type DocumentOptions,
   type ParseOptions,
   type SchemaOptions,
@@ -57,6 +60,12 @@ export interface SourceDocument {
   listSize?: number;
   /** set by patchDocument once the document no longer matches `text` */
   changed: boolean;
+  /**
+   * Each map and sequence node -> the plain value made of it for `ManifestDocument.object`, while the node is
+   * unchanged (patchDocument forgets the nodes it edits). Lets a patch skip a subtree by identity. Absent when
+   * the document was converted by the yaml library (aliases, merge keys, special tags).
+   */
+  plain?: Map<Node, unknown>;
 }
 
 /** One Kubernetes object read from a source. */
@@ -76,6 +85,17 @@ export interface ReadOptions {
   recursive?: boolean;
   /** what `-` reads */
   stdin: NodeJS.ReadableStream;
+}
+
+// Not from node:fs/promises, which start-up would otherwise load just for these.
+function stat(file: string): Promise<Stats> {
+  return new Promise((resolve, reject) => statCallback(file, (err, stats) => (err ? reject(err) : resolve(stats))));
+}
+function readdir(dir: string, options: { withFileTypes: true }): Promise<Dirent[]> {
+  return new Promise((resolve, reject) => readdirCallback(dir, options, (err, entries) => (err ? reject(err) : resolve(entries))));
+}
+function readFile(file: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => readFileCallback(file, (err, data) => (err ? reject(err) : resolve(data))));
 }
 
 export const STDIN_SOURCE = '<stdin>';
@@ -100,11 +120,16 @@ export async function readSourceTexts(paths: string[], opts: ReadOptions): Promi
   const out: SourceText[] = [];
   for (const file of await resolveSources(paths, opts.recursive ?? false)) {
     const source = file === '-' ? STDIN_SOURCE : file;
-    const stream = file === '-' ? opts.stdin : createReadStream(file);
     const decoder = new TextDecoder();
     let text = '';
     try {
-      for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : decoder.decode(chunk as Uint8Array, { stream: true });
+      if (file === '-') {
+        for await (const chunk of opts.stdin) text += typeof chunk === 'string' ? chunk : decoder.decode(chunk as Uint8Array, { stream: true });
+      } else {
+        // Read whole: cheaper than a stream, and the same decoding (a BOM dropped, bad bytes replaced). Not in
+        // `stream` mode: for a large input that gives a two-byte string, twice the memory and slower to parse.
+        text = decoder.decode(await readFile(file));
+      }
     } catch (err) {
       throw readFailure(err, source);
     }
@@ -243,6 +268,11 @@ class YamlStream {
   private before = '';
   private directivesBefore = false;
   private partialLine = '';
+  // Tokens cover the input without gaps, so a document's exact text is the input from its offset up to the
+  // next token's (or the end): sliced from `buffer` (input from `bufferStart` on) once that is known.
+  private buffer = '';
+  private bufferStart = 0;
+  private pendingText?: (text: string) => void;
   private readonly lineAt = (offset: number | undefined): number =>
     offset === undefined ? 1 : this.lines.linePos(offset).line;
 
@@ -264,22 +294,39 @@ class YamlStream {
       this.partialLine = input.slice(cut);
       input = input.slice(0, cut);
     }
-    for (const token of this.parser.parse(input, !final)) this.take(token, out);
-    if (final && this.held) {
-      this.held.origin.after += this.before;
-      out.push(this.held);
-      this.held = undefined;
+    this.buffer += input;
+    for (const token of this.parser.parse(input, !final)) {
+      this.settleText(token.offset);
+      this.take(token, out);
+    }
+    if (final) {
+      this.settleText(this.bufferStart + this.buffer.length);
+      if (this.held) {
+        this.held.origin.after += this.before;
+        out.push(this.held);
+        this.held = undefined;
+      }
     }
     return out;
   }
 
+  /** The input up to `end` is known to belong to tokens already taken: settle the last document's text. */
+  private settleText(end: number): void {
+    const at = end - this.bufferStart;
+    this.pendingText?.(this.buffer.slice(0, at));
+    this.pendingText = undefined;
+    this.buffer = this.buffer.slice(at);
+    this.bufferStart = end;
+  }
+
   private take(token: CST.Token, out: Parsed[]): void {
+    if (token.type === 'document') {
+      this.index++;
+      this.takeDocument(token, out);
+      return;
+    }
     const text = CST.stringify(token);
     switch (token.type) {
-      case 'document':
-        this.index++;
-        this.takeDocument(token, text, out);
-        return;
       case 'doc-end':
         if (this.held && this.before === '') this.held.origin.after += text;
         else this.before += text;
@@ -295,14 +342,17 @@ class YamlStream {
     }
   }
 
-  private takeDocument(token: CST.Document, text: string, out: Parsed[]): void {
+  private takeDocument(token: CST.Document, out: Parsed[]): void {
     // Each document is composed on its own so that comments between documents stay out of it.
     const doc = [...this.composer.next(token), ...this.composer.end()][0];
     const problem = doc.errors[0];
     if (problem) throw this.error(problem.message, problem.pos[0]);
     const contents = doc.contents;
     if (contents === null || (isScalar(contents) && contents.value === null)) {
-      this.before += text; // empty or comment-only: kept as text, never an object
+      // empty or comment-only: kept as text, never an object
+      this.pendingText = (text) => {
+        this.before += text;
+      };
       return;
     }
     if (this.held) out.push(this.held);
@@ -313,7 +363,7 @@ class YamlStream {
       index: this.index,
       format: 'yaml',
       doc,
-      text,
+      text: '', // settled when the next token arrives
       before: this.before,
       after: '',
       trailer: (token.end ?? []).map((t) => t.source).join(''),
@@ -321,6 +371,9 @@ class YamlStream {
       directivesBefore: this.directivesBefore,
       style: detectStyle(token),
       changed: false,
+    };
+    this.pendingText = (text) => {
+      origin.text = text;
     };
     this.held = { origin, lineAt: this.lineAt };
     this.before = '';
@@ -431,7 +484,7 @@ function manifestsOf(origin: SourceDocument, lineAt: Parsed['lineAt']): Manifest
     const found = isSeq(doc.contents) ? 'a sequence' : 'a scalar';
     throw notAnObject(origin, line(), `expected a Kubernetes object (a mapping with apiVersion and kind), found ${found}`);
   }
-  const object = doc.toJS() as Record<string, unknown>;
+  const object = plainObjectOf(origin) as Record<string, unknown>;
   const items = object.items;
   if (typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(items)) {
     const nodes = doc.get('items');
@@ -445,6 +498,61 @@ function manifestsOf(origin: SourceDocument, lineAt: Parsed['lineAt']): Manifest
   }
   checkObject(object, origin, line(), '');
   return [{ source, index, object, origin }];
+}
+
+/**
+ * What `doc.toJS()` gives, built directly for the usual document (maps with scalar keys, sequences, scalars),
+ * recording in `origin.plain` the value of each map and sequence. Anything else falls back to the library.
+ */
+function plainObjectOf(origin: SourceDocument): unknown {
+  const plain = new Map<Node, unknown>();
+  const value = toPlain(origin.doc.contents, plain);
+  if (value === UNUSUAL) return origin.doc.toJS();
+  origin.plain = plain;
+  return value;
+}
+
+const UNUSUAL = Symbol('unusual');
+
+// Mirrors yaml's toJS with `keep` (Document#toJS): a scalar gives its value as is; a map key its String().
+function toPlain(node: unknown, plain: Map<Node, unknown>): unknown {
+  if (node === null) return null;
+  const proto: unknown = Object.getPrototypeOf(node);
+  if (proto === Scalar.prototype) return (node as Scalar).value;
+  if (proto === YAMLMap.prototype) {
+    const map = node as YAMLMap;
+    const out: Record<string, unknown> = {};
+    for (const { key, value } of map.items) {
+      let name: string;
+      if (key === null) name = '';
+      else if (Object.getPrototypeOf(key) !== Scalar.prototype) return UNUSUAL;
+      else {
+        const k = (key as Scalar).value;
+        // `<<` may be a merge key (its value is then a symbol); a key of another type has no name here
+        if (k === '<<' || (typeof k === 'object' && k !== null) || typeof k === 'symbol') return UNUSUAL;
+        name = k === null ? '' : String(k);
+      }
+      const v = toPlain(value, plain);
+      if (v === UNUSUAL) return UNUSUAL;
+      // as yaml does, `__proto__` becomes an own property (assignment would set the prototype)
+      if (name === '__proto__') Object.defineProperty(out, name, { value: v, writable: true, enumerable: true, configurable: true });
+      else out[name] = v;
+    }
+    plain.set(map, out);
+    return out;
+  }
+  if (proto === YAMLSeq.prototype) {
+    const seq = node as YAMLSeq;
+    const out: unknown[] = [];
+    for (const item of seq.items) {
+      const v = toPlain(item, plain);
+      if (v === UNUSUAL) return UNUSUAL;
+      out.push(v);
+    }
+    plain.set(seq, out);
+    return out;
+  }
+  return UNUSUAL; // aliases, pairs in a sequence, !!set, !!omap...
 }
 
 function checkObject(value: unknown, origin: SourceDocument, line: number, prefix: string): void {

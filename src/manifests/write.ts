@@ -6,14 +6,16 @@ import {
   isMap,
   isScalar,
   isSeq,
+  Pair,
+  Scalar,
   visit,
   type Document,
   type Node,
-  type Pair,
   type ToStringOptions,
   type YAMLMap,
   type YAMLSeq,
 } from 'yaml';
+import { forgetRendering, makeNode, UNUSUAL } from './made-nodes.js';
 import type { ManifestDocument, SourceDocument } from './read.js';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -26,20 +28,27 @@ import type { ManifestDocument, SourceDocument } from './read.js';
  */
 export function patchDocument(md: ManifestDocument, path: string[], value: unknown): boolean {
   const prefix = md.listItem === undefined ? [] : ['items', md.listItem];
-  const changed = patchYaml(md.origin.doc, [...prefix, ...path], value);
-  if (changed) {
+  const { doc } = md.origin;
+  const patcher = new Patcher(doc, md.origin.plain);
+  doc.contents = patcher.patchAt(doc.contents as Node | null, [...prefix, ...path], value) as Document['contents'];
+  if (patcher.changed) {
     md.origin.changed = true;
-    const node = prefix.length === 0 ? md.origin.doc.contents : md.origin.doc.getIn(prefix, true);
-    md.object = (node as Node).toJS(md.origin.doc) as Record<string, unknown>;
+    refreshObject(md, () => (prefix.length === 0 ? doc.contents : doc.getIn(prefix, true)) as Node);
   }
-  return changed;
+  return patcher.changed;
 }
 
-/** patchDocument on a bare yaml Document; numbers in `path` index sequences. */
-function patchYaml(doc: Document, path: (string | number)[], value: unknown): boolean {
-  const patcher = new Patcher(doc);
-  doc.contents = patcher.patchAt(doc.contents as Node | null, path, value) as Document['contents'];
-  return patcher.changed;
+/** `md.object` becomes the patched node's value, converted when first read (the YAML writer never reads it). */
+function refreshObject(md: ManifestDocument, node: () => Node): void {
+  let object: Record<string, unknown> | undefined;
+  Object.defineProperty(md, 'object', {
+    configurable: true,
+    enumerable: true,
+    get: () => (object ??= node().toJS(md.origin.doc) as Record<string, unknown>),
+    set: (value: Record<string, unknown>) => {
+      Object.defineProperty(md, 'object', { value, writable: true, enumerable: true, configurable: true });
+    },
+  });
 }
 
 type Plain = Record<string, unknown>;
@@ -50,7 +59,11 @@ class Patcher {
   private readonly ancestors: Node[] = [];
   private readonly detached = new Set<Node>();
 
-  constructor(private readonly doc: Document) {}
+  /** `plain`: SourceDocument.plain, the values unchanged collections stand for (kept up to date here). */
+  constructor(
+    private readonly doc: Document,
+    private readonly plain?: Map<Node, unknown>,
+  ) {}
 
   patchAt(node: Node | null, path: (string | number)[], value: unknown): Node | null {
     if (path.length === 0) return this.patch(node, value);
@@ -69,7 +82,7 @@ class Patcher {
           }
         } else if (!isAbsent(value)) {
           this.touch();
-          target.items.push(this.doc.createPair(key, this.create(nest(rest, value))));
+          target.items.push(new Pair(new Scalar(key), this.create(nest(rest, value))));
         }
         return target;
       });
@@ -88,6 +101,8 @@ class Patcher {
 
   /** Returns the node for `value`: `node` itself, edited, when it can be kept. */
   patch(node: Node | null, value: unknown): Node | null {
+    // The very value this unchanged collection was read as: nothing to do below it.
+    if (node !== null && typeof value === 'object' && value !== null && this.plain?.get(node) === value) return node;
     if (value === undefined) value = null;
     if (node === null && value === null) return null;
     if (isAlias(node)) {
@@ -133,7 +148,7 @@ class Patcher {
     for (const [key, v] of Object.entries(value)) {
       if (present.has(key) || isAbsent(v)) continue;
       this.touch();
-      map.items.push(this.doc.createPair(key, this.create(v)));
+      map.items.push(new Pair(new Scalar(key), this.create(v))); // as doc.createPair(key, node) makes it
     }
     return map;
   }
@@ -177,7 +192,8 @@ class Patcher {
 
   /** New nodes in block style; keys whose value is null are left out (null is absent to Kubernetes). */
   private create(value: unknown): Node | null {
-    return this.doc.createNode(withoutNullKeys(value)) as Node | null;
+    const built = typeof this.doc.schema.sortMapEntries === 'function' ? UNUSUAL : makeNode(this.doc.schema, value);
+    return built !== UNUSUAL ? built : (this.doc.createNode(withoutNullKeys(value)) as Node | null);
   }
 
   private within<T>(node: Node, fn: () => T): T {
@@ -193,6 +209,8 @@ class Patcher {
   private touch(): void {
     this.changed = true;
     for (const node of this.ancestors) {
+      this.plain?.delete(node);
+      forgetRendering(node);
       if (node.anchor && !this.detached.has(node)) {
         this.detached.add(node);
         visit(this.doc, {
@@ -308,7 +326,26 @@ export function renderYamlDocument(origin: SourceDocument, items?: ReadonlySet<n
     if (isSeq(seq)) seq.items = seq.items.filter((_, i) => items.has(i));
   }
   const options: ToStringOptions = { ...origin.style, lineWidth: 0 };
-  return origin.before + doc.toString(options) + origin.trailer + origin.after;
+  return origin.before + stringifyDocument(doc, options) + origin.trailer + origin.after;
+}
+
+/**
+ * doc.toString(options). Before printing, yaml walks the whole document to find which %TAG handles it uses;
+ * a document with only the default `!!` handle prints none either way, so the walk is skipped for it.
+ */
+function stringifyDocument(doc: Document, options: ToStringOptions): string {
+  const directives = doc.directives;
+  const handles = directives ? Object.entries(directives.tags) : [];
+  if (!directives || handles.length !== 1 || handles[0][0] !== '!!' || handles[0][1] !== 'tag:yaml.org,2002:') {
+    return doc.toString(options);
+  }
+  const own = Object.getPrototypeOf(directives) as { toString: (doc?: Document) => string };
+  directives.toString = () => own.toString.call(directives);
+  try {
+    return doc.toString(options);
+  } finally {
+    delete (directives as { toString?: unknown }).toString;
+  }
 }
 
 /** Writes documents as they come; `end()` finishes the output. */
@@ -317,15 +354,38 @@ export interface ManifestWriter {
   end(): void;
 }
 
+/** Where a YAML stream written so far stands, for joining streams written apart (see yamlSeparator). */
+export interface YamlStreamEnd {
+  /** documents written */
+  count: number;
+  endsWithNewline: boolean;
+  /** the last document was closed with `...` */
+  endsWithDocEnd: boolean;
+}
+
+/** What a document needs from the one before it: flags of its SourceDocument. */
+export type YamlStreamStart = Pick<SourceDocument, 'explicitStart' | 'directivesBefore'>;
+
+/** The text between the documents of a stream that stands at `end` and the next document. */
+export function yamlSeparator(end: YamlStreamEnd, next: YamlStreamStart): string {
+  if (end.count === 0) return '';
+  let sep = end.endsWithNewline ? '' : '\n';
+  // After a document, %directives are only allowed once it has been ended with `...`.
+  if (next.directivesBefore && !end.endsWithDocEnd) sep += '...\n';
+  else if (!next.explicitStart) sep += '---\n';
+  return sep;
+}
+
 /**
  * A YAML stream: documents are separated by `---` where the input had it, and where documents from different
  * sources meet. Items of a List are collected and the List is written once its last item arrives (or when
  * another document or end() shows that no more will).
  */
 export class YamlWriter implements ManifestWriter {
-  private count = 0;
-  private endsWithNewline = true;
-  private endsWithDocEnd = false;
+  /** where the stream stands (after end(): what it ended with) */
+  readonly state: YamlStreamEnd = { count: 0, endsWithNewline: true, endsWithDocEnd: false };
+  /** flags of the first document written */
+  first?: YamlStreamStart;
   private list?: { origin: SourceDocument; items: Set<number> };
 
   constructor(private readonly out: (chunk: string) => void) {}
@@ -353,17 +413,13 @@ export class YamlWriter implements ManifestWriter {
   }
 
   private emit(origin: SourceDocument, text: string): void {
-    if (this.count > 0) {
-      let sep = this.endsWithNewline ? '' : '\n';
-      // After a document, %directives are only allowed once it has been ended with `...`.
-      if (origin.directivesBefore && !this.endsWithDocEnd) sep += '...\n';
-      else if (!origin.explicitStart) sep += '---\n';
-      this.out(sep);
-    }
+    const sep = yamlSeparator(this.state, origin);
+    if (sep !== '') this.out(sep);
     this.out(text);
-    this.count++;
-    this.endsWithNewline = text.endsWith('\n');
-    this.endsWithDocEnd = /(^|\n)\.\.\.(\s|$)/.test(origin.after);
+    this.first ??= { explicitStart: origin.explicitStart, directivesBefore: origin.directivesBefore };
+    this.state.count++;
+    this.state.endsWithNewline = text.endsWith('\n');
+    this.state.endsWithDocEnd = /(^|\n)\.\.\.(\s|$)/.test(origin.after);
   }
 }
 

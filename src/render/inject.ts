@@ -1,6 +1,8 @@
 // The inject pipeline: read every input, gather the configuration, inject into each pod template in input
 // order, and write the documents out (to stdout here; per input file in ./files.ts). Output is held until
 // everything succeeded: on error stdout stays empty.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { SidecarsetError } from '../errors.js';
 import { injectPod, type SidecarSetInjection, type SidecarSetSkip } from '../kruise/inject/index.js';
@@ -94,6 +96,12 @@ export async function injectManifests(
     options.keepHash,
   );
 
+  const shared = await renderInThreads(sources, parsedFirst.size === 0 ? config : undefined, options);
+  if (shared) {
+    for (const text of shared.texts) await writeAll(io.stdout, text);
+    return { objects: shared.objects, notes: config.notes };
+  }
+
   const chunks: string[] = [];
   const writer = createWriter(options.output, (chunk) => chunks.push(chunk));
   const objects: ObjectReport[] = [];
@@ -107,6 +115,33 @@ export async function injectManifests(
   writer.end();
   await writeAll(io.stdout, chunks.join(''));
   return { objects, notes: config.notes };
+}
+
+/**
+ * A large YAML input (no configuration among it) rendered by several threads (./inject-parallel.ts); undefined
+ * when it is small, when one thread is all there is, when not running from the bundled CLI, or when anything
+ * failed: then the caller renders it in this thread, errors included.
+ */
+async function renderInThreads(
+  sources: SourceText[],
+  config: InjectionConfiguration | undefined,
+  options: InjectOptions,
+): Promise<{ texts: (string | Uint8Array)[]; objects: ObjectReport[] } | undefined> {
+  const code = workerCode();
+  if (config === undefined || code === undefined || options.output !== 'yaml') return undefined;
+  const parallel = await import('./inject-parallel.js');
+  if (sources.reduce((n, s) => n + s.text.length, 0) < parallel.PARALLEL_MIN_BYTES) return undefined;
+  const shares = parallel.shareSources(sources, parallel.threadCount());
+  return shares && (await parallel.renderShares(shares, config, options, code));
+}
+
+/** The code a worker thread starts with: this bundle, through the launcher's loader (and its code cache) if there. */
+function workerCode(): string | undefined {
+  // __filename exists in the CommonJS bundle only: the sources (tests) render in one thread
+  if (typeof __filename !== 'string' || !__filename.endsWith('.cjs')) return undefined;
+  const loader = path.join(path.dirname(__filename), '..', 'bin', 'load-cli.cjs');
+  const cli = existsSync(loader) ? `require(${JSON.stringify(loader)}).loadCli()` : `require(${JSON.stringify(__filename)})`;
+  return `${cli}.runInjectWorker();`;
 }
 
 // Conservative: any mention of a configuration kind makes the source parsed up front.
@@ -127,7 +162,8 @@ function checkConfigurationOnly(docs: ManifestDocument[], namespace: string): vo
   }
 }
 
-function renderDocument(md: ManifestDocument, config: InjectionConfiguration, options: InjectOptions): ObjectReport | undefined {
+/** Injects into one document (patched in place); its report, or undefined for an object without pods. */
+export function renderDocument(md: ManifestDocument, config: InjectionConfiguration, options: InjectOptions): ObjectReport | undefined {
   const located = locatePodTemplate(md.object, options.namespace);
   const namespace = namespaceOf(md.object, options.namespace);
   const base = { ref: objectRef(md.object), namespace, source: md.source, document: md.index, injected: [], skipped: [], changed: false };
@@ -173,8 +209,8 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-export async function writeAll(stream: Writable, text: string): Promise<void> {
-  if (text === '') return;
+export async function writeAll(stream: Writable, text: string | Uint8Array): Promise<void> {
+  if (text.length === 0) return;
   await new Promise<void>((resolve, reject) => {
     stream.write(text, (err) => (err ? reject(err) : resolve()));
   });

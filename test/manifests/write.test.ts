@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import type { YAMLMap } from 'yaml';
 import { Readable } from 'node:stream';
 import { parseManifests, parseManifestStream, type ManifestDocument } from '../../src/manifests/read.js';
 import {
@@ -251,6 +252,46 @@ spec:
     expect(patchDocument(md, ['use', 'k'], 'v')).toBe(false);
     expect(patchDocument(md, ['use', 'k'], 'w')).toBe(true);
     expect(render([md])).toBe('apiVersion: v1\nkind: X\nbase: &b\n  k: v\nuse:\n  k: w\n');
+  });
+});
+
+describe('patchDocument: new nodes and unchanged parts', () => {
+  const dropNullKeys = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(dropNullKeys)
+      : typeof v === 'object' && v !== null
+        ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null && x !== undefined).map(([k, x]) => [k, dropNullKeys(x)]))
+        : v;
+
+  test('new values become the nodes yaml itself creates, with keys whose value is null left out', () => {
+    const value = {
+      yes: 'yes', octal: '0644', exp: '1e3', tilde: '~', empty: '', int: 42, float: 1.5, neg: -0, bool: false, gone: null,
+      true: 'key', '1': 'one', list: ['a', null, 7, { k: 'v', z: null }, [], {}], nested: { deeper: { x: 'y' } },
+    };
+    const src = 'apiVersion: v1\nkind: ConfigMap\n';
+    const [md] = parseManifests(src, 'cm.yaml');
+    patchDocument(md, ['data'], value);
+    const [ref] = parseManifests(src, 'cm.yaml');
+    const doc = ref.origin.doc;
+    (doc.contents as YAMLMap).items.push(doc.createPair('data', doc.createNode(dropNullKeys(value))));
+    ref.origin.changed = true;
+    expect(render([md])).toBe(render([ref]));
+    expect(render([md])).toContain('  "yes": "yes"\n  octal: "0644"\n'); // YAML 1.1 quoting applies to new strings too
+    expect(md.object.data).toEqual(dropNullKeys(value));
+  });
+
+  test('an unchanged part given back as the very object read is kept; an edited one is not taken for unchanged', () => {
+    const [md] = parseManifests(DEPLOYMENT, 'web.yaml');
+    const spec = md.object.spec as Plain;
+    const metadata = md.object.metadata as Plain;
+    // same objects: nothing to do, not even a re-render
+    expect(patchDocument(md, ['spec'], { ...spec })).toBe(false);
+    expect(render([md])).toBe(DEPLOYMENT);
+    // edit inside metadata, then give back the object metadata was read as: it is written back
+    expect(patchDocument(md, ['metadata', 'labels', 'app'], 'api')).toBe(true);
+    expect(patchDocument(md, ['metadata'], metadata)).toBe(true);
+    expect((md.object.metadata as Plain).labels.app).toBe('web');
+    expect(render([md])).toContain('  labels:\n    app: web\n');
   });
 });
 

@@ -50,7 +50,10 @@ export interface SidecarSetSkip {
 }
 
 export interface InjectionOutcome {
-  /** A new object; the input Pod is never modified. */
+  /**
+   * A new object; the input Pod is never modified. Parts the injection leaves alone (an app container, the
+   * labels...) are the input's own objects, so a caller can tell them apart by identity.
+   */
   pod: Pod;
   /** Whether `pod` differs from the input. */
   changed: boolean;
@@ -64,8 +67,7 @@ function nameOf(sidecarSet: SidecarSet): string {
 }
 
 export function injectPod(pod: Pod, ctx: InjectionContext): InjectionOutcome {
-  const out: Pod = structuredClone(pod);
-  out.metadata ??= {};
+  const out = copyForInjection(pod);
   const now = kruiseTimestamp(ctx.now);
   const skipped: SidecarSetSkip[] = [];
   const sidecarSets = [...ctx.sidecarSets].sort((a, b) => compareGoStrings(nameOf(a), nameOf(b)));
@@ -101,6 +103,15 @@ export function injectPod(pod: Pod, ctx: InjectionContext): InjectionOutcome {
   }
   if (!hadAnnotations && Object.keys(out.metadata.annotations ?? {}).length === 0) delete out.metadata.annotations;
   return { pod: out, changed: !deepEqual(pod, out), injected, skipped };
+}
+
+// Copies only what injection edits in place: the top-level objects, metadata, its annotations (patchPodMetadata)
+// and spec (whose lists are replaced, never edited). Everything else is shared with the input.
+function copyForInjection(pod: Pod): Pod {
+  const out: Pod = { ...pod, metadata: { ...pod.metadata } };
+  if (pod.metadata?.annotations) out.metadata.annotations = { ...pod.metadata.annotations };
+  if (pod.spec) out.spec = { ...pod.spec };
+  return out;
 }
 
 // Errors about one SidecarSet's fields (selectors, revision) say which SidecarSet they are about.

@@ -4,8 +4,16 @@ import { SidecarsetError } from '../../errors.js';
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:(Z)|([+-])(\d{2}):(\d{2}))$/;
 
+// The same time comes again and again (the injection time, once per Pod): the last answer is kept.
+let last: { text: string; canonical: string | null | undefined } | undefined;
+
 /** The canonical form Kruise writes for an RFC 3339 time, or null for Go's zero time. Undefined if unparsable. */
 export function canonicalMetaTime(text: string): string | null | undefined {
+  if (last?.text !== text) last = { text, canonical: parseMetaTime(text) };
+  return last.canonical;
+}
+
+function parseMetaTime(text: string): string | null | undefined {
   const m = RFC3339.exec(text);
   if (!m) return undefined;
   const [year, month, day, hour, min, sec] = m.slice(1, 7).map(Number);

@@ -35,9 +35,14 @@ function foldKey(key: string): string {
   return key.replace(/[a-z]/g, (c) => c.toUpperCase()).replace(/\u017f/g, 'S').replace(/\u212a/g, 'K');
 }
 
-const FIELDS = new Map<string, keyof SidecarSetUpgradeSpec>(
-  (['updateTimestamp', 'hash', 'sidecarSetName', 'sidecarList', 'controllerRevision'] as const).map((f) => [foldKey(f), f]),
-);
+// Built on first use: nothing to compute at start-up.
+let fields: Map<string, keyof SidecarSetUpgradeSpec> | undefined;
+function fieldOf(key: string): keyof SidecarSetUpgradeSpec | undefined {
+  fields ??= new Map(
+    (['updateTimestamp', 'hash', 'sidecarSetName', 'sidecarList', 'controllerRevision'] as const).map((f) => [foldKey(f), f]),
+  );
+  return fields.get(foldKey(key));
+}
 
 function decodeString(v: unknown): string {
   if (v === null) return '';
@@ -50,7 +55,7 @@ function decodeSpec(value: unknown): SidecarSetUpgradeSpec {
   if (value === null) return spec;
   if (typeof value !== 'object' || Array.isArray(value)) throw new DecodeError('not an object');
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    const field = FIELDS.get(foldKey(key));
+    const field = fieldOf(key);
     switch (field) {
       case undefined:
         break;

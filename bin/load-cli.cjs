@@ -1,0 +1,68 @@
+'use strict';
+// Loads dist/cli.cjs, the bundled CLI, through V8's code cache (dist/cli.cjs.cache), so that start-up does not
+// compile the bundle's functions again: for a small command that costs more than running it. scripts/build.mjs
+// makes the cache by running a small injection. A cache V8 rejects (another Node.js version or V8 flags) or
+// one made for another build is made again after this run, wherever the directory is writable.
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+const { createRequire } = require('node:module');
+
+const BUNDLE = path.join(__dirname, '..', 'dist', 'cli.cjs');
+const CACHE = `${BUNDLE}.cache`;
+/** The last line of the bundle names its build; the cache's first line says which build it was made for. */
+const BUILD_MARK = '//# sidecarset-build=';
+
+function loadCli() {
+  const source = fs.readFileSync(BUNDLE, 'latin1'); // ASCII (scripts/build.mjs checks)
+  const build = source.slice(source.lastIndexOf(BUILD_MARK) + BUILD_MARK.length).trim();
+  const cachedData = readCache(build);
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __sidecarsetImport) {${source}\n})`, {
+    filename: BUNDLE,
+    cachedData,
+  });
+  const module = { exports: {} };
+  // Cluster commands import @kubernetes/client-node (ESM) when they need it: vm code has no import() of its own
+  // on Node 20 (scripts/build.mjs routes it here). Resolved from bin/, like from dist/: the same node_modules.
+  const dynamicImport = (specifier) => import(specifier);
+  script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, path.dirname(BUNDLE), dynamicImport);
+  const cli = module.exports;
+  if (cachedData !== undefined && !script.cachedDataRejected) return cli;
+  // Made once the command has run, so that the functions it compiled are in it.
+  return {
+    ...cli,
+    run: async (...args) => {
+      const code = await cli.run(...args);
+      writeCache(build, script);
+      return code;
+    },
+  };
+}
+
+function readCache(build) {
+  let data;
+  try {
+    data = fs.readFileSync(CACHE);
+  } catch {
+    return undefined;
+  }
+  const eol = data.indexOf(10);
+  return eol > 0 && data.toString('latin1', 0, eol) === build ? data.subarray(eol + 1) : undefined;
+}
+
+function writeCache(build, script) {
+  const tmp = `${CACHE}.${process.pid}.tmp`;
+  try {
+    fs.accessSync(path.dirname(CACHE), fs.constants.W_OK); // a read-only installation: not even worth making it
+    fs.writeFileSync(tmp, Buffer.concat([Buffer.from(`${build}\n`, 'latin1'), script.createCachedData()]));
+    fs.renameSync(tmp, CACHE); // atomic: a concurrent run reads the old cache or the new one
+  } catch {
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // a read-only installation: start-up just stays slower
+    }
+  }
+}
+
+module.exports = { loadCli };
