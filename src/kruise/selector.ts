@@ -94,8 +94,24 @@ export function labelSelectorProblems(selector: LabelSelector | null | undefined
  * Compiles a selector for repeated matching. Throws SidecarsetError (placed at the first bad field) when the
  * selector is invalid. `field` names where the selector sits, e.g. "spec.selector".
  */
+// The same few selectors (one per SidecarSet) are compiled for every Pod: remember them by their content,
+// so that a selector mutated after compiling is simply compiled again.
+const COMPILED = new Map<string, CompiledSelector>();
+const COMPILED_MAX = 1024;
+
 export function compileLabelSelector(selector: LabelSelector | null | undefined, field = 'selector'): CompiledSelector {
   if (selector === null || selector === undefined) return NOTHING;
+  const key = `${field}\u0000${JSON.stringify(selector)}`;
+  let compiled = COMPILED.get(key);
+  if (compiled === undefined) {
+    compiled = compileUncached(selector, field);
+    if (COMPILED.size >= COMPILED_MAX) COMPILED.clear();
+    COMPILED.set(key, compiled);
+  }
+  return compiled;
+}
+
+function compileUncached(selector: LabelSelector, field: string): CompiledSelector {
   const problems = labelSelectorProblems(selector, field);
   if (problems.length > 0) {
     const first = problems[0];

@@ -87,3 +87,19 @@ describe('label selector', () => {
     expect(labelSelectorProblems({ matchLabels: { 'Bad_Prefix/x': 'y' } }, 's')[0].message).toContain('prefix part');
   });
 });
+
+describe('compiled selectors are remembered by content', () => {
+  it('a selector changed after compiling matches by its new content', () => {
+    const sel: { matchLabels: Record<string, string> } = { matchLabels: { app: 'a' } };
+    expect(compileLabelSelector(sel).matches({ app: 'a' })).toBe(true);
+    sel.matchLabels.app = 'b';
+    expect(compileLabelSelector(sel).matches({ app: 'a' })).toBe(false);
+    expect(compileLabelSelector(sel).matches({ app: 'b' })).toBe(true);
+  });
+
+  it('an invalid selector keeps failing, with the field it was compiled for', () => {
+    const bad = { matchExpressions: [{ key: 'a', operator: 'Sometimes' }] };
+    expect(() => compileLabelSelector(bad, 'spec.selector')).toThrow(/invalid label selector/);
+    expect(() => compileLabelSelector(bad, 'spec.selector')).toThrow(/invalid label selector/);
+  });
+});
