@@ -466,7 +466,8 @@ function countLines(text: string): number {
 }
 
 function placedError(source: string, index: number, line: number, message: string): SidecarsetError {
-  return new SidecarsetError(`${source}: document ${index + 1}: line ${line}: ${message}`, {
+  // The place goes in `place`; the CLI prints it in front of the message (src/cli/errors.ts).
+  return new SidecarsetError(message, {
     source,
     document: index,
     line,

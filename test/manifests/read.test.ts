@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { SidecarsetError, UsageError } from '../../src/errors.js';
+import { placeMessage } from '../../src/cli/errors.js';
 import {
   listManifestFiles,
   parseManifests,
@@ -21,12 +22,13 @@ async function collect(gen: AsyncIterable<ManifestDocument>): Promise<ManifestDo
   return out;
 }
 
-function errorOf(fn: () => unknown): SidecarsetError {
+/** The error thrown, with its message as the CLI prints it (place first). */
+function errorOf(fn: () => unknown): { message: string; place: SidecarsetError['place'] } {
   try {
     fn();
   } catch (err) {
     expect(err).toBeInstanceOf(SidecarsetError);
-    return err as SidecarsetError;
+    return { message: placeMessage(err as SidecarsetError), place: (err as SidecarsetError).place };
   }
   throw new Error('expected an error');
 }
