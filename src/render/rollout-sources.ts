@@ -1,11 +1,13 @@
 // Where plan-rollout's SidecarSet and Pods come from. Today: files, directories and stdin (Pods one by one or
-// as `kubectl get pods -A -o yaml` Lists). A live cluster will be another RolloutSource.
+// as `kubectl get pods -A -o yaml|json` Lists; JSON is read with JSON.parse, which 100,000 Pods need). A live
+// cluster will be another RolloutSource.
 import type { Readable } from 'node:stream';
 import { SidecarsetError, UsageError } from '../errors.js';
 import type { Pod, SidecarSet } from '../kruise/api.js';
-import { readManifests, type ManifestDocument } from '../manifests/read.js';
+import { readInputDocuments, toManifestDocument, type InputDocument } from '../manifests/json-source.js';
+import type { ManifestDocument } from '../manifests/read.js';
 import { apiGroup, locatePodTemplate } from '../manifests/pod-template.js';
-import { buildConfiguration, placed, where } from './configuration.js';
+import { buildConfiguration, where } from './configuration.js';
 import { objectRef } from './inject.js';
 
 export interface RolloutInputs {
@@ -39,10 +41,11 @@ export function fileRolloutSource(opts: FileRolloutSourceOptions): RolloutSource
       const sidecarSets: ManifestDocument[] = [];
       const pods: Pod[] = [];
       const ignored: string[] = [];
-      for await (const md of readManifests(opts.filenames, { recursive: opts.recursive, stdin: opts.stdin })) {
-        const obj = md.object;
-        if (obj.kind === 'Pod' && apiGroup(obj.apiVersion) === '') pods.push(readPod(md, opts.namespace));
+      for await (const doc of readInputDocuments(opts.filenames, { recursive: opts.recursive, stdin: opts.stdin })) {
+        const obj = doc.object;
+        if (obj.kind === 'Pod' && apiGroup(obj.apiVersion) === '') pods.push(readPod(doc, opts.namespace));
         else if (locatePodTemplate(obj, opts.namespace) === 'config') {
+          const md = toManifestDocument(doc);
           config.push(md);
           if (obj.kind === 'SidecarSet') sidecarSets.push(md);
         } else ignored.push(objectRef(obj));
@@ -70,12 +73,12 @@ function nameOf(md: ManifestDocument): string {
   return String((md.object.metadata as { name?: string } | undefined)?.name ?? '<unnamed>');
 }
 
-function readPod(md: ManifestDocument, defaultNamespace: string): Pod {
+function readPod(md: InputDocument, defaultNamespace: string): Pod {
   const obj = md.object;
   const metadata = obj.metadata;
   const spec = obj.spec as { containers?: unknown } | undefined;
   if (typeof metadata !== 'object' || metadata === null || typeof spec !== 'object' || spec === null || !Array.isArray(spec.containers)) {
-    throw placed(new SidecarsetError('a Pod needs metadata and spec.containers', { field: 'spec.containers' }), md);
+    throw new SidecarsetError('a Pod needs metadata and spec.containers', { field: 'spec.containers' }).at({ source: md.source, document: md.index });
   }
   const meta = metadata as Pod['metadata'];
   return { ...(obj as unknown as Pod), metadata: meta.namespace ? meta : { ...meta, namespace: defaultNamespace } };

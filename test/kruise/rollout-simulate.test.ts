@@ -5,14 +5,19 @@ import { describe, expect, it } from 'vitest';
 import { buildRolloutContext } from '../../src/kruise/rollout/context.js';
 import { matchPods } from '../../src/kruise/rollout/matched.js';
 import { pendingContainers } from '../../src/kruise/rollout/model.js';
-import { readRolloutPod, type RolloutPod } from '../../src/kruise/rollout/pod-state.js';
+import { readAllPodFacts } from '../../src/kruise/rollout/pod-facts.js';
+import { isKruiseReady, readRolloutPod, type RolloutPod } from '../../src/kruise/rollout/pod-state.js';
 import { reconcileRound } from '../../src/kruise/rollout/round.js';
+import { simulateFast } from '../../src/kruise/rollout/simulate-fast.js';
 import { simulateReference, type Simulate } from '../../src/kruise/rollout/simulate-reference.js';
 import { factoryPods, factorySidecarSet, podHotUpgrade, sidecarSetHotUpgrade, state } from './rollout-helpers.js';
 import { randomRollout } from './rollout-random.js';
 
-/** Add the fast simulation here when it exists: it must equal the reference on every random input. */
-const IMPLEMENTATIONS: [string, Simulate][] = [['reference', simulateReference]];
+/** Every implementation must equal the reference on every random input. */
+const IMPLEMENTATIONS: [string, Simulate][] = [
+  ['reference', simulateReference],
+  ['fast', simulateFast],
+];
 
 function matchedState(input: ReturnType<typeof randomRollout>) {
   const ctx = buildRolloutContext(input.sidecarSet);
@@ -92,7 +97,7 @@ describe('simulateReference on worked scenarios', () => {
 });
 
 describe('property: random rollouts', () => {
-  const SEEDS = 300;
+  const SEEDS = Number(process.env.SEEDS ?? 1000);
   for (const [name, simulate] of IMPLEMENTATIONS) {
     it(`${name} equals the reference and keeps its invariants on ${SEEDS} random inputs`, () => {
       for (let seed = 1; seed <= SEEDS; seed++) {
@@ -105,6 +110,14 @@ describe('property: random rollouts', () => {
         const got = simulate(ctx, pods);
         expect(got, `seed ${seed}`).toEqual(expected);
         expect(comparable(pods), `seed ${seed}`).toEqual(comparable(refPods));
+        if (simulate.withBoundaries) {
+          // the rounds around the simulation, as the plan reads them, equal reconcileRound's
+          const again = fresh();
+          const sim = simulate.withBoundaries(ctx, again, readAllPodFacts(ctx, again));
+          expect(sim.first, `seed ${seed}: first`).toEqual(first);
+          expect(sim.rounds, `seed ${seed}`).toEqual(expected);
+          expect(sim.final, `seed ${seed}: final`).toEqual(reconcileRound(ctx, refPods));
+        }
 
         // invariants of the round-by-round definition
         expect(expected[0].round, `seed ${seed}`).toBe(1);
@@ -130,6 +143,15 @@ describe('property: random rollouts', () => {
       const pods = fresh();
       const first = reconcileRound(ctx, pods);
       seen.add(first.kind);
+      const strategy = input.sidecarSet.spec.updateStrategy ?? {};
+      const priority = strategy.priorityStrategy as { weightPriority?: unknown; orderPriority?: unknown } | undefined;
+      if (priority?.weightPriority) seen.add('priority weight');
+      if (priority?.orderPriority) seen.add('priority order');
+      if (strategy.scatterStrategy?.some((t) => t.value === '*')) seen.add('scatter *');
+      if ((strategy.scatterStrategy?.length ?? 0) > 1) seen.add('scatter terms');
+      if (typeof strategy.partition === 'string') seen.add('partition %');
+      if (typeof strategy.maxUnavailable === 'string') seen.add('maxUnavailable %');
+      if (ctx.hotSidecars.length > 0) seen.add('hot');
       const s = first.strategy;
       if (s) {
         if (s.batch.length > 1) seen.add('batch>1');
@@ -139,15 +161,43 @@ describe('property: random rollouts', () => {
         if (s.notUpgradable.length) seen.add('notUpgradable');
         if (s.notSelected.length) seen.add('notSelected');
         if (s.busy.length) seen.add('busy');
+        if (s.maxUnavailable.value === 0 && s.batch.length) seen.add('maxUnavailable 0');
+        if (s.batch.some((i) => !isKruiseReady(ctx, pods[i]))) seen.add('free');
+        if (s.candidates.some((i) => pendingContainers(ctx, pods[i]).length > 0)) seen.add('candidate restarts');
       }
       const rounds = simulateReference(ctx, pods);
       if (rounds.length > 3) seen.add('many rounds');
+      if (rounds.length > 30) seen.add('long rollout');
       if (rounds.some((r) => r.kind === 'reset')) seen.add('reset');
     }
-    for (const k of ['Upgrade', 'Paused', 'NotUpdate', 'Finished', 'batch>1', 'partition', 'waiting', 'inFlight', 'notUpgradable', 'notSelected', 'busy', 'many rounds', 'reset']) {
+    for (const k of [
+      'Upgrade',
+      'Paused',
+      'NotUpdate',
+      'Finished',
+      'HotUpgradeReset',
+      'batch>1',
+      'partition',
+      'waiting',
+      'inFlight',
+      'notUpgradable',
+      'notSelected',
+      'busy',
+      'many rounds',
+      'long rollout',
+      'reset',
+      'priority weight',
+      'priority order',
+      'scatter *',
+      'scatter terms',
+      'partition %',
+      'maxUnavailable %',
+      'maxUnavailable 0',
+      'hot',
+      'free',
+      'candidate restarts',
+    ]) {
       expect(seen, k).toContain(k);
     }
   });
 });
-
-

@@ -3,7 +3,8 @@
 // hash-without-image means the change is not image-only (not upgradable, reported); a ready sidecar whose
 // previous in-place update has not taken effect makes the Pod sit this round out (in flight, not reported).
 import type { RolloutContext } from './context.js';
-import { isUpdated, isUpgradableInPlace, sidecarInFlight, type RolloutPod } from './pod-state.js';
+import { IN_FLIGHT, NOT_SELECTED, NOT_UPGRADABLE, readAllPodFacts, UPDATED } from './pod-facts.js';
+import type { RolloutPod } from './pod-state.js';
 
 export interface Classification {
   updated: number[];
@@ -14,21 +15,15 @@ export interface Classification {
   candidates: number[];
 }
 
-export function isSelectedForUpdate(ctx: RolloutContext, p: RolloutPod): boolean {
-  const selector = ctx.strategy.selector;
-  if (selector === null) return true;
-  if (selector === 'invalid') return false;
-  return selector.matches(p.labels);
-}
-
-export function classifyPods(ctx: RolloutContext, pods: readonly RolloutPod[]): Classification {
+export function classifyPods(ctx: RolloutContext, pods: readonly RolloutPod[], facts = readAllPodFacts(ctx, pods)): Classification {
   const out: Classification = { updated: [], notSelected: [], notUpgradable: [], inFlight: [], candidates: [] };
-  for (const p of pods) {
-    if (isUpdated(ctx, p)) out.updated.push(p.index);
-    else if (!isSelectedForUpdate(ctx, p)) out.notSelected.push(p.index);
-    else if (!isUpgradableInPlace(ctx, p)) out.notUpgradable.push(p.index);
-    else if (sidecarInFlight(ctx, p) !== undefined) out.inFlight.push(p.index);
-    else out.candidates.push(p.index);
+  for (let i = 0; i < facts.length; i++) {
+    const f = facts[i];
+    if (f & UPDATED) out.updated.push(i);
+    else if (f & NOT_SELECTED) out.notSelected.push(i);
+    else if (f & NOT_UPGRADABLE) out.notUpgradable.push(i);
+    else if (f & IN_FLIGHT) out.inFlight.push(i);
+    else out.candidates.push(i);
   }
   return out;
 }

@@ -55,6 +55,8 @@ export interface RolloutContext {
   strategy: RolloutStrategy;
   /** util.IsImageDigest, memoised: images repeat across Pods */
   isDigest(image: string): boolean;
+  /** the set holding just this container name (for IsPodStateConsistent on one container), made once */
+  only(name: string): ReadonlySet<string>;
 }
 
 export function buildRolloutContext(sidecarSet: SidecarSet, strategy: SidecarSetUpdateStrategy = sidecarSet.spec?.updateStrategy ?? {}): RolloutContext {
@@ -71,6 +73,7 @@ export function buildRolloutContext(sidecarSet: SidecarSet, strategy: SidecarSet
   });
   const names = new Set(sidecars.flatMap((s) => s.podContainers));
   const digests = new Map<string, boolean>();
+  const singletons = new Map<string, ReadonlySet<string>>();
   return {
     name: sidecarSet.metadata?.name ?? '',
     hash: annotations[SidecarSetHashAnnotation] ?? '',
@@ -84,6 +87,11 @@ export function buildRolloutContext(sidecarSet: SidecarSet, strategy: SidecarSet
       let d = digests.get(image);
       if (d === undefined) digests.set(image, (d = isImageDigest(image)));
       return d;
+    },
+    only(name: string): ReadonlySet<string> {
+      let set = singletons.get(name);
+      if (set === undefined) singletons.set(name, (set = new Set([name])));
+      return set;
     },
   };
 }

@@ -39,8 +39,8 @@ export function findContainerToHotUpgrade(ctx: RolloutContext, p: RolloutPod, si
   const [one, two] = [`${sidecar.name}-1`, `${sidecar.name}-2`];
   if (specImage(p, one) === sidecar.emptyImage) return [one, two];
   if (specImage(p, two) === sidecar.emptyImage) return [two, one];
-  const oneReady = containerStatus(p, one, 'first')?.ready === true && isConsistent(ctx, p, new Set([one]));
-  const twoReady = containerStatus(p, two, 'first')?.ready === true && isConsistent(ctx, p, new Set([two]));
+  const oneReady = containerStatus(p, one, 'first')?.ready === true && isConsistent(ctx, p, ctx.only(one));
+  const twoReady = containerStatus(p, two, 'first')?.ready === true && isConsistent(ctx, p, ctx.only(two));
   if (oneReady && !twoReady) return [two, one];
   if (!oneReady && twoReady) return [one, two];
   const [working, idle] = workingAndIdle(p, sidecar);

@@ -69,19 +69,22 @@ export function isInjected(pod: Pod, sidecarSetName: string): boolean {
 
 /** IsPodConsistentWithSidecarSet, saying what is missing. */
 export function missingSidecarContainers(pod: Pod, sidecarSet: SidecarSet): string[] {
-  const names = new Set([...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => c.name));
-  const annotations = pod.metadata?.annotations ?? {};
-  const working = parseStringMapLeniently(
-    Object.prototype.hasOwnProperty.call(annotations, SidecarSetWorkingHotUpgradeContainer) ? annotations[SidecarSetWorkingHotUpgradeContainer] : undefined,
-  );
+  const has = (name: string) => (pod.spec?.initContainers ?? []).some((c) => c.name === name) || (pod.spec?.containers ?? []).some((c) => c.name === name);
   const missing: string[] = [];
   for (const c of sidecarSet.spec?.containers ?? []) {
     if (c.upgradeStrategy?.upgradeType === 'HotUpgrade') {
-      for (const half of [`${c.name}-1`, `${c.name}-2`]) if (!names.has(half)) missing.push(`container ${half}`);
-      if (!working.has(c.name)) missing.push(`${SidecarSetWorkingHotUpgradeContainer} entry for ${c.name}`);
-    } else if (!names.has(c.name)) missing.push(`container ${c.name}`);
+      for (const half of [`${c.name}-1`, `${c.name}-2`]) if (!has(half)) missing.push(`container ${half}`);
+      if (!workingContainers(pod).has(c.name)) missing.push(`${SidecarSetWorkingHotUpgradeContainer} entry for ${c.name}`);
+    } else if (!has(c.name)) missing.push(`container ${c.name}`);
   }
   return missing;
+}
+
+function workingContainers(pod: Pod): Map<string, string> {
+  const annotations = pod.metadata?.annotations ?? {};
+  return parseStringMapLeniently(
+    Object.prototype.hasOwnProperty.call(annotations, SidecarSetWorkingHotUpgradeContainer) ? annotations[SidecarSetWorkingHotUpgradeContainer] : undefined,
+  );
 }
 
 /** The Pods that need Namespace objects we do not have: an error for the caller (percentages need every Pod). */

@@ -35,6 +35,7 @@ export interface ContainerChange {
  */
 export function applyKruiseUpgrade(ctx: RolloutContext, p: RolloutPod): ContainerChange[] {
   const changes: ContainerChange[] = [];
+  const changed: string[] = [];
   for (const sidecar of ctx.sidecars) {
     let target: string;
     let from: string;
@@ -49,10 +50,11 @@ export function applyKruiseUpgrade(ctx: RolloutContext, p: RolloutPod): Containe
     if (sidecar.image === from) continue; // only images change in place; nothing to do
     setContainerImage(p, target, sidecar.image);
     changes.push({ sidecar: sidecar.name, container: target, from, to: sidecar.image });
+    changed.push(target);
     if (sidecar.hot) p.working.set(sidecar.name, target);
   }
   p.hash = ctx.hash;
-  recordInPlaceUpdate(p, changes.map((c) => c.container));
+  recordInPlaceUpdate(p, changed);
   return changes;
 }
 
@@ -75,19 +77,14 @@ export function applyHotUpgradeReset(ctx: RolloutContext, p: RolloutPod): string
  * SidecarSet is kept and extended; an unreadable annotation is replaced).
  */
 export function recordInPlaceUpdate(p: RolloutPod, changed: readonly string[]): void {
-  const last = new Map(p.inPlace.kind === 'valid' ? p.inPlace.lastImageIDs : []);
-  for (const name of changed) last.set(name, containerStatus(p, name)?.imageID ?? '');
-  p.inPlace = { kind: 'valid', lastImageIDs: last };
+  // each Pod has its own record, so a valid one is extended where it is
+  if (p.inPlace.kind !== 'valid') p.inPlace = { kind: 'valid', lastImageIDs: new Map() };
+  for (const name of changed) p.inPlace.lastImageIDs.set(name, containerStatus(p, name)?.imageID ?? '');
 }
 
 // An in-place update writes the Pod's container (util.GetContainer finds init containers first).
 function setContainerImage(p: RolloutPod, name: string, image: string): void {
-  const init = p.initContainers.find((c) => c.name === name);
-  if (init) {
-    init.image = image;
-    return;
-  }
-  const c = p.containers.find((x) => x.name === name);
+  const c = podContainer(p, name);
   if (c) c.image = image;
 }
 

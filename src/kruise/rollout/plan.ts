@@ -11,9 +11,10 @@ import { MODEL_ASSUMPTIONS, type ContainerChange } from './model.js';
 import { nonImageDifferences } from './not-upgradable.js';
 import { resolveMaxUnavailable } from './max-unavailable.js';
 import { resolvePartition, type ResolvedNumber } from './partition.js';
-import { isConsistent, isKruiseReady, isUpdated, podContainer, readRolloutPod, workingAndIdle, type RolloutPod } from './pod-state.js';
+import { CONSISTENT, readAllPodFacts, READY, UPDATED } from './pod-facts.js';
+import { isKruiseReady, podContainer, readRolloutPod, workingAndIdle, type RolloutPod } from './pod-state.js';
 import { reconcileRound, type RoundResult, type StatusCounts } from './round.js';
-import { simulateReference, type SimulatedRound, type Simulate } from './simulate-reference.js';
+import { simulateReference, type SimulatedRound, type Simulate, type Simulation } from './simulate-reference.js';
 
 export const PLAN_API_VERSION = 'kubectl-sidecarset/v1';
 export const PLAN_KIND = 'RolloutPlan';
@@ -178,29 +179,40 @@ export function planRollout(input: PlanInput, simulate: Simulate = simulateRefer
     );
   }
   const source = set.matched.map((i) => input.pods[i]);
-  const pods = source.map((pod, i) => readRolloutPod(pod, i, ctx.name));
-  checkUnique([...pods, ...set.notMatched.map((m) => refOf(input.pods[m.index]))]);
-  const start = pods.map((p) => snapshot(ctx, p));
+  const pods = source.map((pod, i) => readRolloutPod(pod, i, ctx.name, ctx));
+  checkUnique(pods, set.notMatched.map((m) => refOf(input.pods[m.index])));
+  const facts = readAllPodFacts(ctx, pods);
+  const start = pods.map((p, i) => snapshot(ctx, p, facts[i]));
 
-  const first = reconcileRound(ctx, pods);
-  const rounds = simulate(ctx, pods);
-  const final = reconcileRound(ctx, pods);
+  const { first, rounds, final } = simulate.withBoundaries
+    ? simulate.withBoundaries(ctx, pods, facts)
+    : withReferenceBoundaries(simulate, ctx, pods, facts);
 
-  const placed = new Map<number, { batch: number; position: number }>();
-  for (const r of rounds) if (r.kind === 'upgrade') r.pods.forEach((i, k) => placed.set(i, { batch: r.round, position: k + 1 }));
+  // where each Pod is upgraded: batch (0: none) and position
+  const batchOf = new Int32Array(pods.length);
+  const positionOf = new Int32Array(pods.length);
+  let inBatches = 0;
+  for (const r of rounds) {
+    if (r.kind !== 'upgrade') continue;
+    inBatches += r.pods.length;
+    r.pods.forEach((i, k) => {
+      batchOf[i] = r.round;
+      positionOf[i] = k + 1;
+    });
+  }
 
   const firstPlaces = placesIn(first);
   const finalPlaces = placesIn(final);
+  const notUpgradable = (i: number) => notUpgradableReason(ctx, source[i], sidecarSet, pods[i]);
   const planPods = pods.map((p, i) =>
-    describePod(p, start[i], placed.get(i), { round: first, place: firstPlaces.get(i) }, { round: final, place: finalPlaces.get(i) }, () =>
-      notUpgradableReason(ctx, source[i], sidecarSet, p),
-    ),
+    describePod(p, start[i], batchOf[i], positionOf[i], { round: first, place: firstPlaces[i] }, { round: final, place: finalPlaces[i] }, notUpgradable),
   );
   const group = (d: PodDisposition) => planPods.filter((p) => p.disposition === d);
   const ref = (p: PodRef): PodRef => ({ namespace: p.namespace, name: p.name });
   const withReason = (p: PlanPod): PodReason => ({ namespace: p.namespace, name: p.name, reason: p.reason });
 
-  const batches = rounds.map((r) => describeRound(r, pods, start, first, ctx));
+  const notes = new Map<number, string>();
+  const batches = rounds.map((r) => describeRound(r, pods, start, first, ctx, notes));
   const plan: RolloutPlan = {
     apiVersion: PLAN_API_VERSION,
     kind: PLAN_KIND,
@@ -228,7 +240,7 @@ export function planRollout(input: PlanInput, simulate: Simulate = simulateRefer
       matched: pods.length,
       notMatched: set.notMatched.length,
       updated: group('updated').length,
-      inBatches: placed.size,
+      inBatches,
       batches: batches.length,
       heldByPartition: group('heldByPartition').length,
       notSelected: group('notSelected').length,
@@ -255,6 +267,13 @@ export function planRollout(input: PlanInput, simulate: Simulate = simulateRefer
   return plan;
 }
 
+/** Round 1 before the simulation, the round after the last one after it (see Simulation). */
+function withReferenceBoundaries(simulate: Simulate, ctx: RolloutContext, pods: RolloutPod[], facts: Uint8Array): Simulation {
+  const first = reconcileRound(ctx, pods, { facts });
+  const rounds = simulate(ctx, pods);
+  return { first, rounds, final: reconcileRound(ctx, pods) };
+}
+
 // ---- the state at the start, kept before the simulation changes the Pods ----
 
 interface StartState {
@@ -265,10 +284,10 @@ interface StartState {
   images: { sidecar: string; container: string; image: string }[];
 }
 
-function snapshot(ctx: RolloutContext, p: RolloutPod): StartState {
-  const updated = isUpdated(ctx, p);
-  const ready = isKruiseReady(ctx, p);
-  const consistent = isConsistent(ctx, p);
+function snapshot(ctx: RolloutContext, p: RolloutPod, facts: number): StartState {
+  const updated = (facts & UPDATED) !== 0;
+  const ready = (facts & READY) !== 0;
+  const consistent = (facts & CONSISTENT) !== 0;
   return {
     updated,
     ready,
@@ -284,13 +303,14 @@ function refOf(pod: Pod): PodRef {
   return { namespace: pod.metadata?.namespace || 'default', name: pod.metadata?.name ?? '' };
 }
 
-function checkUnique(refs: PodRef[]): void {
-  const seen = new Set<string>();
-  for (const r of refs) {
+function checkUnique(...lists: readonly PodRef[][]): void {
+  const seen = new Map<string, Set<string>>(); // namespace -> names
+  for (const r of lists.flat()) {
     if (r.name === '') throw new SidecarsetError('a Pod has no metadata.name', { field: 'metadata.name' });
-    const key = `${r.namespace}/${r.name}`;
-    if (seen.has(key)) throw new SidecarsetError(`Pod ${key} is given twice`, { field: 'metadata.name' });
-    seen.add(key);
+    let names = seen.get(r.namespace);
+    if (!names) seen.set(r.namespace, (names = new Set()));
+    if (names.has(r.name)) throw new SidecarsetError(`Pod ${r.namespace}/${r.name} is given twice`, { field: 'metadata.name' });
+    names.add(r.name);
   }
 }
 
@@ -304,8 +324,9 @@ interface PodInRound {
   place: Place | undefined;
 }
 
-function placesIn(r: RoundResult): Map<number, Place> {
-  const out = new Map<number, Place>();
+/** Each Pod's place in a round, by index (undefined when the round did not run the strategy, or for the batch). */
+function placesIn(r: RoundResult): (Place | undefined)[] {
+  const out: (Place | undefined)[] = new Array(r.status.matchedPods).fill(undefined);
   const s = r.strategy;
   if (!s) return out;
   const lists: [Place, number[]][] = [
@@ -316,36 +337,41 @@ function placesIn(r: RoundResult): Map<number, Place> {
     ['heldByPartition', s.heldByPartition],
     ['waiting', s.waiting],
   ];
-  for (const [place, list] of lists) for (const i of list) out.set(i, place);
+  for (const [place, list] of lists) for (const i of list) out[i] = place;
   return out;
 }
 
 function describePod(
   p: RolloutPod,
   start: StartState,
-  placed: { batch: number; position: number } | undefined,
+  batch: number,
+  position: number,
   first: PodInRound,
   final: PodInRound,
-  notUpgradable: () => string,
+  notUpgradable: (index: number) => string,
 ): PlanPod {
-  const [disposition, reason]: [PodDisposition, string] = placed
-    ? ['batch', placed.batch === 1 ? '' : whyNotFirst(first)]
-    : start.updated
-      ? ['updated', start.holdsSlot ? `already updated; ${start.holdsSlot}` : 'already updated']
-      : finalDisposition(p, final, notUpgradable);
-  return {
-    namespace: p.namespace,
-    name: p.name,
-    disposition,
-    ...(placed ?? {}),
-    reason,
-    node: p.nodeName,
-    phase: p.phase,
-    ...(p.creationTime !== null ? { creationTimestamp: new Date(p.creationTime).toISOString().replace('.000Z', 'Z') } : {}),
-    containersReady: `${p.statuses.filter((s) => s.ready).length}/${p.containers.length}`,
-    ready: start.ready,
-    images: start.images,
-  };
+  const [disposition, reason]: [PodDisposition, string] =
+    batch > 0
+      ? ['batch', batch === 1 ? '' : whyNotFirst(first)]
+      : start.updated
+        ? ['updated', start.holdsSlot ? `already updated; ${start.holdsSlot}` : 'already updated']
+        : finalDisposition(p, final, () => notUpgradable(p.index));
+  // built key by key, in the schema's order
+  const out = { namespace: p.namespace, name: p.name, disposition } as PlanPod;
+  if (batch > 0) {
+    out.batch = batch;
+    out.position = position;
+  }
+  out.reason = reason;
+  out.node = p.nodeName;
+  out.phase = p.phase;
+  if (p.creationTime !== null) out.creationTimestamp = new Date(p.creationTime).toISOString().replace('.000Z', 'Z');
+  let ready = 0;
+  for (const s of p.statuses) if (s.ready) ready++;
+  out.containersReady = `${ready}/${p.containers.length}`;
+  out.ready = start.ready;
+  out.images = start.images;
+  return out;
 }
 
 function finalDisposition(p: RolloutPod, final: PodInRound, notUpgradable: () => string): [PodDisposition, string] {
@@ -409,25 +435,30 @@ function short(hash: string): string {
 
 // ---- per batch ----
 
-function describeRound(r: SimulatedRound, pods: readonly RolloutPod[], start: readonly StartState[], first: RoundResult, ctx: RolloutContext): PlanBatch {
-  const ref = (i: number): PodRef => ({ namespace: pods[i].namespace, name: pods[i].name });
+function describeRound(
+  r: SimulatedRound,
+  pods: readonly RolloutPod[],
+  start: readonly StartState[],
+  first: RoundResult,
+  ctx: RolloutContext,
+  notes: Map<number, string>,
+): PlanBatch {
   if (r.kind === 'reset') {
     return {
       batch: r.round,
       kind: 'reset',
       pods: [],
-      reset: r.pods.map(ref),
+      reset: r.pods.map((i) => ({ namespace: pods[i].namespace, name: pods[i].name })),
       note: `HotUpgrade: the old container of ${count(r.pods.length, 'Pod')} goes back to the empty image; nothing is upgraded in this round`,
     };
   }
-  const batchPods = r.pods.map((i, k) => ({
-    ...ref(i),
-    position: k + 1,
-    node: pods[i].nodeName,
-    ready: start[i].ready,
-    images: (r.changes[k] ?? []).map(toImageChange),
-  }));
-  const note = r.round === 1 ? firstRoundNote(first, ctx, pods) : upgradeNote(batchPods);
+  let free = 0;
+  const batchPods = r.pods.map((i, k): PlanBatchPod => {
+    const p = pods[i];
+    if (!start[i].ready) free++;
+    return { namespace: p.namespace, name: p.name, position: k + 1, node: p.nodeName, ready: start[i].ready, images: (r.changes[k] ?? []).map(toImageChange) };
+  });
+  const note = r.round === 1 ? firstRoundNote(first, ctx, pods) : upgradeNote(batchPods.length, free, notes);
   return { batch: r.round, kind: r.kind === 'none' ? 'none' : 'upgrade', pods: batchPods, reset: [], note };
 }
 
@@ -435,9 +466,15 @@ function toImageChange(c: ContainerChange): PlanImageChange {
   return { container: c.container, from: c.from, to: c.to };
 }
 
-function upgradeNote(pods: PlanBatchPod[]): string {
-  const free = pods.filter((p) => !p.ready).length;
-  return count(pods.length, 'Pod') + (free > 0 ? ` (${free} not ready: upgraded without using maxUnavailable)` : '');
+// A plan of 100,000 one-Pod batches says "1 Pod" 100,000 times: `notes` makes each text once.
+function upgradeNote(pods: number, free: number, notes: Map<number, string>): string {
+  const key = pods * 0x100000000 + free;
+  let note = notes.get(key);
+  if (note === undefined) {
+    note = count(pods, 'Pod') + (free > 0 ? ` (${free} not ready: upgraded without using maxUnavailable)` : '');
+    notes.set(key, note);
+  }
+  return note;
 }
 
 function firstRoundNote(first: RoundResult, ctx: RolloutContext, pods: readonly RolloutPod[]): string {

@@ -5,6 +5,7 @@
 import { SidecarsetError } from '../../errors.js';
 import type { LabelSelector } from '../api.js';
 import { compileLabelSelector, type CompiledSelector, type Labels } from '../selector.js';
+import { sortPositions } from './sort-default.js';
 
 export interface CompiledPriority {
   /** matchers of weightPriority terms; a term whose selector does not compile is left out */
@@ -77,25 +78,38 @@ export function priorityBefore(p: CompiledPriority, labelsI: Labels | undefined,
   return tie;
 }
 
+/** The priority of some Pods, by their position in the list given; null when the strategy changes nothing. */
+export type PriorityKeys = { weights: Float64Array } | { levels: Int32Array; values: bigint[] } | null;
+
+export function priorityKeys(p: CompiledPriority, labelsOf: (index: number) => Labels | undefined, indexes: readonly number[]): PriorityKeys {
+  if (isNoopPriority(p)) return null;
+  if (p.byWeight) return { weights: Float64Array.from(indexes, (i) => weightPriority(p, labelsOf(i))) };
+  const levels = new Int32Array(indexes.length);
+  const values: bigint[] = [];
+  indexes.forEach((i, k) => {
+    const [level, value] = orderPriority(p, labelsOf(i));
+    levels[k] = level;
+    values.push(value);
+  });
+  return { levels, values };
+}
+
+/** prioritySort.compare on keys: negative when the Pod at position a goes first, 0 for equal priorities. */
+export function comparePriorityKeys(keys: PriorityKeys, a: number, b: number): number {
+  if (keys === null) return 0;
+  if ('weights' in keys) return keys.weights[b] - keys.weights[a];
+  const byLevel = keys.levels[a] - keys.levels[b];
+  if (byLevel !== 0) return byLevel;
+  const va = keys.values[a];
+  const vb = keys.values[b];
+  return va === vb ? 0 : va > vb ? -1 : 1;
+}
+
 /**
  * Stable sort of `indexes` by priority. Go's comparator answers "i < j" on ties, which under sort.SliceStable
  * is never true for equal elements, so this is a plain stable sort. Returns a new array.
  */
 export function prioritySort(p: CompiledPriority, labelsOf: (index: number) => Labels | undefined, indexes: readonly number[]): number[] {
-  if (isNoopPriority(p)) return [...indexes];
-  if (p.byWeight) {
-    const key = new Map(indexes.map((i) => [i, weightPriority(p, labelsOf(i))]));
-    return stableSort(indexes, (a, b) => (key.get(b) as number) - (key.get(a) as number));
-  }
-  const key = new Map(indexes.map((i) => [i, orderPriority(p, labelsOf(i))]));
-  return stableSort(indexes, (a, b) => {
-    const [la, va] = key.get(a) as [number, bigint];
-    const [lb, vb] = key.get(b) as [number, bigint];
-    if (la !== lb) return la - lb;
-    return va === vb ? 0 : va > vb ? -1 : 1;
-  });
-}
-
-function stableSort(indexes: readonly number[], cmp: (a: number, b: number) => number): number[] {
-  return [...indexes].sort(cmp); // Array.prototype.sort is stable
+  const keys = priorityKeys(p, labelsOf, indexes);
+  return sortPositions(indexes.length, (a, b) => comparePriorityKeys(keys, a, b)).map((k) => indexes[k]);
 }

@@ -4,7 +4,7 @@
 import type { RolloutContext } from './context.js';
 import { applyHotUpgradeReset, applyKruiseUpgrade, applyKubelet, type ContainerChange } from './model.js';
 import type { RolloutPod } from './pod-state.js';
-import { reconcileRound } from './round.js';
+import { reconcileRound, type RoundResult } from './round.js';
 
 export interface SimulatedRound {
   /** reconcile round, from 1 */
@@ -20,8 +20,20 @@ export interface SimulatedRound {
 /**
  * Runs the rollout on `pods`, which it leaves in their final state. Returns round 1 (even when it moves
  * nothing) and every later round that moves something; the round after the last one returned moves nothing.
+ * `withBoundaries`, when a simulation has it, also gives reconcileRound of round 1 and of the round after the
+ * last, as it can compute them along (equal to reconcileRound's, which the plan otherwise calls itself).
  */
-export type Simulate = (ctx: RolloutContext, pods: RolloutPod[]) => SimulatedRound[];
+export type Simulate = ((ctx: RolloutContext, pods: RolloutPod[]) => SimulatedRound[]) & {
+  /** `facts`: readAllPodFacts of `pods` as they are when it is called */
+  withBoundaries?: (ctx: RolloutContext, pods: RolloutPod[], facts: Uint8Array) => Simulation;
+};
+
+/** A simulation with the reconcile rounds around it: `first` on the state given, `final` on the state it leaves. */
+export interface Simulation {
+  first: RoundResult;
+  rounds: SimulatedRound[];
+  final: RoundResult;
+}
 
 export const simulateReference: Simulate = (ctx, pods) => {
   const rounds: SimulatedRound[] = [];

@@ -1,0 +1,91 @@
+// Inputs read whole, with a fast path for JSON: `kubectl get pods -A -o json` of a large cluster is one JSON
+// value of a hundred megabytes and more, which JSON.parse reads in about a second, while the general reader
+// (read.ts) builds a YAML document model of it to keep its layout for writing back. Commands that only read
+// objects (plan-rollout) use this. A source whose first non-blank character is `{` (kubectl's rule for JSON)
+// and that is one valid JSON value gives its object, or the items of a List, as documents; anything else
+// (YAML, a stream of several JSON objects, invalid JSON, an item that is not a Kubernetes object) goes
+// through the general reader, which gives the same objects and the same errors with their place.
+import { readFile } from 'node:fs/promises';
+import { SidecarsetError, UsageError } from '../errors.js';
+import { listManifestFiles, parseManifests, parseSourceText, STDIN_SOURCE, type ManifestDocument, type ReadOptions } from './read.js';
+
+/** One object of an input; `origin` is there when it came through the general reader. */
+export type InputDocument = Pick<ManifestDocument, 'source' | 'index' | 'listItem' | 'object'> & Partial<Pick<ManifestDocument, 'origin'>>;
+
+/** Reads every -f input in order, as readManifests resolves them: files, directories (-R descends), `-` for stdin. */
+export async function* readInputDocuments(paths: string[], opts: ReadOptions): AsyncGenerator<InputDocument> {
+  const files: string[] = [];
+  for (const p of paths) {
+    if (p === '-') {
+      if (files.includes('-')) throw new UsageError('stdin ("-") can be given to -f only once');
+      files.push('-');
+    } else {
+      files.push(...(await listManifestFiles(p, opts.recursive ?? false)));
+    }
+  }
+  for (const file of files) {
+    const source = file === '-' ? STDIN_SOURCE : file;
+    const text = (file === '-' ? await readAll(opts.stdin, source) : await readWhole(file)).toString('utf8');
+    const fast = jsonDocuments(text, source);
+    if (fast) yield* fast;
+    else yield* parseSourceText({ source, text });
+  }
+}
+
+/** A document as the general reader gives it (with its YAML node), for the few objects that need one. */
+export function toManifestDocument(doc: InputDocument): ManifestDocument {
+  if (doc.origin) return doc as ManifestDocument;
+  const [parsed] = parseManifests(JSON.stringify(doc.object), doc.source);
+  return { ...parsed, index: doc.index, listItem: doc.listItem };
+}
+
+/** The documents of a source that is one JSON value of Kubernetes objects; undefined when it is not. */
+export function jsonDocuments(text: string, source: string): InputDocument[] | undefined {
+  if (firstNonBlank(text) !== '{') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const object = value as Record<string, unknown>;
+  const items = object.items;
+  if (typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(items)) {
+    if (!items.every(isKubernetesObject)) return undefined;
+    return items.map((item: Record<string, unknown>, listItem) => ({ source, index: 0, listItem, object: item }));
+  }
+  return isKubernetesObject(object) ? [{ source, index: 0, object }] : undefined;
+}
+
+// What the general reader accepts as an object: a mapping with a non-empty apiVersion and kind.
+function isKubernetesObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  return typeof o.apiVersion === 'string' && o.apiVersion !== '' && typeof o.kind === 'string' && o.kind !== '';
+}
+
+function firstNonBlank(text: string): string | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c !== ' ' && c !== '\n' && c !== '\r' && c !== '\t' && c !== '\uFEFF') return c;
+  }
+  return undefined;
+}
+
+async function readWhole(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (err) {
+    throw new SidecarsetError(`${file}: cannot read: ${(err as Error).message}`, { source: file });
+  }
+}
+
+async function readAll(stream: NodeJS.ReadableStream, source: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  } catch (err) {
+    throw new SidecarsetError(`${source}: cannot read: ${(err as Error).message}`, { source });
+  }
+  return Buffer.concat(chunks);
+}
