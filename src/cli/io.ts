@@ -21,7 +21,10 @@ export function processIO(): CommandIO {
     });
   }
   return {
-    stdin: process.stdin,
+    // process.stdin opens a stream (~2 ms): only commands that read `-` pay for it.
+    get stdin() {
+      return process.stdin;
+    },
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,

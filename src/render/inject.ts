@@ -85,7 +85,12 @@ export async function injectManifests(
   options: InjectOptions,
   io: { stdin: Readable; stdout: Writable },
 ): Promise<InjectOutcome> {
-  const read = { recursive: options.recursive, stdin: io.stdin };
+  const read = {
+    recursive: options.recursive,
+    get stdin() {
+      return io.stdin; // touched only when an input is `-`
+    },
+  };
   const configDocs = await collect(readManifests(options.sidecarSetPaths, read));
   checkConfigurationOnly(configDocs, options.namespace);
   const sources = await readSourceTexts(options.filenames, read);
