@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { SidecarsetError } from '../errors.js';
 import { injectPod, type SidecarSetInjection, type SidecarSetSkip } from '../kruise/inject/index.js';
-import { parseSourceText, readManifests, readSourceTexts, type ManifestDocument, type SourceText } from '../manifests/read.js';
+import { parseSourceText, readManifests, readSourceTexts, type ManifestDocument, type ReadOptions, type SourceText } from '../manifests/read.js';
 import { isPodTemplateLocation, locatePodTemplate, namespaceOf, apiGroup } from '../manifests/pod-template.js';
 import { createWriter, patchDocument } from '../manifests/write.js';
 import { buildConfiguration, placed, type InjectionConfiguration } from './configuration.js';
@@ -50,13 +50,10 @@ export interface RenderedInputs extends InjectOutcome {
 
 /** Reads every input, gathers the configuration and injects into each document; writes nothing. */
 export async function renderInputs(options: InjectOptions, stdin: Readable): Promise<RenderedInputs> {
-  const configDocs = await collect(readManifests(options.sidecarSetPaths, { recursive: options.recursive, stdin }));
-  checkConfigurationOnly(configDocs, options.namespace);
-  const docs = await collect(readManifests(options.filenames, { recursive: options.recursive, stdin }));
-  const config = buildConfiguration(
-    [...configDocs, ...docs.filter((md) => locatePodTemplate(md.object, options.namespace) === 'config')],
-    options.keepHash,
-  );
+  const read = { recursive: options.recursive, stdin };
+  const configDocs = await readConfigurationDocs(options, read);
+  const docs = await collect(readManifests(options.filenames, read));
+  const config = gatherConfiguration(configDocs, docs, options);
   const objects: ObjectReport[] = [];
   for (const md of docs) {
     const report = renderDocument(md, config, options);
@@ -91,15 +88,11 @@ export async function injectManifests(
       return io.stdin; // touched only when an input is `-`
     },
   };
-  const configDocs = await collect(readManifests(options.sidecarSetPaths, read));
-  checkConfigurationOnly(configDocs, options.namespace);
+  const configDocs = await readConfigurationDocs(options, read);
   const sources = await readSourceTexts(options.filenames, read);
   const parsedFirst = new Map<SourceText, ManifestDocument[]>();
   for (const src of sources) if (mayCarryConfiguration(src.text)) parsedFirst.set(src, await collect(parseSourceText(src)));
-  const config = buildConfiguration(
-    [...configDocs, ...[...parsedFirst.values()].flat().filter((md) => locatePodTemplate(md.object, options.namespace) === 'config')],
-    options.keepHash,
-  );
+  const config = gatherConfiguration(configDocs, [...parsedFirst.values()].flat(), options);
 
   const shared = await renderInThreads(sources, parsedFirst.size === 0 ? config : undefined, options);
   if (shared) {
@@ -156,15 +149,24 @@ function mayCarryConfiguration(text: string): boolean {
   return CONFIGURATION_KIND.test(text);
 }
 
-function checkConfigurationOnly(docs: ManifestDocument[], namespace: string): void {
+/** The --sidecarsets documents, which must all be configuration. */
+async function readConfigurationDocs(options: InjectOptions, read: ReadOptions): Promise<ManifestDocument[]> {
+  const docs = await collect(readManifests(options.sidecarSetPaths, read));
   for (const md of docs) {
-    if (locatePodTemplate(md.object, namespace) !== 'config') {
+    if (locatePodTemplate(md.object, options.namespace) !== 'config') {
       throw new SidecarsetError(
         `--sidecarsets takes SidecarSets, Namespaces, ControllerRevisions and the kruise-configuration ConfigMap; this is a ${String(md.object.kind)}`,
         { source: md.source, document: md.index },
       );
     }
   }
+  return docs;
+}
+
+/** The configuration from the --sidecarsets documents and the configuration among the -f documents given. */
+function gatherConfiguration(configDocs: ManifestDocument[], candidates: ManifestDocument[], options: InjectOptions): InjectionConfiguration {
+  const fromInputs = candidates.filter((md) => locatePodTemplate(md.object, options.namespace) === 'config');
+  return buildConfiguration([...configDocs, ...fromInputs], options.keepHash);
 }
 
 /** Injects into one document (patched in place); its report, or undefined for an object without pods. */
