@@ -53,7 +53,7 @@ export async function renderInputs(options: InjectOptions, stdin: Readable): Pro
   const read = { recursive: options.recursive, stdin };
   const configDocs = await readConfigurationDocs(options, read);
   const docs = await collect(readManifests(options.filenames, read));
-  const config = gatherConfiguration(configDocs, docs, options);
+  const config = injectionConfiguration(configDocs, docs, options);
   const objects: ObjectReport[] = [];
   for (const md of docs) {
     const report = renderDocument(md, config, options);
@@ -92,7 +92,7 @@ export async function injectManifests(
   const sources = await readSourceTexts(options.filenames, read);
   const parsedFirst = new Map<SourceText, ManifestDocument[]>();
   for (const src of sources) if (mayCarryConfiguration(src.text)) parsedFirst.set(src, await collect(parseSourceText(src)));
-  const config = gatherConfiguration(configDocs, [...parsedFirst.values()].flat(), options);
+  const config = injectionConfiguration(configDocs, [...parsedFirst.values()].flat(), options);
 
   const shared = await renderInThreads(sources, parsedFirst.size === 0 ? config : undefined, options);
   if (shared) {
@@ -164,7 +164,7 @@ async function readConfigurationDocs(options: InjectOptions, read: ReadOptions):
 }
 
 /** The configuration from the --sidecarsets documents and the configuration among the -f documents given. */
-function gatherConfiguration(configDocs: ManifestDocument[], candidates: ManifestDocument[], options: InjectOptions): InjectionConfiguration {
+function injectionConfiguration(configDocs: ManifestDocument[], candidates: ManifestDocument[], options: InjectOptions): InjectionConfiguration {
   const fromInputs = candidates.filter((md) => locatePodTemplate(md.object, options.namespace) === 'config');
   return buildConfiguration([...configDocs, ...fromInputs], options.keepHash);
 }
