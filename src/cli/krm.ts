@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { SidecarsetError } from '../errors.js';
 import { readFunctionConfig } from '../krm/function-config.js';
+import { readStream, STDIN_SOURCE } from '../manifests/read.js';
 import { runResourceList } from '../krm/resource-list.js';
 import { renderInputs, renderText, writeAll } from '../render/inject.js';
 import { kruiseNow } from './clock.js';
@@ -71,11 +72,7 @@ export function execPluginArgv(argv: string[], env: CommandIO['env'], program: C
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: string[] = [];
-  const decoder = new TextDecoder();
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk as Uint8Array, { stream: true }));
-  chunks.push(decoder.decode());
-  const text = chunks.join('');
+  const text = new TextDecoder().decode(await readStream(stream, STDIN_SOURCE));
   if (text.trim() === '') throw new SidecarsetError('expected a ResourceList on standard input, got nothing');
   return text;
 }

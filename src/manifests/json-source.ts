@@ -7,7 +7,7 @@
 // through the general reader, which gives the same objects and the same errors with their place.
 import { readFile } from 'node:fs/promises';
 import { SidecarsetError, UsageError } from '../errors.js';
-import { listManifestFiles, parseManifests, parseSourceText, STDIN_SOURCE, type ManifestDocument, type ReadOptions } from './read.js';
+import { listManifestFiles, parseManifests, parseSourceText, readStream, STDIN_SOURCE, type ManifestDocument, type ReadOptions } from './read.js';
 
 /** One object of an input; `origin` is there when it came through the general reader. */
 export type InputDocument = Pick<ManifestDocument, 'source' | 'index' | 'listItem' | 'object'> & Partial<Pick<ManifestDocument, 'origin'>>;
@@ -25,7 +25,7 @@ export async function* readInputDocuments(paths: string[], opts: ReadOptions): A
   }
   for (const file of files) {
     const source = file === '-' ? STDIN_SOURCE : file;
-    const text = (file === '-' ? await readAll(opts.stdin, source) : await readWhole(file)).toString('utf8');
+    const text = (file === '-' ? await readStream(opts.stdin, source) : await readWhole(file)).toString('utf8');
     const fast = jsonDocuments(text, source);
     if (fast) yield* fast;
     else yield* parseSourceText({ source, text });
@@ -80,12 +80,3 @@ async function readWhole(file: string): Promise<Buffer> {
   }
 }
 
-async function readAll(stream: NodeJS.ReadableStream, source: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  try {
-    for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  } catch (err) {
-    throw new SidecarsetError(`${source}: cannot read: ${(err as Error).message}`, { source });
-  }
-  return Buffer.concat(chunks);
-}

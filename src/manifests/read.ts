@@ -120,22 +120,23 @@ export async function readSourceTexts(paths: string[], opts: ReadOptions): Promi
   const out: SourceText[] = [];
   for (const file of await resolveSources(paths, opts.recursive ?? false)) {
     const source = file === '-' ? STDIN_SOURCE : file;
-    const decoder = new TextDecoder();
-    let text = '';
-    try {
-      if (file === '-') {
-        for await (const chunk of opts.stdin) text += typeof chunk === 'string' ? chunk : decoder.decode(chunk as Uint8Array, { stream: true });
-      } else {
-        // Read whole: cheaper than a stream, and the same decoding (a BOM dropped, bad bytes replaced). Not in
-        // `stream` mode: for a large input that gives a two-byte string, twice the memory and slower to parse.
-        text = decoder.decode(await readFile(file));
-      }
-    } catch (err) {
-      throw readFailure(err, source);
-    }
-    out.push({ source, text: text + decoder.decode() });
+    // Decoded whole (a BOM dropped, bad bytes replaced), not in `stream` mode: for a large input that gives a
+    // two-byte string, twice the memory and slower to parse.
+    const bytes = file === '-' ? await readStream(opts.stdin, source) : await readFile(file).catch((err: unknown) => Promise.reject(readFailure(err, source)));
+    out.push({ source, text: new TextDecoder().decode(bytes) });
   }
   return out;
+}
+
+/** All the bytes of a stream (stdin); a failure to read names the source. */
+export async function readStream(stream: NodeJS.ReadableStream, source: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  } catch (err) {
+    throw readFailure(err, source);
+  }
+  return Buffer.concat(chunks);
 }
 
 /** Parses a text already in memory one slice at a time, so only the current document is held parsed. */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { SidecarsetError, UsageError } from '../errors.js';
-import { listManifestFiles, STDIN_SOURCE, type ManifestDocument } from '../manifests/read.js';
+import { listManifestFiles, readStream, STDIN_SOURCE, type ManifestDocument } from '../manifests/read.js';
 import { renderInputs, renderText, type InjectOptions, type InjectOutcome } from './inject.js';
 
 export type FileMode = { kind: 'in-place' } | { kind: 'output-dir'; dir: string } | { kind: 'check' } | { kind: 'diff' };
@@ -47,7 +47,7 @@ export async function injectFiles(options: InjectOptions, mode: FileMode, stdin:
     throw new UsageError(`--${mode.kind} writes files; standard input (-f -) has none: use the default mode to render it to stdout`);
   }
   // stdin is read once, kept for the diff, and handed to the pipeline as a fresh stream
-  const stdinText = [...options.filenames, ...options.sidecarSetPaths].includes('-') ? await readAll(stdin) : Buffer.alloc(0);
+  const stdinText = [...options.filenames, ...options.sidecarSetPaths].includes('-') ? await readStream(stdin, STDIN_SOURCE) : Buffer.alloc(0);
   const rendered = await renderInputs(options, Readable.from([stdinText]));
   const planned = await planFiles(options, rendered.docs, stdinText);
 
@@ -162,8 +162,3 @@ function decode(data: string | Buffer): string {
   return typeof data === 'string' ? data : new TextDecoder().decode(data);
 }
 
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks);
-}
