@@ -2,6 +2,7 @@
 // transformer config, kpt configPath) or a ConfigMap (kpt's `-- key=value` arguments).
 import path from 'node:path';
 import { SidecarsetError } from '../errors.js';
+import { isObject } from '../kruise/api.js';
 
 export const INJECTOR_KIND = 'SidecarSetInjector';
 export const INJECTOR_API_VERSION = 'sidecarset.kruise.io/v1alpha1';
@@ -68,6 +69,3 @@ function flag(value: unknown, field: string): boolean {
   throw new SidecarsetError('must be true or false', { field });
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

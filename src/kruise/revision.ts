@@ -12,7 +12,8 @@
 //     (its draw can only pick the historical one with probability ~2^-53).
 // A paused update (updateStrategy.paused) always injects the historical revision, as in Kruise.
 import { SidecarsetError } from '../errors.js';
-import type { ControllerRevision, JsonObject, Pod, SidecarSet, SidecarSetInjectRevision, SidecarSetSpec } from './api.js';
+import type { ControllerRevision, Pod, SidecarSet, SidecarSetInjectRevision, SidecarSetSpec } from './api.js';
+import { isObject } from './api.js';
 import {
   SidecarSetCustomVersionLabel,
   SidecarSetHashAnnotation,
@@ -126,9 +127,6 @@ function recordedSpec(revision: ControllerRevision): Partial<SidecarSetSpec> {
   return out as Partial<SidecarSetSpec>;
 }
 
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * GetHistorySidecarSet + restoreRevisionInfo. The revision's data replaces the whole spec (Kruise's patch

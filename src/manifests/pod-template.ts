@@ -1,5 +1,6 @@
 // The one pod-template locator: where a workload keeps the metadata and spec of the Pods it creates,
 // and which objects configure injection instead of receiving it.
+import { isObject } from '../kruise/api.js';
 
 /** Paths, from the object's root, to the pod metadata and the pod spec. */
 export interface PodTemplateLocation {
@@ -112,6 +113,3 @@ function hasContainers(object: Record<string, unknown>, templatePath: string[]):
   return Array.isArray(valueAt(object, [...templatePath, 'spec', 'containers']));
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

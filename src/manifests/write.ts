@@ -17,6 +17,7 @@ import {
 } from 'yaml';
 import { forgetRendering, makeNode, UNUSUAL } from './made-nodes.js';
 import type { ManifestDocument, SourceDocument } from './read.js';
+import { isObject } from '../kruise/api.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Patching
@@ -110,7 +111,7 @@ class Patcher {
       if (target && deepEqual(target.toJS(this.doc), value)) return node;
       node = this.materialize(node);
     }
-    if (isPlainObject(value)) {
+    if (isObject(value)) {
       if (isMap(node)) return this.within(node, () => this.patchMap(node, value));
     } else if (Array.isArray(value)) {
       if (isSeq(node)) return this.within(node, () => this.patchSeq(node, value));
@@ -253,9 +254,6 @@ function isAbsent(value: unknown): boolean {
   return value === undefined || value === null;
 }
 
-function isPlainObject(value: unknown): value is Plain {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function jsAt(value: unknown, path: (string | number)[]): unknown {
   let v = value;
@@ -269,7 +267,7 @@ function nest(path: (string | number)[], value: unknown): unknown {
 
 function withoutNullKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNullKeys);
-  if (!isPlainObject(value)) return value;
+  if (!isObject(value)) return value;
   const out: Plain = {};
   for (const [k, v] of Object.entries(value)) if (!isAbsent(v)) out[k] = withoutNullKeys(v);
   return out;
@@ -277,7 +275,7 @@ function withoutNullKeys(value: unknown): unknown {
 
 /** How items of a new sequence are recognised among the old ones, or undefined to go by position. */
 function identityFor(values: unknown[]): ((v: unknown) => string) | undefined {
-  if (values.every((v) => isPlainObject(v) && typeof v.name === 'string')) return (v) => `name:${(v as Plain).name}`;
+  if (values.every((v) => isObject(v) && typeof v.name === 'string')) return (v) => `name:${(v as Plain).name}`;
   if (values.every((v) => ['string', 'number', 'boolean'].includes(typeof v))) return (v) => `${typeof v}:${v}`;
   return undefined;
 }
@@ -290,7 +288,7 @@ function nodeIdentity(node: Node | null, doc: Document): string | undefined {
   if (isScalar(node)) return `${typeof node.value}:${node.value}`;
   if (isAlias(node)) {
     const v = node.resolve(doc)?.toJS(doc);
-    return isPlainObject(v) && typeof v.name === 'string' ? `name:${v.name}` : `${typeof v}:${v}`;
+    return isObject(v) && typeof v.name === 'string' ? `name:${v.name}` : `${typeof v}:${v}`;
   }
   return undefined;
 }
@@ -300,7 +298,7 @@ function deepEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a)) {
     return Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
   }
-  if (isPlainObject(a) && isPlainObject(b)) {
+  if (isObject(a) && isObject(b)) {
     const ka = Object.keys(a).filter((k) => a[k] !== undefined);
     const kb = Object.keys(b).filter((k) => b[k] !== undefined);
     return ka.length === kb.length && ka.every((k) => deepEqual(a[k], b[k]));

@@ -1,6 +1,7 @@
 // Turns a workload's pod template into the Pod Kruise's webhook would see, and the injected Pod back
 // into the template: pod annotations go on the template's metadata.
 import type { Pod } from '../kruise/api.js';
+import { isObject } from '../kruise/api.js';
 import { SidecarsetError } from '../errors.js';
 import { valueAt, type PodTemplateLocation } from '../manifests/pod-template.js';
 
@@ -31,6 +32,3 @@ export function templateMetadata(object: Record<string, unknown>, loc: PodTempla
   return metadata;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -8,6 +8,7 @@
 import { SidecarsetError } from '../../errors.js';
 import { parseQuantity } from '../quantity.js';
 import { flatFields, type FlatField, type GoStruct, type GoType, goNumberText } from './schema.js';
+import { isObject } from '../api.js';
 
 const INT_RANGE = {
   32: [-2147483648, 2147483647],
@@ -50,7 +51,7 @@ export function decodeGo(value: unknown, type: GoType, path: string): unknown {
     }
     case 'map': {
       if (value === null) return undefined;
-      if (!isPlainObject(value)) throw mismatch(path, value, 'an object (map)');
+      if (!isObject(value)) throw mismatch(path, value, 'an object (map)');
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
         if (v !== undefined) out[k] = decodeElement(v, type.elem, `${path}[${k}]`);
@@ -72,7 +73,7 @@ function decodeElement(value: unknown, type: GoType, path: string): unknown {
 }
 
 function decodeStruct(value: unknown, type: GoStruct, path: string): Record<string, unknown> {
-  if (!isPlainObject(value)) throw mismatch(path, value, `an object (${type.name})`);
+  if (!isObject(value)) throw mismatch(path, value, `an object (${type.name})`);
   const fields = new Map<string, FlatField>(flatFields(type).map((f) => [f.key, f]));
   const out: Record<string, unknown> = {};
   const at = (key: string) => (path ? `${path}.${key}` : key);
@@ -138,9 +139,6 @@ function zeroWire(type: GoType): unknown {
   }
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function describe(v: unknown): string {
   if (v === null) return 'null';

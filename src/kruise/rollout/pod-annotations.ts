@@ -6,6 +6,7 @@
 //   treats as an update still in progress.
 import { SidecarsetError } from '../../errors.js';
 import type { Pod } from '../api.js';
+import { isObject } from '../api.js';
 import { canonicalMetaTime } from '../inject/meta-time.js';
 import { parseUpgradeSpecs } from '../inject/pod-annotations.js';
 
@@ -88,9 +89,6 @@ export function readInPlaceRecord(annotations: Record<string, string> | undefine
   return { kind: 'valid', lastImageIDs };
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 // Go matches JSON keys to struct fields ignoring case (with simple folding: ſ is s, K is k).
 function fold(key: string): string {

@@ -1,9 +1,10 @@
 // Reading untyped wire values in validators: Go's decoder gives zero values where the JSON has none.
+import { isObject } from '../api.js';
 
 export type Obj = Record<string, unknown>;
 
 export function asObj(v: unknown): Obj | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : undefined;
+  return isObject(v) ? v : undefined;
 }
 
 export function list(v: unknown): Obj[] {
