@@ -1,10 +1,18 @@
 // The streams and environment a command runs with; passed in so tests drive commands without a process.
+import { fstatSync, writeSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
+import { isatty } from 'node:tty'; // required on first use (scripts/build.mjs)
+
+/** Where a command writes: a Node.js stream (tests), or one of the process's descriptors (./io.ts). */
+export interface Output {
+  write(chunk: string | Uint8Array, callback?: (err?: Error | null) => void): boolean;
+  once(event: 'drain', listener: () => void): unknown;
+}
 
 export interface CommandIO {
   stdin: Readable;
-  stdout: Writable;
-  stderr: Writable;
+  stdout: Output;
+  stderr: Output;
   env: Record<string, string | undefined>;
   /** stderr is a terminal: colour and progress allowed there (NO_COLOR still wins). */
   stderrIsTTY: boolean;
@@ -14,28 +22,92 @@ export interface CommandIO {
 }
 
 export function processIO(): CommandIO {
-  // A reader that goes away early (`| head`) is not an error: stop caring about the rest of the output.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE') throw err;
-    });
-  }
   return {
     // process.stdin opens a stream (~2 ms): only commands that read `-` pay for it.
     get stdin() {
       return process.stdin;
     },
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: descriptorOutput(1, () => process.stdout),
+    stderr: descriptorOutput(2, () => process.stderr),
     env: process.env,
-    stderrIsTTY: Boolean(process.stderr.isTTY),
-    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    get stderrIsTTY() {
+      return isTerminal(2);
+    },
+    get stdoutIsTTY() {
+      return isTerminal(1);
+    },
     cwd: process.cwd(),
   };
 }
 
-/** Writes to a stream and resolves once the data is handed off (respects back-pressure). */
-export function write(stream: Writable, text: string): Promise<void> {
+/**
+ * An Output that writes straight to a descriptor; `nodeStream` gives a stream on the same descriptor for when it
+ * would block.
+ */
+export function descriptorOutput(fd: number, nodeStream: () => Writable): Output {
+  return new DescriptorOutput(fd, nodeStream);
+}
+
+/**
+ * Writes straight to a descriptor, as Node.js itself writes to files and (on POSIX) pipes and terminals:
+ * synchronously. Skipping process.stdout/stderr saves loading the stream and socket machinery (~3 ms of
+ * start-up). A descriptor that would block (non-blocking, handed to us so) gets the rest through Node.js's
+ * own stream, in order. A reader that goes away early (`| head`) is not an error: the rest is dropped.
+ */
+class DescriptorOutput implements Output {
+  private stream: Writable | undefined;
+  private readerGone = false;
+
+  constructor(
+    private readonly fd: number,
+    private readonly nodeStream: () => Writable,
+  ) {}
+
+  write(chunk: string | Uint8Array, callback?: (err?: Error | null) => void): boolean {
+    if (this.stream) return this.stream.write(chunk, callback);
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    let done = 0;
+    try {
+      while (done < bytes.length && !this.readerGone) done += writeSync(this.fd, bytes, done);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        this.stream = this.nodeStream();
+        this.stream.on('error', ignoreEpipe);
+        return this.stream.write(bytes.subarray(done), callback);
+      }
+      if (code === 'EPIPE') this.readerGone = true;
+      else {
+        callback?.(err as Error);
+        return true;
+      }
+    }
+    callback?.(null);
+    return true;
+  }
+
+  once(event: 'drain', listener: () => void): this {
+    this.stream?.once(event, listener); // only a stream ever asks to wait
+    return this;
+  }
+}
+
+function ignoreEpipe(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'EPIPE') throw err;
+}
+
+/** isatty without loading node:tty (and node:net behind it) unless the descriptor is a character device. */
+export function isTerminal(fd: number): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return isatty(fd);
+}
+
+/** Writes and resolves once the data is handed off (respects back-pressure). */
+export function write(stream: Output, text: string | Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
     const ok = stream.write(text, (err) => (err ? reject(err) : undefined));
     if (ok) resolve();

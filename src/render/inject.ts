@@ -3,7 +3,8 @@
 // everything succeeded: on error stdout stays empty.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import type { Output } from '../cli/io.js';
 import { SidecarsetError } from '../errors.js';
 import { injectPod, type SidecarSetInjection, type SidecarSetSkip } from '../kruise/inject/index.js';
 import { parseSourceText, readManifests, readSourceTexts, type ManifestDocument, type ReadOptions, type SourceText } from '../manifests/read.js';
@@ -80,7 +81,7 @@ export function renderText(docs: ManifestDocument[], format: 'yaml' | 'json'): s
  */
 export async function injectManifests(
   options: InjectOptions,
-  io: { stdin: Readable; stdout: Writable },
+  io: { stdin: Readable; stdout: Output },
 ): Promise<InjectOutcome> {
   const read = {
     recursive: options.recursive,
@@ -216,7 +217,7 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-export async function writeAll(stream: Writable, text: string | Uint8Array): Promise<void> {
+export async function writeAll(stream: Output, text: string | Uint8Array): Promise<void> {
   if (text.length === 0) return;
   await new Promise<void>((resolve, reject) => {
     stream.write(text, (err) => (err ? reject(err) : resolve()));
