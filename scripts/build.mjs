@@ -12,8 +12,9 @@ const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
 
 // Built-in modules that `inject` never calls are required on first use instead of at start-up: commander's
-// child_process (for executable subcommands, which we have none of) and fs/promises (the file modes).
-const LAZY_BUILTINS = ['child_process', 'fs/promises'];
+// child_process (for executable subcommands, which we have none of), fs/promises and crypto (the file modes'
+// temporary names), os (the thread count of large inputs) and tty (asked only of character devices).
+const LAZY_BUILTINS = ['child_process', 'fs/promises', 'crypto', 'os', 'tty'];
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {
@@ -38,6 +39,20 @@ const load = () => (m ??= require('node:${args.path}'));
   },
 };
 
+// chalk detects the terminal's colours when it is loaded, which loads node:tty and node:os. We never use that
+// answer: every Chalk is made with the level colourEnabled (src/cli/io.ts) decided. So chalk is given a
+// detection that says "no colour" without looking.
+const noColourDetection = {
+  name: 'no-colour-detection',
+  setup(b) {
+    b.onResolve({ filter: /^#supports-color$/ }, () => ({ path: 'supports-color', namespace: 'no-colour-detection' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-colour-detection' }, () => ({
+      loader: 'js',
+      contents: 'export default { stdout: false, stderr: false };',
+    }));
+  },
+};
+
 const result = await build({
   // the CLI, and what a worker thread of `inject` starts with (loaded only then)
   stdin: {
@@ -57,7 +72,9 @@ export const runInjectWorker = () => import('./src/render/inject-parallel.ts').t
   legalComments: 'none',
   minifyWhitespace: true, // less to read at start-up; names are kept
   external: ['@kubernetes/client-node'],
-  plugins: [lazyBuiltins],
+  plugins: [lazyBuiltins, noColourDetection],
+  // js-sha256's Node.js entry hashes through node:crypto, the very load it is here to avoid: take its plain one
+  alias: { 'js-sha256': 'js-sha256/build/sha256.cjs' },
   logLevel: 'warning',
 });
 // Code V8 runs through vm.Script (bin/load-cli.cjs) has no dynamic import of its own on Node 20 without an

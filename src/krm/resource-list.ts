@@ -2,7 +2,7 @@
 // item injected by the inject pipeline itself, and `results` saying what was injected, what was not and why.
 // A ResourceList is a List to our reader, so its items are read, injected and written back in place, with
 // their comments and their config.kubernetes.io / internal.config.kubernetes.io annotations untouched.
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { parseDocument, type Document } from 'yaml';
 import { SidecarsetError } from '../errors.js';
 import type { SidecarSetSkip } from '../kruise/inject/index.js';
@@ -55,7 +55,7 @@ export async function runResourceList(input: string, ctx: FunctionContext): Prom
     }
     const rendered = await renderInputs(
       { ...options, filenames: ['-'], output: 'yaml', quiet: true, now: ctx.now },
-      Readable.from([input]),
+      (await import('node:stream')).Readable.from([input]), // node:stream on first use: start-up never needs it
     );
     const results = [
       ...rendered.notes.map((message): FunctionResult => ({ message, severity: 'info' })),

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { SidecarsetError, UsageError } from '../errors.js';
 import { listManifestFiles, readStream, STDIN_SOURCE, type ManifestDocument } from '../manifests/read.js';
@@ -48,6 +48,7 @@ export async function injectFiles(options: InjectOptions, mode: FileMode, stdin:
   }
   // stdin is read once, kept for the diff, and handed to the pipeline as a fresh stream
   const stdinText = [...options.filenames, ...options.sidecarSetPaths].includes('-') ? await readStream(stdin, STDIN_SOURCE) : Buffer.alloc(0);
+  const { Readable } = await import('node:stream'); // on first use: start-up never needs it
   const rendered = await renderInputs(options, Readable.from([stdinText]));
   const planned = await planFiles(options, rendered.docs, stdinText);
 
