@@ -1,7 +1,7 @@
 // Large YAML inputs are rendered by several threads: the text is cut at `---` lines into consecutive pieces,
-// each thread parses, injects and renders its share, and the texts are joined in input order, as one thread would
+// each thread parses, injects and renders its share, and the shares are written in input order, as one thread would
 // have written them. Any failure (an error in the input, a thread that cannot start) falls back to the one-thread
-// render, which then reports exactly what it always reports. Loaded only for inputs this large.
+// render, which then reports exactly what it always reports (and writes only what had not gone out). Loaded only for inputs this large.
 import { availableParallelism } from 'node:os';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import type { ManifestDocument, SourceText } from '../manifests/read.js';
@@ -9,6 +9,7 @@ import { parseSourceText } from '../manifests/read.js';
 import { YamlWriter, yamlSeparator, type YamlStreamEnd, type YamlStreamStart } from '../manifests/write.js';
 import type { InjectionConfiguration } from './configuration.js';
 import { renderDocument, type InjectOptions, type ObjectReport } from './inject.js';
+import type { StreamedOutput } from './streamed-output.js';
 
 /** Below this much input text, starting threads costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 1 << 20;
@@ -103,36 +104,44 @@ function hasContent(text: string): boolean {
 }
 
 /**
- * Renders the shares, the first in this thread and the others in worker threads, and joins them; undefined when
- * anything failed (the caller then renders everything in one thread). `workerCode` starts a worker thread
- * running runInjectWorker().
+ * Renders the shares, the first in this thread and the others in worker threads, writing each to `out` in input
+ * order as soon as it and those before it are done; the reports, or undefined when anything failed (the caller
+ * then renders everything in one thread, writing only what has not gone out). `workerCode` starts a worker
+ * thread running runInjectWorker().
  */
 export async function renderShares(
   shares: Piece[][],
   config: InjectionConfiguration,
   options: InjectOptions,
   workerCode: string,
-): Promise<{ texts: (string | Uint8Array)[]; objects: ObjectReport[] } | undefined> {
+  out: StreamedOutput,
+): Promise<ObjectReport[] | undefined> {
   const threadConfig: ThreadConfiguration = { sidecarSets: config.sidecarSets, namespaces: config.namespaces, revisions: config.revisions };
   const workers = shares.slice(1).map((pieces) => inWorker(workerCode, { pieces, config: threadConfig, options }));
   let first: RenderedShare | undefined;
   try {
-    first = await renderPieces(shares[0], config, options);
+    first = await renderPieces(shares[0], config, options, out);
   } catch {
     first = undefined;
   }
-  const rest = await Promise.all(workers);
-  if (first === undefined || rest.some((r) => r === undefined)) return undefined;
-  // kept apart (not joined into one more copy of the whole output)
-  const texts: (string | Uint8Array)[] = [first.text];
+  if (first === undefined) {
+    await Promise.all(workers); // let them finish: nothing of theirs is used
+    return undefined;
+  }
   let end = first.end;
   const objects = [...first.objects];
-  for (const share of rest as RenderedShare[]) {
-    if (share.start) texts.push(yamlSeparator(end, share.start), share.text);
+  for (const worker of workers) {
+    const share = await worker;
+    if (share === undefined) {
+      await Promise.all(workers);
+      return undefined;
+    }
+    if (share.start) await out.writeNow(yamlSeparator(end, share.start));
+    await out.writeNow(share.text);
     if (share.end.count > 0) end = { ...share.end, count: end.count + share.end.count };
     objects.push(...share.objects);
   }
-  return { texts, objects };
+  return objects;
 }
 
 function inWorker(code: string, job: ThreadJob): Promise<RenderedShare | undefined> {
@@ -164,9 +173,10 @@ export async function runInjectWorker(): Promise<void> {
   parentPort?.postMessage(result, result ? [(result.text as Uint8Array).buffer as ArrayBuffer] : []);
 }
 
-async function renderPieces(pieces: Piece[], config: InjectionConfiguration, options: InjectOptions): Promise<RenderedShare> {
+/** Renders pieces into `out` (this thread, streamed) or into one text (a worker thread, posted whole). */
+async function renderPieces(pieces: Piece[], config: InjectionConfiguration, options: InjectOptions, out?: StreamedOutput): Promise<RenderedShare> {
   const chunks: string[] = [];
-  const writer = new YamlWriter((chunk) => chunks.push(chunk));
+  const writer = new YamlWriter(out ? out.add : (chunk) => chunks.push(chunk));
   const objects: ObjectReport[] = [];
   for (const piece of pieces) {
     for await (const md of parseSourceText({ source: piece.source, text: piece.text })) {
@@ -175,8 +185,10 @@ async function renderPieces(pieces: Piece[], config: InjectionConfiguration, opt
       const report = renderDocument(placed, config, options);
       if (report) objects.push(report);
       writer.write(placed);
+      await out?.flushIfFull();
     }
   }
   writer.end();
+  await out?.flush();
   return { text: chunks.join(''), objects, end: writer.state, start: writer.first };
 }

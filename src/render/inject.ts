@@ -1,6 +1,6 @@
 // The inject pipeline: read every input, gather the configuration, inject into each pod template in input
-// order, and write the documents out (to stdout here; per input file in ./files.ts). Output is held until
-// everything succeeded: on error stdout stays empty.
+// order, and write the documents out as they are done (to stdout here; per input file, all or nothing, in
+// ./files.ts).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -11,6 +11,7 @@ import { parseSourceText, readManifests, readSourceTexts, type ManifestDocument,
 import { isPodTemplateLocation, locatePodTemplate, namespaceOf, apiGroup } from '../manifests/pod-template.js';
 import { createWriter, patchDocument } from '../manifests/write.js';
 import { buildConfiguration, placed, type InjectionConfiguration } from './configuration.js';
+import { StreamedOutput } from './streamed-output.js';
 import { podFromTemplate, templateMetadata } from './pod-template.js';
 
 export interface InjectOptions {
@@ -73,11 +74,13 @@ export function renderText(docs: ManifestDocument[], format: 'yaml' | 'json'): s
 }
 
 /**
- * The default mode: everything rendered to stdout, which stays empty on error. Documents are parsed, injected
- * and rendered one at a time, so memory holds the input and output text but only one parsed document —
- * except sources that may carry configuration, which are parsed first because every document needs it.
- * The output text is held back until the last document succeeded: a half-written stream piped into
- * `kubectl apply` would apply half a release.
+ * The default mode: everything rendered to stdout, each document written as soon as it is done (gathered into
+ * writes of ./streamed-output.ts's size). Documents are parsed, injected and rendered one at a time, so memory
+ * holds the input text but only one parsed document — except sources that may carry configuration, which are
+ * parsed first because every document needs it. Every input is read, and the configuration gathered, before
+ * the first document is written: an unreadable file or a bad SidecarSet leaves stdout empty. A document that
+ * fails stops the command there, like `kubectl apply` stops at an object it cannot decode: the documents before
+ * it are out; `-o json` is then an unfinished List, which no JSON reader accepts.
  */
 export async function injectManifests(
   options: InjectOptions,
@@ -95,43 +98,44 @@ export async function injectManifests(
   for (const src of sources) if (mayCarryConfiguration(src.text)) parsedFirst.set(src, await collect(parseSourceText(src)));
   const config = injectionConfiguration(configDocs, [...parsedFirst.values()].flat(), options);
 
-  const shared = await renderInThreads(sources, parsedFirst.size === 0 ? config : undefined, options);
-  if (shared) {
-    for (const text of shared.texts) await writeAll(io.stdout, text);
-    return { objects: shared.objects, notes: config.notes };
-  }
+  const out = new StreamedOutput(io.stdout);
+  const objects = await renderInThreads(sources, parsedFirst.size === 0 ? config : undefined, options, out);
+  if (objects) return { objects, notes: config.notes };
 
-  const chunks: string[] = [];
-  const writer = createWriter(options.output, (chunk) => chunks.push(chunk));
-  const objects: ObjectReport[] = [];
+  out.restart(); // the threads may have written part of it
+  const writer = createWriter(options.output, out.add);
+  const reports: ObjectReport[] = [];
   for (const src of sources) {
     for await (const md of parsedFirst.get(src) ?? parseSourceText(src)) {
       const report = renderDocument(md, config, options);
-      if (report) objects.push(report);
+      if (report) reports.push(report);
       writer.write(md);
+      await out.flushIfFull();
     }
   }
   writer.end();
-  await writeAll(io.stdout, chunks.join(''));
-  return { objects, notes: config.notes };
+  await out.flush();
+  return { objects: reports, notes: config.notes };
 }
 
 /**
- * A large YAML input (no configuration among it) rendered by several threads (./inject-parallel.ts); undefined
- * when it is small, when one thread is all there is, when not running from the bundled CLI, or when anything
- * failed: then the caller renders it in this thread, errors included.
+ * A large YAML input (no configuration among it) rendered by several threads (./inject-parallel.ts), written to
+ * `out` as it is done; the reports, or undefined when it is small, when one thread is all there is, when not
+ * running from the bundled CLI, or when anything failed: then the caller renders it in this thread, errors
+ * included.
  */
 async function renderInThreads(
   sources: SourceText[],
   config: InjectionConfiguration | undefined,
   options: InjectOptions,
-): Promise<{ texts: (string | Uint8Array)[]; objects: ObjectReport[] } | undefined> {
+  out: StreamedOutput,
+): Promise<ObjectReport[] | undefined> {
   const code = workerCode();
   if (config === undefined || code === undefined || options.output !== 'yaml') return undefined;
   const parallel = await import('./inject-parallel.js');
   if (sources.reduce((n, s) => n + s.text.length, 0) < parallel.PARALLEL_MIN_BYTES) return undefined;
   const shares = parallel.shareSources(sources, parallel.threadCount());
-  return shares && (await parallel.renderShares(shares, config, options, code));
+  return shares && (await parallel.renderShares(shares, config, options, code, out));
 }
 
 /** The code a worker thread starts with: this bundle, through the launcher's loader (and its code cache) if there. */
@@ -215,11 +219,4 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const x of it) out.push(x);
   return out;
-}
-
-export async function writeAll(stream: Output, text: string | Uint8Array): Promise<void> {
-  if (text.length === 0) return;
-  await new Promise<void>((resolve, reject) => {
-    stream.write(text, (err) => (err ? reject(err) : resolve()));
-  });
 }

@@ -365,3 +365,56 @@ describe('inject: bad input is a one-line error and an empty stdout', () => {
     expectError(await cli(['frobnicate']), /unknown command/, 2);
   });
 });
+
+describe('inject: documents go out as they are done', () => {
+  const many = (count: number, bad?: number) =>
+    Array.from({ length: count }, (_, i) =>
+      i === bad
+        ? `apiVersion: v1\nkind: Pod\nmetadata: {name: [broken\n`
+        : `apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-${i}\n  annotations:\n    payload: "${'x'.repeat(300)}"\n`,
+    ).join('---\n');
+
+  it('a large stream is written in pieces while it is rendered, not held until the end', async () => {
+    const { run } = await import('../../src/cli/main.js');
+    const { PassThrough, Readable } = await import('node:stream');
+    const stdout = new PassThrough();
+    const writes: string[] = [];
+    stdout.on('data', (d: Buffer) => writes.push(d.toString()));
+    const code = await run(['inject', '-f', '-'], {
+      stdin: Readable.from([many(2000)]),
+      stdout,
+      stderr: new PassThrough(),
+      env: {},
+      stderrIsTTY: false,
+      cwd: process.cwd(),
+    });
+    expect(code).toBe(0);
+    expect(writes.length).toBeGreaterThan(5); // ~700 KB in writes of ~64 KB
+    expect(writes.join('')).toBe(many(2000));
+  });
+
+  it('a document that fails stops the command there: what came before it is out, nothing after it', async () => {
+    const r = await cli(['inject', '-f', '-'], { stdin: many(2000, 1500) });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: <stdin>: document 1501: line \d+: /);
+    const out = docs(r.stdout);
+    expect(out.length).toBeGreaterThan(0);
+    expect(out.length).toBeLessThan(1500);
+    expect(out.map((d) => d.metadata.name)).toEqual(Array.from({ length: out.length }, (_, i) => `svc-${i}`));
+    expect(r.stdout).toBe(many(out.length).slice(0, r.stdout.length)); // whole documents, byte for byte
+    expect(r.stdout.endsWith('\n')).toBe(true);
+  });
+
+  it('with -o json a failure leaves an unfinished List that no JSON reader takes', async () => {
+    const r = await cli(['inject', '-o', 'json', '-f', '-'], { stdin: many(2000, 1500) });
+    expect(r.code).toBe(1);
+    expect(r.stdout.startsWith('{\n  "apiVersion": "v1",\n  "kind": "List",\n  "items": [\n')).toBe(true);
+    expect(() => JSON.parse(r.stdout)).toThrow();
+  });
+
+  it('small outputs are written at the end, so an early failure still leaves stdout empty', async () => {
+    const r = await cli(['inject', '-f', '-'], { stdin: many(20, 15) });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+  });
+});
