@@ -1,7 +1,7 @@
 // Documents in: resolves -f inputs the way kubectl does and parses each source, one document at a time,
 // into plain objects for the core plus what the writer needs to put them back as they were.
 
-import { createReadStream, readdir as readdirCallback, readFile as readFileCallback, stat as statCallback, type Dirent, type Stats } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import {
   Composer,
@@ -87,15 +87,17 @@ export interface ReadOptions {
   stdin: NodeJS.ReadableStream;
 }
 
-// Not from node:fs/promises, which start-up would otherwise load just for these.
+// Synchronous underneath: a command reads its inputs before anything else happens, and the thread pool behind
+// asynchronous file calls (a round trip per open, stat, read and close) costs more start-up than it saves.
+// Failures still arrive as rejections.
 function stat(file: string): Promise<Stats> {
-  return new Promise((resolve, reject) => statCallback(file, (err, stats) => (err ? reject(err) : resolve(stats))));
+  return new Promise((resolve) => resolve(statSync(file)));
 }
 function readdir(dir: string, options: { withFileTypes: true }): Promise<Dirent[]> {
-  return new Promise((resolve, reject) => readdirCallback(dir, options, (err, entries) => (err ? reject(err) : resolve(entries))));
+  return new Promise((resolve) => resolve(readdirSync(dir, options)));
 }
 function readFile(file: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => readFileCallback(file, (err, data) => (err ? reject(err) : resolve(data))));
+  return new Promise((resolve) => resolve(readFileSync(file)));
 }
 
 export const STDIN_SOURCE = '<stdin>';
@@ -105,7 +107,7 @@ const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 export async function* readManifests(paths: string[], opts: ReadOptions): AsyncGenerator<ManifestDocument> {
   for (const file of await resolveSources(paths, opts.recursive ?? false)) {
     if (file === '-') yield* parseManifestStream(opts.stdin, STDIN_SOURCE);
-    else yield* parseManifestStream(createReadStream(file), file);
+    else yield* parseSourceText(await readSourceFile(file, file));
   }
 }
 
@@ -122,10 +124,14 @@ export async function readSourceTexts(paths: string[], opts: ReadOptions): Promi
     const source = file === '-' ? STDIN_SOURCE : file;
     // Decoded whole (a BOM dropped, bad bytes replaced), not in `stream` mode: for a large input that gives a
     // two-byte string, twice the memory and slower to parse.
-    const bytes = file === '-' ? await readStream(opts.stdin, source) : await readFile(file).catch((err: unknown) => Promise.reject(readFailure(err, source)));
-    out.push({ source, text: new TextDecoder().decode(bytes) });
+    out.push(file === '-' ? { source, text: new TextDecoder().decode(await readStream(opts.stdin, source)) } : await readSourceFile(file, source));
   }
   return out;
+}
+
+async function readSourceFile(file: string, source: string): Promise<SourceText> {
+  const bytes = await readFile(file).catch((err: unknown) => Promise.reject(readFailure(err, source)));
+  return { source, text: new TextDecoder().decode(bytes) };
 }
 
 /** All the bytes of a stream (stdin); a failure to read names the source. */
