@@ -30,35 +30,47 @@ export interface MatchedSet {
 
 /** Throws SidecarsetError (with the field) when spec.selector or spec.namespaceSelector is invalid. */
 export function matchPods(sidecarSet: SidecarSet, pods: readonly Pod[], namespaces: NamespaceLabels): MatchedSet {
+  const why = podMatcher(sidecarSet, namespaces);
+  const out: MatchedSet = { matched: [], notMatched: [] };
+  pods.forEach((pod, index) => {
+    const miss = why(pod);
+    if (miss) out.notMatched.push({ index, ...miss });
+    else out.matched.push(index);
+  });
+  return out;
+}
+
+/**
+ * The matching of matchPods for one Pod at a time: why the Pod is not matched, or undefined when it is. The
+ * selectors are compiled once, here (throws SidecarsetError, with the field, when one is invalid).
+ */
+export function podMatcher(sidecarSet: SidecarSet, namespaces: NamespaceLabels): (pod: Pod) => Omit<NotMatched, 'index'> | undefined {
   const selector = compileLabelSelector(sidecarSet.spec?.selector, 'spec.selector');
   const nsSelector = sidecarSet.spec?.namespaceSelector;
   if (nsSelector) compileLabelSelector(nsSelector, 'spec.namespaceSelector');
   const name = sidecarSet.metadata?.name ?? '';
-  const out: MatchedSet = { matched: [], notMatched: [] };
-  pods.forEach((pod, index) => {
-    const miss = (reason: NotMatchedReason, detail: string) => out.notMatched.push({ index, reason, detail });
+  return (pod) => {
     const ns = podNamespace(pod);
     if (nsSelector) {
       const selected = isSelectorNamespace(ns, nsSelector, namespaces);
-      if (selected === false) return miss('NamespaceMismatch', `namespace "${ns}" is not selected by spec.namespaceSelector`);
+      if (selected === false) return { reason: 'NamespaceMismatch', detail: `namespace "${ns}" is not selected by spec.namespaceSelector` };
       if (selected === 'unknown') {
-        return miss('NamespaceLabelsUnknown', `spec.namespaceSelector needs the labels of Namespace "${ns}", which was not given`);
+        return { reason: 'NamespaceLabelsUnknown', detail: `spec.namespaceSelector needs the labels of Namespace "${ns}", which was not given` };
       }
     }
     if (!selector.matches(pod.metadata?.labels)) {
-      return miss('SelectorMismatch', selector.kind === 'nothing' ? 'the SidecarSet has no spec.selector' : "the Pod's labels do not match spec.selector");
+      return { reason: 'SelectorMismatch', detail: selector.kind === 'nothing' ? 'the SidecarSet has no spec.selector' : "the Pod's labels do not match spec.selector" };
     }
     if (!isActivePod(pod)) {
-      return miss('InactivePod', pod.metadata?.deletionTimestamp ? 'the Pod is being deleted' : `the Pod is ${pod.status?.phase}`);
+      return { reason: 'InactivePod', detail: pod.metadata?.deletionTimestamp ? 'the Pod is being deleted' : `the Pod is ${pod.status?.phase}` };
     }
     if (!isInjected(pod, name)) {
-      return miss('NotInjected', `kruise.io/sidecarset-injected-list does not list ${name}: the Pod was not injected by it (recreate it to inject)`);
+      return { reason: 'NotInjected', detail: `kruise.io/sidecarset-injected-list does not list ${name}: the Pod was not injected by it (recreate it to inject)` };
     }
     const missing = missingSidecarContainers(pod, sidecarSet);
-    if (missing.length > 0) return miss('MissingSidecarContainers', `the Pod has no ${missing.join(', ')}`);
-    out.matched.push(index);
-  });
-  return out;
+    if (missing.length > 0) return { reason: 'MissingSidecarContainers', detail: `the Pod has no ${missing.join(', ')}` };
+    return undefined;
+  };
 }
 
 /** IsPodInjectedSidecarSet: the comma-separated list names the SidecarSet exactly. */
@@ -85,11 +97,4 @@ function workingContainers(pod: Pod): Map<string, string> {
   return parseStringMapLeniently(
     Object.prototype.hasOwnProperty.call(annotations, SidecarSetWorkingHotUpgradeContainer) ? annotations[SidecarSetWorkingHotUpgradeContainer] : undefined,
   );
-}
-
-/** The Pods that need Namespace objects we do not have: an error for the caller (percentages need every Pod). */
-export function unknownNamespaces(set: MatchedSet, pods: readonly Pod[]): string[] {
-  const out = new Set<string>();
-  for (const m of set.notMatched) if (m.reason === 'NamespaceLabelsUnknown') out.add(podNamespace(pods[m.index]));
-  return [...out].sort();
 }

@@ -51,7 +51,7 @@ export function applyKruiseUpgrade(ctx: RolloutContext, p: RolloutPod): Containe
     setContainerImage(p, target, sidecar.image);
     changes.push({ sidecar: sidecar.name, container: target, from, to: sidecar.image });
     changed.push(target);
-    if (sidecar.hot) p.working.set(sidecar.name, target);
+    if (sidecar.hot) p.working = new Map(p.working).set(sidecar.name, target);
   }
   p.hash = ctx.hash;
   recordInPlaceUpdate(p, changed);
@@ -116,7 +116,7 @@ export function applyKubelet(ctx: RolloutContext, p: RolloutPod): string[] {
     const s = containerStatus(p, name);
     if (!s) continue;
     const recorded = p.inPlace.kind === 'valid' ? p.inPlace.lastImageIDs.get(name) : undefined;
-    let imageID = `${KUBELET_IMAGE_ID_SCHEME}${spec.image}`;
+    let imageID = kubeletImageID(spec.image);
     if (imageID === recorded || imageID === s.imageID) imageID += '#restarted';
     s.image = spec.image;
     s.imageID = imageID;
@@ -133,3 +133,10 @@ function lastContainer(p: RolloutPod, name: string): { image: string } | undefin
 
 /** imageIDs the model invents look like docker-pullable://...; the part after :// is the image itself. */
 export const KUBELET_IMAGE_ID_SCHEME = 'kubelet-model://';
+
+// The imageID of an image, one string for all the Pods restarted on it (a rollout restarts 100,000 of them).
+let lastImageID = { image: '', imageID: KUBELET_IMAGE_ID_SCHEME };
+function kubeletImageID(image: string): string {
+  if (lastImageID.image !== image) lastImageID = { image, imageID: `${KUBELET_IMAGE_ID_SCHEME}${image}` };
+  return lastImageID.imageID;
+}

@@ -6,13 +6,13 @@ import type { IntOrString, LabelSelector, Pod, SidecarSet, SidecarSetUpdateStrat
 import type { NamespaceLabels } from '../match.js';
 import { buildRolloutContext, overrideStrategy, type RolloutContext, type StrategyOverrides } from './context.js';
 import { formatGoDuration } from './duration.js';
-import { matchPods, unknownNamespaces, type NotMatchedReason } from './matched.js';
-import { MODEL_ASSUMPTIONS, type ContainerChange } from './model.js';
-import { nonImageDifferences } from './not-upgradable.js';
+import type { NotMatchedReason } from './matched.js';
+import { MODEL_ASSUMPTIONS } from './model.js';
 import { resolveMaxUnavailable } from './max-unavailable.js';
 import { resolvePartition, type ResolvedNumber } from './partition.js';
 import { CONSISTENT, readAllPodFacts, READY, UPDATED } from './pod-facts.js';
-import { isKruiseReady, podContainer, readRolloutPod, workingAndIdle, type RolloutPod } from './pod-state.js';
+import { readPodRecords, type PodRecord } from './pod-record.js';
+import { isKruiseReady, podContainer, workingAndIdle, type RolloutPod } from './pod-state.js';
 import { reconcileRound, type RoundResult, type StatusCounts } from './round.js';
 import { simulateReference, type SimulatedRound, type Simulate, type Simulation } from './simulate-reference.js';
 
@@ -155,8 +155,11 @@ export interface RolloutPlan {
 export interface PlanInput {
   /** the SidecarSet as Kruise stores it (defaulted, hash annotations set) */
   sidecarSet: SidecarSet;
-  /** the Pods as they are now, in the order given */
-  pods: readonly Pod[];
+  /**
+   * the Pods as they are now, in the order given: the objects, or the records podRecordReader made of them for
+   * this SidecarSet and these namespaces (a plan changes its records: one plan per set of records)
+   */
+  pods: readonly Pod[] | { records: readonly PodRecord[] };
   namespaces: NamespaceLabels;
   overrides?: StrategyOverrides;
   /** nanoseconds per batch, for the estimate */
@@ -169,8 +172,24 @@ export function planRollout(input: PlanInput, simulate: Simulate = simulateRefer
   const strategy = overrideStrategy(fileStrategy, overrides);
   const ctx = buildRolloutContext(sidecarSet, strategy);
 
-  const set = matchPods(sidecarSet, input.pods, input.namespaces);
-  const unknown = unknownNamespaces(set, input.pods);
+  const records = 'records' in input.pods ? input.pods.records : readPodRecords(sidecarSet, input.namespaces, input.pods);
+  const pods: RolloutPod[] = [];
+  const nonImage: (string[] | null)[] = [];
+  const notMatched: PlanNotMatched[] = [];
+  // each Pod once (matched Pods first, as Kruise lists them), checked while at hand
+  const names = new PodNames();
+  let twice: SidecarsetError | undefined;
+  for (const r of records) {
+    if (r.matched) {
+      r.pod.index = pods.length;
+      pods.push(r.pod);
+      nonImage.push(r.nonImage);
+      twice ??= names.add(r.pod);
+    } else {
+      notMatched.push({ namespace: r.namespace, name: r.name, reason: r.reason, detail: r.detail });
+    }
+  }
+  const unknown = [...new Set(notMatched.filter((m) => m.reason === 'NamespaceLabelsUnknown').map((m) => m.namespace))].sort();
   if (unknown.length > 0) {
     throw new SidecarsetError(
       `spec.namespaceSelector needs the labels of namespace${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, ` +
@@ -178,11 +197,14 @@ export function planRollout(input: PlanInput, simulate: Simulate = simulateRefer
       { field: 'spec.namespaceSelector' },
     );
   }
-  const source = set.matched.map((i) => input.pods[i]);
-  const pods = source.map((pod, i) => readRolloutPod(pod, i, ctx.name, ctx));
-  checkUnique(pods, set.notMatched.map((m) => refOf(input.pods[m.index])));
+  if (twice) throw twice;
+  for (const m of notMatched) {
+    const problem = names.add(m);
+    if (problem) throw problem;
+  }
   const facts = readAllPodFacts(ctx, pods);
-  const start = pods.map((p, i) => snapshot(ctx, p, facts[i]));
+  const startImages = new SharedLists<StartState['images'][number]>(['sidecar', 'container', 'image']);
+  const start = pods.map((p, i) => snapshot(ctx, p, facts[i], startImages));
 
   const { first, rounds, final } = simulate.withBoundaries
     ? simulate.withBoundaries(ctx, pods, facts)
@@ -203,16 +225,23 @@ export function planRollout(input: PlanInput, simulate: Simulate = simulateRefer
 
   const firstPlaces = placesIn(first);
   const finalPlaces = placesIn(final);
-  const notUpgradable = (i: number) => notUpgradableReason(ctx, source[i], sidecarSet, pods[i]);
+  const notUpgradable = (i: number) => notUpgradableReason(ctx, nonImage[i], pods[i]);
   const planPods = pods.map((p, i) =>
     describePod(p, start[i], batchOf[i], positionOf[i], { round: first, place: firstPlaces[i] }, { round: final, place: finalPlaces[i] }, notUpgradable),
   );
-  const group = (d: PodDisposition) => planPods.filter((p) => p.disposition === d);
+  const groups = new Map<PodDisposition, PlanPod[]>();
+  for (const p of planPods) {
+    const list = groups.get(p.disposition);
+    if (list) list.push(p);
+    else groups.set(p.disposition, [p]);
+  }
+  const group = (d: PodDisposition) => groups.get(d) ?? [];
   const ref = (p: PodRef): PodRef => ({ namespace: p.namespace, name: p.name });
   const withReason = (p: PlanPod): PodReason => ({ namespace: p.namespace, name: p.name, reason: p.reason });
 
   const notes = new Map<number, string>();
-  const batches = rounds.map((r) => describeRound(r, pods, start, first, ctx, notes));
+  const changes = new SharedLists<PlanImageChange>(['container', 'from', 'to']);
+  const batches = rounds.map((r) => describeRound(r, pods, start, first, ctx, notes, changes));
   const plan: RolloutPlan = {
     apiVersion: PLAN_API_VERSION,
     kind: PLAN_KIND,
@@ -236,9 +265,9 @@ export function planRollout(input: PlanInput, simulate: Simulate = simulateRefer
     status: first.status,
     images: imageSummary(ctx, start),
     totals: {
-      pods: input.pods.length,
+      pods: records.length,
       matched: pods.length,
-      notMatched: set.notMatched.length,
+      notMatched: notMatched.length,
       updated: group('updated').length,
       inBatches,
       batches: batches.length,
@@ -258,7 +287,7 @@ export function planRollout(input: PlanInput, simulate: Simulate = simulateRefer
     inFlight: group('inFlight').map(withReason),
     blocked: group('blocked').map(withReason),
     notRolling: [...group('paused'), ...group('notUpdate')].map(withReason),
-    notMatched: set.notMatched.map((m) => ({ ...refOf(input.pods[m.index]), reason: m.reason, detail: m.detail })),
+    notMatched,
     stop: stopReason(final, pods),
     model: { assumptions: [...MODEL_ASSUMPTIONS] },
     warnings: warnings(pods, strategy, overrides),
@@ -284,7 +313,7 @@ interface StartState {
   images: { sidecar: string; container: string; image: string }[];
 }
 
-function snapshot(ctx: RolloutContext, p: RolloutPod, facts: number): StartState {
+function snapshot(ctx: RolloutContext, p: RolloutPod, facts: number, shared: SharedLists<StartState['images'][number]>): StartState {
   const updated = (facts & UPDATED) !== 0;
   const ready = (facts & READY) !== 0;
   const consistent = (facts & CONSISTENT) !== 0;
@@ -292,25 +321,55 @@ function snapshot(ctx: RolloutContext, p: RolloutPod, facts: number): StartState
     updated,
     ready,
     holdsSlot: !updated || (consistent && ready) ? '' : `${!consistent ? 'its in-place update is in flight' : 'not ready'}: holds a maxUnavailable slot`,
-    images: ctx.sidecars.map((s) => {
-      const container = s.hot ? workingAndIdle(p, s)[0] : s.name;
-      return { sidecar: s.name, container, image: podContainer(p, container)?.image ?? '' };
-    }),
+    images: shared.of(
+      ctx.sidecars.map((s) => {
+        const container = s.hot ? workingAndIdle(p, s)[0] : s.name;
+        return { sidecar: s.name, container, image: podContainer(p, container)?.image ?? '' };
+      }),
+    ),
   };
 }
 
-function refOf(pod: Pod): PodRef {
-  return { namespace: pod.metadata?.namespace || 'default', name: pod.metadata?.name ?? '' };
+/**
+ * One frozen copy of each list of equal entries, which the plan holds instead of a list per Pod: 100,000 Pods
+ * show a handful of image lists. Entries are compared (and copied) field by field, in the order given.
+ */
+class SharedLists<T extends object> {
+  private readonly root = new Map<unknown, unknown>();
+
+  constructor(private readonly fields: readonly (keyof T)[]) {}
+
+  of(entries: readonly T[]): T[] {
+    let node = this.root;
+    for (const e of entries) {
+      for (const f of this.fields) {
+        let next = node.get(e[f]) as Map<unknown, unknown> | undefined;
+        if (!next) node.set(e[f], (next = new Map()));
+        node = next;
+      }
+    }
+    let list = node.get(SharedLists.END) as T[] | undefined;
+    if (!list) {
+      list = Object.freeze(entries.map((e) => Object.freeze(Object.fromEntries(this.fields.map((f) => [f, e[f]])) as T))) as T[];
+      node.set(SharedLists.END, list);
+    }
+    return list;
+  }
+
+  private static readonly END = Symbol('end of list');
 }
 
-function checkUnique(...lists: readonly PodRef[][]): void {
-  const seen = new Map<string, Set<string>>(); // namespace -> names
-  for (const r of lists.flat()) {
-    if (r.name === '') throw new SidecarsetError('a Pod has no metadata.name', { field: 'metadata.name' });
-    let names = seen.get(r.namespace);
-    if (!names) seen.set(r.namespace, (names = new Set()));
-    if (names.has(r.name)) throw new SidecarsetError(`Pod ${r.namespace}/${r.name} is given twice`, { field: 'metadata.name' });
-    names.add(r.name);
+/** The Pods seen so far, by namespace and name: a Pod without a name, or one seen before, is a problem. */
+class PodNames {
+  private readonly seen = new Map<string, Set<string>>(); // namespace -> names
+
+  add(r: PodRef): SidecarsetError | undefined {
+    if (r.name === '') return new SidecarsetError('a Pod has no metadata.name', { field: 'metadata.name' });
+    let names = this.seen.get(r.namespace);
+    if (!names) this.seen.set(r.namespace, (names = new Set()));
+    const size = names.size;
+    if (names.add(r.name).size === size) return new SidecarsetError(`Pod ${r.namespace}/${r.name} is given twice`, { field: 'metadata.name' });
+    return undefined;
   }
 }
 
@@ -365,14 +424,49 @@ function describePod(
   out.reason = reason;
   out.node = p.nodeName;
   out.phase = p.phase;
-  if (p.creationTime !== null) out.creationTimestamp = new Date(p.creationTime).toISOString().replace('.000Z', 'Z');
+  if (p.creationTime !== null) out.creationTimestamp = timeText(p.creationTime);
   let ready = 0;
   for (const s of p.statuses) if (s.ready) ready++;
-  out.containersReady = `${ready}/${p.containers.length}`;
+  out.containersReady = readyText(ready, p.containers.length);
   out.ready = start.ready;
   out.images = start.images;
   return out;
 }
+
+// "2/3": the same few texts for every Pod, made once each
+const READY_TEXTS: string[][] = [];
+function readyText(ready: number, all: number): string {
+  if (ready > 15 || all > 15) return `${ready}/${all}`;
+  const row = (READY_TEXTS[ready] ??= []);
+  return (row[all] ??= `${ready}/${all}`);
+}
+
+/**
+ * new Date(ms).toISOString() without ".000". For whole seconds of the years 0000 to 9999 (any Pod's creation
+ * time) it is computed here, which for 100,000 Pods is much cheaper than a Date and its text each.
+ */
+export function timeText(ms: number): string {
+  if (!Number.isInteger(ms) || ms % 1000 !== 0 || ms < MIN_TIME || ms > MAX_TIME) return new Date(ms).toISOString().replace('.000Z', 'Z');
+  const seconds = ms / 1000;
+  const days = Math.floor(seconds / 86400);
+  const inDay = seconds - days * 86400;
+  // the civil date of a day count (H. Hinnant's days-to-civil, proleptic Gregorian)
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const hour = Math.floor(inDay / 3600);
+  const minute = Math.floor((inDay % 3600) / 60);
+  return `${String(year).padStart(4, '0')}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(inDay % 60)}Z`;
+}
+const MIN_TIME = new Date(0).setUTCFullYear(0, 0, 1); // 0000-01-01T00:00:00Z
+const MAX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59);
+const two = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
 
 function finalDisposition(p: RolloutPod, final: PodInRound, notUpgradable: () => string): [PodDisposition, string] {
   const r = final.round;
@@ -422,8 +516,9 @@ function inFlightReason(p: RolloutPod): string {
   return 'a sidecar in-place update is still in flight';
 }
 
-function notUpgradableReason(ctx: RolloutContext, pod: Pod, sidecarSet: SidecarSet, p: RolloutPod): string {
-  const diffs = nonImageDifferences(pod, sidecarSet);
+function notUpgradableReason(ctx: RolloutContext, diffs: string[] | null, p: RolloutPod): string {
+  // a Pod is not upgradable in place only when its hash-without-image differs, and then its record has these
+  if (diffs === null) throw new Error(`internal: Pod ${p.namespace}/${p.name} is not upgradable but was read as upgradable`);
   const hashes = `hash-without-image ${short(p.hashWithoutImage)} on the Pod, ${short(ctx.hashWithoutImage)} on the SidecarSet`;
   const what = diffs.length > 0 ? `differs in ${diffs.join(', ')}` : 'the SidecarSet changed more than images since the Pod was injected';
   return `needs a recreate: ${what} (${hashes}); Kruise only changes images in place`;
@@ -442,6 +537,7 @@ function describeRound(
   first: RoundResult,
   ctx: RolloutContext,
   notes: Map<number, string>,
+  changes: SharedLists<PlanImageChange>,
 ): PlanBatch {
   if (r.kind === 'reset') {
     return {
@@ -456,15 +552,14 @@ function describeRound(
   const batchPods = r.pods.map((i, k): PlanBatchPod => {
     const p = pods[i];
     if (!start[i].ready) free++;
-    return { namespace: p.namespace, name: p.name, position: k + 1, node: p.nodeName, ready: start[i].ready, images: (r.changes[k] ?? []).map(toImageChange) };
+    return { namespace: p.namespace, name: p.name, position: k + 1, node: p.nodeName, ready: start[i].ready, images: changes.of(r.changes[k] ?? []) };
   });
   const note = r.round === 1 ? firstRoundNote(first, ctx, pods) : upgradeNote(batchPods.length, free, notes);
-  return { batch: r.round, kind: r.kind === 'none' ? 'none' : 'upgrade', pods: batchPods, reset: [], note };
+  return { batch: r.round, kind: r.kind === 'none' ? 'none' : 'upgrade', pods: batchPods, reset: NO_PODS, note };
 }
 
-function toImageChange(c: ContainerChange): PlanImageChange {
-  return { container: c.container, from: c.from, to: c.to };
-}
+/** The empty list of an upgrade batch's reset Pods, shared (frozen). */
+const NO_PODS: PodRef[] = Object.freeze([]) as unknown as PodRef[];
 
 // A plan of 100,000 one-Pod batches says "1 Pod" 100,000 times: `notes` makes each text once.
 function upgradeNote(pods: number, free: number, notes: Map<number, string>): string {

@@ -70,20 +70,24 @@ function isMetaTime(v: string): boolean {
  */
 export type InPlaceRecord = { kind: 'absent' } | { kind: 'invalid' } | { kind: 'valid'; lastImageIDs: Map<string, string> };
 
+/** The records without data, shared by every Pod that has them (a record is replaced, never changed, unless valid). */
+export const ABSENT_RECORD: InPlaceRecord = Object.freeze({ kind: 'absent' });
+export const INVALID_RECORD: InPlaceRecord = Object.freeze({ kind: 'invalid' });
+
 export function readInPlaceRecord(annotations: Record<string, string> | undefined, sidecarSetName: string): InPlaceRecord {
-  if (!annotations || !Object.prototype.hasOwnProperty.call(annotations, SidecarsetInplaceUpdateStateKey)) return { kind: 'absent' };
+  if (!annotations || !Object.prototype.hasOwnProperty.call(annotations, SidecarsetInplaceUpdateStateKey)) return ABSENT_RECORD;
   let parsed: unknown;
   try {
     parsed = JSON.parse(annotations[SidecarsetInplaceUpdateStateKey]);
   } catch {
-    return { kind: 'invalid' };
+    return INVALID_RECORD;
   }
   const lastImageIDs = new Map<string, string>();
   if (parsed === null) return { kind: 'valid', lastImageIDs };
-  if (!isObject(parsed)) return { kind: 'invalid' };
+  if (!isObject(parsed)) return INVALID_RECORD;
   for (const [name, state] of Object.entries(parsed)) {
     const last = decodeState(state);
-    if (last === undefined) return { kind: 'invalid' };
+    if (last === undefined) return INVALID_RECORD;
     if (name === sidecarSetName) for (const [c, id] of last) lastImageIDs.set(c, id);
   }
   return { kind: 'valid', lastImageIDs };

@@ -123,6 +123,7 @@ class FastSimulation {
     return reconcileRound(this.ctx, this.pods, {
       facts: this.flags,
       order: () => {
+        if (this.candidates === 0) return []; // (no ranking to bring up to date for that)
         if (this.orderStale) this.rank();
         const stream = this.scatter ? this.scatter.order(this.baseOrder()) : this.baseOrder();
         const order: number[] = [];
