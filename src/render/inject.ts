@@ -1,8 +1,6 @@
 // The inject pipeline: read every input, gather the configuration, inject into each pod template in input
 // order, and write the documents out as they are done (to stdout here; per input file, all or nothing, in
 // ./files.ts).
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Output } from '../cli/io.js';
 import { SidecarsetError } from '../errors.js';
@@ -12,6 +10,7 @@ import { isPodTemplateLocation, locatePodTemplate, namespaceOf, apiGroup } from 
 import { createWriter, patchDocument } from '../manifests/write.js';
 import { buildConfiguration, placed, type InjectionConfiguration } from './configuration.js';
 import { StreamedOutput } from './streamed-output.js';
+import { bundleWorkerCode } from './worker-code.js';
 import { podFromTemplate, templateMetadata } from './pod-template.js';
 
 export interface InjectOptions {
@@ -130,21 +129,12 @@ async function renderInThreads(
   options: InjectOptions,
   out: StreamedOutput,
 ): Promise<ObjectReport[] | undefined> {
-  const code = workerCode();
+  const code = bundleWorkerCode('runInjectWorker');
   if (config === undefined || code === undefined || options.output !== 'yaml') return undefined;
   const parallel = await import('./inject-parallel.js');
   if (sources.reduce((n, s) => n + s.text.length, 0) < parallel.PARALLEL_MIN_BYTES) return undefined;
   const shares = parallel.shareSources(sources, parallel.threadCount());
   return shares && (await parallel.renderShares(shares, config, options, code, out));
-}
-
-/** The code a worker thread starts with: this bundle, through the launcher's loader (and its code cache) if there. */
-function workerCode(): string | undefined {
-  // __filename exists in the CommonJS bundle only: the sources (tests) render in one thread
-  if (typeof __filename !== 'string' || !__filename.endsWith('.cjs')) return undefined;
-  const loader = path.join(path.dirname(__filename), '..', 'bin', 'load-cli.cjs');
-  const cli = existsSync(loader) ? `require(${JSON.stringify(loader)}).loadCli()` : `require(${JSON.stringify(__filename)})`;
-  return `${cli}.runInjectWorker();`;
 }
 
 // Conservative: any mention of a configuration kind makes the source parsed up front.
