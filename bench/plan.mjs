@@ -1,7 +1,8 @@
 // Plan: `plan-rollout -o json` over a 100,000-Pod JSON PodList (maxUnavailable 1, priorityStrategy and
 // scatterStrategy; see gen.mjs), against a process that only reads the same file and JSON.parses it (same
 // run, interleaved, medians). Goals: at most 2x the baseline, and 3 s of wall time. The plan goes to
-// /dev/null, so neither side pays for the terminal or the disk. BENCH_PODS=N plans another number of Pods.
+// /dev/null, so neither side pays for the terminal or the disk. BENCH_PODS=N plans another number of Pods;
+// BENCH_BIN=path runs another build of the launcher.
 import { openSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { dir, rolloutInputs } from './gen.mjs';
@@ -23,7 +24,7 @@ process.stderr.write(String(performance.now() - start) + ' ' + list.items.length
 );
 
 const devNull = openSync('/dev/null', 'w');
-const args = [path.join(root, 'bin/kubectl-sidecarset'), 'plan-rollout', '-f', sidecarSet, '-f', pods, '-o', 'json'];
+const args = [process.env.BENCH_BIN ?? path.join(root, 'bin/kubectl-sidecarset'), 'plan-rollout', '-f', sidecarSet, '-f', pods, '-o', 'json'];
 const check = runOnce(args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }); // warm the file cache; look at the plan
 const plan = JSON.parse(check.stdout);
 const inProcess = [];

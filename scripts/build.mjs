@@ -54,10 +54,11 @@ const noColourDetection = {
 };
 
 const result = await build({
-  // the CLI, and what a worker thread of `inject` starts with (loaded only then)
+  // the CLI, and what worker threads of `inject` and `plan-rollout` start with (loaded only then)
   stdin: {
     contents: `export * from './src/cli/main.ts';
-export const runInjectWorker = () => import('./src/render/inject-parallel.ts').then((m) => m.runInjectWorker());`,
+export const runInjectWorker = () => import('./src/render/inject-parallel.ts').then((m) => m.runInjectWorker());
+export const runRolloutWorker = () => import('./src/render/rollout-parallel.ts').then((m) => m.runRolloutWorker());`,
     resolveDir: root,
     sourcefile: 'cli-entry.ts',
     loader: 'ts',
