@@ -65,7 +65,7 @@ class DescriptorOutput implements Output {
 
   write(chunk: string | Uint8Array, callback?: (err?: Error | null) => void): boolean {
     if (this.stream) return this.stream.write(chunk, callback);
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    const bytes = typeof chunk === 'string' ? utf8(chunk) : chunk;
     let done = 0;
     try {
       while (done < bytes.length && !this.readerGone) done += writeSync(this.fd, bytes, done);
@@ -90,6 +90,12 @@ class DescriptorOutput implements Output {
     this.stream?.once(event, listener); // only a stream ever asks to wait
     return this;
   }
+}
+
+/** A string's UTF-8 in one pass over it (Buffer.from measures it first, then encodes). */
+function utf8(text: string): Uint8Array {
+  const bytes = Buffer.allocUnsafe(text.length * 3);
+  return bytes.subarray(0, bytes.write(text, 'utf8'));
 }
 
 function ignoreEpipe(err: NodeJS.ErrnoException): void {

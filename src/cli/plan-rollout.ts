@@ -121,13 +121,7 @@ export function completePlanRolloutOptions(flags: PlanRolloutFlags, io: CommandI
 }
 
 async function writeJson(io: CommandIO, plan: object): Promise<void> {
-  for (const piece of jsonPieces(plan)) await write(io.stdout, utf8(piece));
-}
-
-/** The UTF-8 of a piece in one pass over it (a string written as is is measured first, then encoded). */
-function utf8(text: string): Uint8Array {
-  const bytes = Buffer.allocUnsafe(text.length * 3);
-  return bytes.subarray(0, bytes.write(text));
+  for (const piece of jsonPieces(plan)) await write(io.stdout, piece);
 }
 
 /**
