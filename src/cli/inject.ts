@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { injectManifests, type InjectOptions } from '../render/inject.js';
-import { injectFiles, type FileMode, type FilesOutcome } from '../render/files.js';
+import type { FileMode, FilesOutcome } from '../render/files.js';
 import { kruiseNow } from './clock.js';
 import { addFilenameFlags, addNamespaceFlag, checkOutput, collectPaths } from './flags.js';
 import { write, type CommandIO } from './io.js';
@@ -54,6 +54,7 @@ export function registerInject(program: Command, io: CommandIO, setExit: (code: 
       const options = completeInjectOptions(flags, io);
       const mode = completeFileMode(flags);
       if (mode) {
+        const { injectFiles } = await import('../render/files.js'); // with the diff library: only for these modes
         const outcome = await injectFiles(options, mode, io.stdin);
         await write(io.stdout, outcome.diff);
         if (!options.quiet) io.stderr.write(reportInjection(outcome, io) + reportFiles(outcome, mode, io));

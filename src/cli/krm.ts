@@ -7,9 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { SidecarsetError } from '../errors.js';
-import { readFunctionConfig } from '../krm/function-config.js';
 import { readStream, STDIN_SOURCE } from '../manifests/read.js';
-import { runResourceList } from '../krm/resource-list.js';
 import { renderInputs, renderText } from '../render/inject.js';
 import { writeAll } from '../render/streamed-output.js';
 import { kruiseNow } from './clock.js';
@@ -46,6 +44,7 @@ export function registerFn(program: Command, io: CommandIO, setExit: (code: numb
 }
 
 async function runFunction(io: CommandIO): Promise<number> {
+  const { runResourceList } = await import('../krm/resource-list.js'); // loaded by this command only
   const run = await runResourceList(await readAll(io.stdin), { baseDir: io.cwd, now: kruiseNow(io.env) });
   await writeAll(io.stdout, run.text);
   for (const r of run.results) if (r.severity === 'error') io.stderr.write(`error: ${r.message}\n`);
@@ -54,6 +53,7 @@ async function runFunction(io: CommandIO): Promise<number> {
 
 async function runExecPlugin(configFile: string, io: CommandIO): Promise<number> {
   const config = parse(await readFile(configFile, 'utf8').catch(() => io.env[KUSTOMIZE_CONFIG_STRING] ?? '')) as unknown;
+  const { readFunctionConfig } = await import('../krm/function-config.js');
   const options = readFunctionConfig(config, io.env[KUSTOMIZE_CONFIG_ROOT] ?? io.cwd);
   const rendered = await renderInputs({ ...options, filenames: ['-'], output: 'yaml', quiet: false, now: kruiseNow(io.env) }, io.stdin);
   await writeAll(io.stdout, renderText(rendered.docs, 'yaml'));

@@ -2,7 +2,7 @@
 // (they are this command's payload) as text or as JSON; exit 1 when any SidecarSet would be rejected.
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { validateManifests, type SidecarSetVerdict, type ValidateOptions, type ValidationReport } from '../render/validate.js';
+import type { SidecarSetVerdict, ValidateOptions, ValidationReport } from '../render/validate.js';
 import { addFilenameFlags, checkOutput } from './flags.js';
 import { write, type CommandIO } from './io.js';
 
@@ -36,6 +36,7 @@ export function registerValidate(program: Command, io: CommandIO, setExit: (code
     )
     .action(async (flags: ValidateFlags) => {
       const { options, format } = completeValidateOptions(flags);
+      const { validateManifests } = await import('../render/validate.js'); // loaded by this command only
       const report = await validateManifests(options, io.stdin);
       await write(io.stdout, format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
       setExit(report.valid ? 0 : 1);
