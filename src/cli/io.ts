@@ -73,6 +73,7 @@ class DescriptorOutput implements Output {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN') {
         this.stream = this.nodeStream();
+        handedOver = true;
         this.stream.on('error', ignoreEpipe);
         return this.stream.write(bytes.subarray(done), callback);
       }
@@ -90,6 +91,14 @@ class DescriptorOutput implements Output {
     this.stream?.once(event, listener); // only a stream ever asks to wait
     return this;
   }
+}
+
+/** Some output went through a Node.js stream (a descriptor that would block): it may still be on its way. */
+let handedOver = false;
+
+/** Whether all output has reached the descriptors, so that exiting at once loses nothing. */
+export function outputSettled(): boolean {
+  return !handedOver;
 }
 
 /** A string's UTF-8 in one pass over it (Buffer.from measures it first, then encodes). */

@@ -2,6 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { describeError } from './errors.js';
 import { processIO, type CommandIO } from './io.js';
+
+export { outputSettled } from './io.js';
 import { registerInject } from './inject.js';
 import { COMPLETE_COMMAND, registerCompletion, runCompletion } from './completion.js';
 import { execPluginArgv, registerFn } from './krm.js';

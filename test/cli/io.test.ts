@@ -6,7 +6,7 @@ import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { descriptorOutput, isTerminal, write } from '../../src/cli/io.js';
+import { descriptorOutput, isTerminal, outputSettled, write } from '../../src/cli/io.js';
 import { ROOT } from './harness.js';
 
 let dir: string;
@@ -43,6 +43,14 @@ function drain(fd: number, expectedBytes: number): Promise<Buffer> {
 }
 
 describe('descriptorOutput', () => {
+  it('says all output is settled while every write went straight to its descriptor', async () => {
+    const { reader, writer } = openFifo();
+    await write(descriptorOutput(writer, () => new Socket()), 'x');
+    expect(outputSettled()).toBe(true);
+    closeSync(reader);
+    closeSync(writer);
+  });
+
   it('writes everything, in order, when the descriptor would block and the reader is slow', async () => {
     const { reader, writer } = openFifo();
     let stream: Socket | undefined;
@@ -52,6 +60,7 @@ describe('descriptorOutput', () => {
     const received = drain(reader, Buffer.byteLength(expected)); // reads only once the writes below have queued
     for (const piece of pieces) await write(out, piece);
     expect(stream).toBeDefined(); // 400 KB does not fit a pipe: the stream took over
+    expect(outputSettled()).toBe(false); // so the launcher lets Node.js finish writing before it exits
     expect((await received).toString()).toBe(expected);
     stream!.destroy();
   });
