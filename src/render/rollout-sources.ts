@@ -153,19 +153,18 @@ async function loadWithListsInPieces(opts: FileRolloutSourceOptions, files: stri
 
   const parallel = await import('./rollout-parallel.js');
   const threads = parallel.threadCount(opts.env);
-  // every input read, and the large JSON Lists cut, before anything is parsed: without a List to cut, the
-  // ordinary way parses them (once)
-  const texts: { source: string; bytes: Uint8Array; cut?: JsonListCut }[] = [];
-  for (let k = 0; k < files.length; k++) {
-    const bytes = files[k] === '-' ? stdin!.bytes! : await readBytes(files[k], sizes[k] >= minBytes && threads > 1);
-    const cut = bytes.length >= minBytes ? cutJsonList(bytes, opts.pieces?.pieceBytes ?? pieceBytes(bytes.length, threads)) : undefined;
-    texts.push({ source: files[k] === '-' ? STDIN_SOURCE : files[k], bytes, cut });
-  }
-  if (!texts.some((t) => t.cut)) return undefined;
-
-  // the worker threads start loading now, while this one reads the other inputs
+  // the worker threads start loading now, while this one reads the inputs
   const readers = new parallel.ListReaders({ ...opts.pieces, threads, workerCode: opts.pieces?.workerCode ?? bundleWorkerCode('runRolloutWorker') });
   try {
+    // every input read, and the large JSON Lists cut, before anything is parsed: without a List to cut, the
+    // ordinary way parses them (once)
+    const texts: { source: string; bytes: Uint8Array; cut?: JsonListCut }[] = [];
+    for (let k = 0; k < files.length; k++) {
+      const bytes = files[k] === '-' ? stdin!.bytes! : await readBytes(files[k], sizes[k] >= minBytes && threads > 1);
+      const cut = bytes.length >= minBytes ? cutJsonList(bytes, opts.pieces?.pieceBytes ?? pieceBytes(bytes.length, threads)) : undefined;
+      texts.push({ source: files[k] === '-' ? STDIN_SOURCE : files[k], bytes, cut });
+    }
+    if (!texts.some((t) => t.cut)) return undefined;
     return await readInPieces(opts, texts, readers);
   } finally {
     readers.stop();
