@@ -149,8 +149,10 @@ export function* jsonPieces(value: object, slice = 2000): Generator<string> {
       out += head;
       for (let at = 0; at < member.length; at += slice) {
         const text = JSON.stringify({ [key]: member.slice(at, at + slice) }, null, 2);
-        yield out + text.slice(2 + head.length, text.length - '\n  ]\n}'.length) + (at + slice < member.length ? ',\n' : '\n');
-        out = '';
+        // yielded apart: a slice of a string is written as it is, a slice joined to more text is copied first
+        if (out !== '') yield out;
+        yield text.slice(2 + head.length, text.length - '\n  ]\n}'.length);
+        out = at + slice < member.length ? ',\n' : '\n';
       }
       out += `  ]${end}`;
     } else {
