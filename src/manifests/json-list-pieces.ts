@@ -59,11 +59,16 @@ export function cutJsonList(bytes: Uint8Array, pieceBytes: number): JsonListCut 
 /** The items of one piece: JSON.parse of `[piece]`; undefined when that is not a non-empty JSON array. */
 export function parseListPiece(bytes: Uint8Array, [start, end]: [number, number]): unknown[] | undefined {
   const buf = asBuffer(bytes);
+  // the piece between brackets as bytes, decoded into one flat string (`[${text}]` would be copied again)
+  const bracketed = Buffer.allocUnsafe(end - start + 2);
+  bracketed[0] = 0x5b;
+  buf.copy(bracketed, 1, start, end);
+  bracketed[bracketed.length - 1] = 0x5d;
   // ASCII (kubectl's output, mostly) is the same text read as Latin-1, which is read several times faster
-  const text = isAscii(buf.subarray(start, end)) ? buf.toString('latin1', start, end) : buf.toString('utf8', start, end);
+  const text = isAscii(bracketed) ? bracketed.toString('latin1') : bracketed.toString('utf8');
   let items: unknown;
   try {
-    items = JSON.parse(`[${text}]`);
+    items = JSON.parse(text);
   } catch {
     return undefined;
   }
