@@ -5,27 +5,16 @@
 // and that is one valid JSON value gives its object, or the items of a List, as documents; anything else
 // (YAML, a stream of several JSON objects, invalid JSON, an item that is not a Kubernetes object) goes
 // through the general reader, which gives the same objects and the same errors with their place.
-import { readFile } from 'node:fs/promises';
-import { SidecarsetError, UsageError } from '../errors.js';
-import { listManifestFiles, parseManifests, parseSourceText, readStream, STDIN_SOURCE, type ManifestDocument, type ReadOptions } from './read.js';
+import { parseManifests, parseSourceText, readSourceFile, readStream, resolveSources, STDIN_SOURCE, type ManifestDocument, type ReadOptions } from './read.js';
 
 /** One object of an input; `origin` is there when it came through the general reader. */
 export type InputDocument = Pick<ManifestDocument, 'source' | 'index' | 'listItem' | 'object'> & Partial<Pick<ManifestDocument, 'origin'>>;
 
 /** Reads every -f input in order, as readManifests resolves them: files, directories (-R descends), `-` for stdin. */
 export async function* readInputDocuments(paths: string[], opts: ReadOptions): AsyncGenerator<InputDocument> {
-  const files: string[] = [];
-  for (const p of paths) {
-    if (p === '-') {
-      if (files.includes('-')) throw new UsageError('stdin ("-") can be given to -f only once');
-      files.push('-');
-    } else {
-      files.push(...(await listManifestFiles(p, opts.recursive ?? false)));
-    }
-  }
-  for (const file of files) {
+  for (const file of await resolveSources(paths, opts.recursive ?? false)) {
     const source = file === '-' ? STDIN_SOURCE : file;
-    const text = (file === '-' ? await readStream(opts.stdin, source) : await readWhole(file)).toString('utf8');
+    const text = file === '-' ? (await readStream(opts.stdin, source)).toString('utf8') : (await readSourceFile(file, source)).text;
     const fast = jsonDocuments(text, source);
     if (fast) yield* fast;
     else yield* parseSourceText({ source, text });
@@ -70,13 +59,5 @@ function firstNonBlank(text: string): string | undefined {
     if (c !== ' ' && c !== '\n' && c !== '\r' && c !== '\t' && c !== '\uFEFF') return c;
   }
   return undefined;
-}
-
-async function readWhole(file: string): Promise<Buffer> {
-  try {
-    return await readFile(file);
-  } catch (err) {
-    throw new SidecarsetError(`${file}: cannot read: ${(err as Error).message}`, { source: file });
-  }
 }
 

@@ -129,7 +129,8 @@ export async function readSourceTexts(paths: string[], opts: ReadOptions): Promi
   return out;
 }
 
-async function readSourceFile(file: string, source: string): Promise<SourceText> {
+/** A file read whole and decoded (a BOM dropped, bad bytes replaced); a failure to read names the source. */
+export async function readSourceFile(file: string, source: string): Promise<SourceText> {
   const bytes = await readFile(file).catch((err: unknown) => Promise.reject(readFailure(err, source)));
   return { source, text: new TextDecoder().decode(bytes) };
 }
@@ -155,7 +156,8 @@ export function parseSourceText(src: SourceText): AsyncGenerator<ManifestDocumen
 }
 
 // Like kubectl, every path is checked before anything is read, so a typo fails before any output.
-async function resolveSources(paths: string[], recursive: boolean): Promise<string[]> {
+/** The files the -f values name, in order ('-' for standard input, which may be given once). */
+export async function resolveSources(paths: string[], recursive: boolean): Promise<string[]> {
   const sources: string[] = [];
   for (const p of paths) {
     if (p === '-') {

@@ -13,7 +13,7 @@ import { asPlannedPod, podRecordReader, type PodRecord } from '../kruise/rollout
 import { cutJsonList, type JsonListCut } from '../manifests/json-list-pieces.js';
 import { jsonDocuments, readInputDocuments, toManifestDocument, type InputDocument } from '../manifests/json-source.js';
 import type { ManifestDocument } from '../manifests/read.js';
-import { listManifestFiles, parseSourceText, STDIN_SOURCE } from '../manifests/read.js';
+import { parseSourceText, resolveSources, STDIN_SOURCE } from '../manifests/read.js';
 import { apiGroup, locatePodTemplate } from '../manifests/pod-template.js';
 import { buildConfiguration, where } from './configuration.js';
 import type { ListReaders, ThreadOptions } from './rollout-parallel.js';
@@ -67,7 +67,7 @@ export function fileRolloutSource(opts: FileRolloutSourceOptions): RolloutSource
   return {
     async load(): Promise<RolloutInputs> {
       // (a path that does not resolve is reported below, before standard input is read)
-      const files = await inputFiles(opts).catch(() => undefined);
+      const files = await resolveSources(opts.filenames, opts.recursive).catch(() => undefined);
       const stdin = files?.includes('-') ? await readWholeStream(opts.stdin) : undefined;
       try {
         const inPieces = files && (await loadWithListsInPieces(opts, files, stdin));
@@ -200,13 +200,6 @@ async function readInPieces(opts: FileRolloutSourceOptions, texts: { source: str
   }
   for (; pods < read.pods.length; pods++) records.push(readPod(read.pods[pods]));
   return { ...inputs, pods: { records } };
-}
-
-/** The files the -f inputs name, as readInputDocuments resolves them ('-' for standard input). */
-async function inputFiles(opts: FileRolloutSourceOptions): Promise<string[]> {
-  const files: string[] = [];
-  for (const p of opts.filenames) files.push(...(p === '-' ? ['-'] : await listManifestFiles(p, opts.recursive)));
-  return files;
 }
 
 /**
