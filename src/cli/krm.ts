@@ -9,9 +9,8 @@ import { parse } from 'yaml';
 import { SidecarsetError } from '../errors.js';
 import { readStream, STDIN_SOURCE } from '../manifests/read.js';
 import { renderInputs, renderText } from '../render/inject.js';
-import { writeAll } from '../render/streamed-output.js';
 import { kruiseNow } from './clock.js';
-import type { CommandIO } from './io.js';
+import { write, type CommandIO } from './io.js';
 import { reportInjection } from './report.js';
 
 export const FN_COMMAND = 'fn';
@@ -46,7 +45,7 @@ export function registerFn(program: Command, io: CommandIO, setExit: (code: numb
 async function runFunction(io: CommandIO): Promise<number> {
   const { runResourceList } = await import('../krm/resource-list.js'); // loaded by this command only
   const run = await runResourceList(await readAll(io.stdin), { baseDir: io.cwd, now: kruiseNow(io.env) });
-  await writeAll(io.stdout, run.text);
+  await write(io.stdout, run.text);
   for (const r of run.results) if (r.severity === 'error') io.stderr.write(`error: ${r.message}\n`);
   return run.failed ? 1 : 0;
 }
@@ -56,7 +55,7 @@ async function runExecPlugin(configFile: string, io: CommandIO): Promise<number>
   const { readFunctionConfig } = await import('../krm/function-config.js');
   const options = readFunctionConfig(config, io.env[KUSTOMIZE_CONFIG_ROOT] ?? io.cwd);
   const rendered = await renderInputs({ ...options, filenames: ['-'], output: 'yaml', quiet: false, now: kruiseNow(io.env) }, io.stdin);
-  await writeAll(io.stdout, renderText(rendered.docs, 'yaml'));
+  await write(io.stdout, renderText(rendered.docs, 'yaml'));
   io.stderr.write(reportInjection(rendered, io));
   return 0;
 }

@@ -1,7 +1,7 @@
 // Rendered documents on their way to stdout: gathered into writes of about FLUSH_BYTES, so that documents go out
 // as they are done without a write call each. After a failed multi-thread render, the one-thread render that
 // takes over writes only what had not gone out yet (both render byte-identical text).
-import type { Output } from '../cli/io.js';
+import { write, type Output } from '../cli/io.js';
 
 /** Output is written once this much is waiting (or the command ends). */
 export const FLUSH_BYTES = 1 << 16;
@@ -60,14 +60,6 @@ export class StreamedOutput {
       if (data.length === 0) return;
     }
     this.written += typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.length;
-    await writeAll(this.out, data);
+    await write(this.out, data);
   }
-}
-
-/** Writes and resolves once the output has taken the text. */
-export async function writeAll(out: Output, text: string | Uint8Array): Promise<void> {
-  if (text.length === 0) return;
-  await new Promise<void>((resolve, reject) => {
-    out.write(text, (err) => (err ? reject(err) : resolve()));
-  });
 }
