@@ -75,7 +75,8 @@ class DescriptorOutput implements Output {
         this.stream = this.nodeStream();
         handedOver = true;
         this.stream.on('error', ignoreEpipe);
-        return this.stream.write(bytes.subarray(done), callback);
+        // the rest is the stream's to write later: a copy, when it lies in the memory every write reuses
+        return this.stream.write(typeof chunk === 'string' ? Buffer.from(bytes.subarray(done)) : bytes.subarray(done), callback);
       }
       if (code === 'EPIPE') this.readerGone = true;
       else {
@@ -101,9 +102,16 @@ export function outputSettled(): boolean {
   return !handedOver;
 }
 
-/** A string's UTF-8 in one pass over it (Buffer.from measures it first, then encodes). */
+/**
+ * A string's UTF-8 in one pass over it (Buffer.from measures it first, then encodes), in memory reused by the
+ * next write: fresh memory for each of a large output's pieces costs more than encoding them.
+ */
+let scratch = Buffer.allocUnsafe(0);
+const SCRATCH_KEPT = 16 << 20;
 function utf8(text: string): Uint8Array {
-  const bytes = Buffer.allocUnsafe(text.length * 3);
+  const room = text.length * 3;
+  const bytes = room <= scratch.length ? scratch : Buffer.allocUnsafe(room);
+  if (room <= SCRATCH_KEPT) scratch = bytes; // one very large write does not hold its memory to the end
   return bytes.subarray(0, bytes.write(text, 'utf8'));
 }
 

@@ -65,6 +65,23 @@ describe('descriptorOutput', () => {
     stream!.destroy();
   });
 
+  it('keeps what a blocked descriptor still has to write while another output writes', async () => {
+    const { reader, writer } = openFifo();
+    let stream: Socket | undefined;
+    const out = descriptorOutput(writer, () => (stream = new Socket({ fd: writer, readable: false, writable: true })));
+    const expected = `${'a'.repeat(200_000)}\n`;
+    const received = drain(reader, expected.length);
+    const pending = write(out, expected); // more than the pipe holds: the rest waits in the stream
+    expect(stream).toBeDefined();
+    // another output (stderr, here a file) writes text of the same size meanwhile
+    const other = openSync(path.join(dir, 'other'), 'w');
+    await write(descriptorOutput(other, () => new Socket()), 'b'.repeat(200_001));
+    closeSync(other);
+    await pending;
+    expect((await received).toString()).toBe(expected);
+    stream!.destroy();
+  });
+
   it('writes synchronously while the descriptor takes the data, and never asks for a stream', async () => {
     const { reader, writer } = openFifo();
     const out = descriptorOutput(writer, () => {
