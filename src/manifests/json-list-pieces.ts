@@ -56,11 +56,16 @@ export function cutJsonList(bytes: Uint8Array, pieceBytes: number): JsonListCut 
   return pieces.length < 2 ? undefined : { itemsStart, itemsEnd, pieces };
 }
 
+/** parseListPiece's bytes between brackets, kept from one piece to the next (each thread has its own). */
+let scratch = Buffer.allocUnsafe(0);
+
 /** The items of one piece: JSON.parse of `[piece]`; undefined when that is not a non-empty JSON array. */
 export function parseListPiece(bytes: Uint8Array, [start, end]: [number, number]): unknown[] | undefined {
   const buf = asBuffer(bytes);
-  // the piece between brackets as bytes, decoded into one flat string (`[${text}]` would be copied again)
-  const bracketed = Buffer.allocUnsafe(end - start + 2);
+  // the piece between brackets as bytes, decoded into one flat string (`[${text}]` would be copied again), in
+  // memory kept for the next piece: fresh memory for each piece costs more than the copy
+  if (scratch.length < end - start + 2) scratch = Buffer.allocUnsafe(end - start + 2);
+  const bracketed = scratch.subarray(0, end - start + 2);
   bracketed[0] = 0x5b;
   buf.copy(bracketed, 1, start, end);
   bracketed[bracketed.length - 1] = 0x5d;
