@@ -217,10 +217,15 @@ async function readBytes(file: string, shared: boolean): Promise<Uint8Array> {
   try {
     const { size } = await handle.stat();
     const bytes = new Uint8Array(new SharedArrayBuffer(size));
-    let at = 0;
-    for (let n = -1; at < size && n !== 0; at += n) n = (await handle.read(bytes, at, size - at, at)).bytesRead;
+    // two halves at once: most of the time goes to the kernel filling fresh memory, which two threads share
+    const half = Math.ceil(size / 2);
+    const read = async (from: number, to: number): Promise<boolean> => {
+      for (let at = from, n = -1; at < to; at += n) if ((n = (await handle.read(bytes, at, to - at, at)).bytesRead) === 0) return false;
+      return true;
+    };
+    const whole = (await Promise.all([read(0, half), read(half, size)])).every(Boolean);
     // a file that changed while read is read the ordinary way
-    if (at !== size || (await handle.read(Buffer.alloc(1), 0, 1, size)).bytesRead !== 0) return readFile(file);
+    if (!whole || (await handle.read(Buffer.alloc(1), 0, 1, size)).bytesRead !== 0) return readFile(file);
     return bytes;
   } finally {
     await handle.close();
