@@ -80,3 +80,13 @@ describe('launcher code cache', () => {
     expect(readdirSync(path.join(dir, 'dist')).sort()).toEqual(['cli.cjs', 'cli.cjs.cache']);
   });
 });
+
+describe('the bundled CLI', () => {
+  it("prints nothing of its YAML library's own (a collection as a mapping key)", () => {
+    const pod = path.join(dir, 'pod.yaml');
+    writeFileSync(pod, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels:\n    ? [a, b]\n    : c\nspec:\n  containers:\n  - name: a\n    image: b\n');
+    const r = launch(['inject', '-f', pod, '-f', 'fixtures/efk/filebeat-sidecarset.yaml']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toBe("pod/x -n default: not injected filebeat-sidecarset: SelectorMismatch (the Pod's labels do not match spec.selector)\n");
+  });
+});
