@@ -17,10 +17,8 @@ function loadCli() {
   const source = fs.readFileSync(BUNDLE, 'latin1'); // ASCII (scripts/build.mjs checks)
   const build = source.slice(source.lastIndexOf(BUILD_MARK) + BUILD_MARK.length).trim();
   const cachedData = readCache(build);
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __sidecarsetImport) {${source}\n})`, {
-    filename: BUNDLE,
-    cachedData,
-  });
+  // the file is one function expression (scripts/build.mjs): running it gives the function to call
+  const script = new vm.Script(source, { filename: BUNDLE, cachedData });
   const module = { exports: {} };
   // Cluster commands import @kubernetes/client-node (ESM) when they need it: vm code has no import() of its own
   // on Node 20 (scripts/build.mjs routes it here). Resolved from bin/, like from dist/: the same node_modules.

@@ -1,5 +1,5 @@
-// The code a worker thread starts with: the bundled CLI (through the launcher's loader and its code cache when
-// it is there), then one of the bundle's worker entries. Undefined when not running from the bundle (the
+// The code a worker thread starts with: the bundled CLI (through the launcher's loader and its code cache),
+// then one of the bundle's worker entries. Undefined when not running from the bundle with its loader (the
 // sources, in tests): then everything runs in one thread. A bundle without that entry starts a worker that
 // does nothing, which callers treat as a worker that delivered nothing.
 import { existsSync } from 'node:fs';
@@ -9,6 +9,6 @@ export function bundleWorkerCode(entry: string): string | undefined {
   // __filename exists in the CommonJS bundle only
   if (typeof __filename !== 'string' || !__filename.endsWith('.cjs')) return undefined;
   const loader = path.join(path.dirname(__filename), '..', 'bin', 'load-cli.cjs');
-  const cli = existsSync(loader) ? `require(${JSON.stringify(loader)}).loadCli()` : `require(${JSON.stringify(__filename)})`;
-  return `const cli = ${cli};\nif (typeof cli.${entry} === 'function') cli.${entry}();`;
+  if (!existsSync(loader)) return undefined;
+  return `const cli = require(${JSON.stringify(loader)}).loadCli();\nif (typeof cli.${entry} === 'function') cli.${entry}();`;
 }
