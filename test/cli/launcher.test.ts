@@ -16,6 +16,7 @@ beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'sidecarset-launcher-'));
   cpSync(path.join(ROOT, 'bin'), path.join(dir, 'bin'), { recursive: true });
   cpSync(path.join(ROOT, 'dist/cli.cjs'), path.join(dir, 'dist/cli.cjs'));
+  cpSync(path.join(ROOT, 'dist/cli-lazy.cjs'), path.join(dir, 'dist/cli-lazy.cjs'));
   cache = path.join(dir, 'dist/cli.cjs.cache');
 });
 afterEach(() => {
@@ -33,13 +34,13 @@ function launch(args: string[]): { status: number | null; stdout: string; stderr
   return { status, stdout, stderr };
 }
 
-function buildId(): string {
-  const bundle = readFileSync(path.join(dir, 'dist/cli.cjs'), 'latin1');
-  return /\/\/# sidecarset-build=(\w+)\s*$/.exec(bundle)?.[1] ?? '';
+function buildId(bundle = 'cli.cjs'): string {
+  const text = readFileSync(path.join(dir, 'dist', bundle), 'latin1');
+  return /\/\/# sidecarset-build=(\w+)\s*$/.exec(text)?.[1] ?? '';
 }
 
-function cacheHeader(): string {
-  const data = readFileSync(cache);
+function cacheHeader(file = cache): string {
+  const data = readFileSync(file);
   return data.toString('latin1', 0, data.indexOf(10));
 }
 
@@ -77,7 +78,22 @@ describe('launcher code cache', () => {
     const r = launch(['inject', ...FIXTURES]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toBe('deployment.apps/nginx -n default: injected filebeat-sidecarset: filebeat\n');
-    expect(readdirSync(path.join(dir, 'dist')).sort()).toEqual(['cli.cjs', 'cli.cjs.cache']);
+    expect(readdirSync(path.join(dir, 'dist')).sort()).toEqual(['cli-lazy.cjs', 'cli.cjs', 'cli.cjs.cache']);
+  });
+
+  it('of the lazy bundle is made by the first command that loads it; inject never does', () => {
+    const lazyCache = path.join(dir, 'dist/cli-lazy.cjs.cache');
+    expect(launch(['inject', ...FIXTURES]).status).toBe(0);
+    expect(existsSync(lazyCache)).toBe(false);
+
+    const rollout = ['plan-rollout', '-f', 'fixtures/rollout/log-shipper-sidecarset.yaml', '-f', 'fixtures/rollout/pods.yaml', '-o', 'json'];
+    const first = launch(rollout);
+    expect(first.status, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout).kind).toBe('RolloutPlan');
+    expect(cacheHeader(lazyCache)).toBe(buildId('cli-lazy.cjs'));
+    const made = readFileSync(lazyCache);
+    expect(launch(rollout)).toEqual(first);
+    expect(readFileSync(lazyCache).equals(made)).toBe(true);
   });
 });
 
