@@ -19,9 +19,11 @@ import {
   type DocumentOptions,
   type ParseOptions,
   type SchemaOptions,
+  type ScalarTag,
   type Tags,
 } from 'yaml';
 import { SidecarsetError, UsageError } from '../errors.js';
+import { BINARY_TAG, goBinaryTag } from './go-binary.js';
 
 export type ManifestFormat = 'yaml' | 'json';
 
@@ -231,13 +233,16 @@ function readFailure(err: unknown, source: string): unknown {
 // Parsing
 
 // kubectl reads YAML as YAML 1.1 (go-yaml v2): `yes` is a boolean and `0644` octal. go-yaml has no
-// sexagesimal numbers and keeps unquoted dates as strings, so those YAML 1.1 tags are left out.
+// sexagesimal numbers and keeps unquoted dates as strings, so those YAML 1.1 tags are left out; `!!binary` is
+// read as go-yaml reads it (./go-binary.ts).
 const KUBERNETES_YAML: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.1',
   // yaml's one warning (a collection as a mapping key, read as its text) is not ours to print
   logLevel: 'error',
   customTags: (tags: Tags) =>
-    tags.filter((t) => !(typeof t === 'object' && (t.format === 'TIME' || t.tag === 'tag:yaml.org,2002:timestamp'))),
+    tags
+      .filter((t) => !(typeof t === 'object' && (t.format === 'TIME' || t.tag === 'tag:yaml.org,2002:timestamp')))
+      .map((t) => (typeof t === 'object' && t.tag === BINARY_TAG ? goBinaryTag(t as ScalarTag) : t)),
 };
 
 const DEFAULT_STYLE: YamlStyle = { indent: 2, indentSeq: false, flowCollectionPadding: false };

@@ -206,6 +206,22 @@ describe('inject: streams and formats', () => {
     expect(docs(r.stdout)).toHaveLength(1);
   });
 
+  it('!!binary in an injected pod template: kept as written in YAML, its text (as kubectl sends it) in JSON', async () => {
+    const input = (await import('node:fs'))
+      .readFileSync(fixture('efk/nginx-deployment.yaml'), 'utf8')
+      .replace(/^ {6}labels:\n/m, '      annotations:\n        note: !!binary aGVsbG8=\n      labels:\n');
+    expect(input).toContain('note: !!binary');
+    const sidecarSets = ['--sidecarsets', fixture('efk/filebeat-sidecarset.yaml')];
+    const yaml = await cli(['inject', ...sidecarSets, '-f', '-'], { stdin: input });
+    expect(yaml.code, yaml.stderr).toBe(0);
+    expect(yaml.stdout).toContain('note: !!binary aGVsbG8=\n');
+    const json = await cli(['inject', '-o', 'json', ...sidecarSets, '-f', '-'], { stdin: input });
+    expect(json.code, json.stderr).toBe(0);
+    const deploy = JSON.parse(json.stdout);
+    expect(names(deploy.spec.template.spec.containers)).toEqual(['filebeat', 'nginx']);
+    expect(deploy.spec.template.metadata.annotations.note).toBe('hello');
+  });
+
   it('-o json prints one object, or a v1 List for several', async () => {
     const one = await cli(['inject', '-o', 'json', '--sidecarsets', fixture('efk/filebeat-sidecarset.yaml'), '-f', fixture('efk/nginx-deployment.yaml')]);
     expect(one.code).toBe(0);

@@ -234,3 +234,30 @@ describe('errors name source, document and line', () => {
     expect(errorOf(() => parseManifests('kind: Pod\n', 'v.yaml')).place).toEqual({ source: 'v.yaml', document: 0, line: 1 });
   });
 });
+
+describe('!!binary, as go-yaml reads it for kubectl', () => {
+  const withAnnotation = (value: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    a: ${value}\n`;
+  const annotation = (text: string) => (parseManifests(text, 'b.yaml')[0].object.metadata as { annotations: Record<string, unknown> }).annotations.a;
+
+  test('is the text of its bytes, line breaks in the base64 ignored', () => {
+    expect(annotation(withAnnotation('!!binary aGVsbG8='))).toBe('hello');
+    expect(annotation(withAnnotation('!!binary |\n      aGVs\n      bG8gd29y\n      bGQ='))).toBe('hello world');
+    expect(annotation(withAnnotation('!!binary ""'))).toBe('');
+  });
+
+  test('gives U+FFFD for each byte that is not UTF-8, and keeps a byte order mark', () => {
+    // 68 ff e2 82: "h", a byte that starts nothing, then a sequence cut short (two bytes, two replacements)
+    expect(annotation(withAnnotation('!!binary aP/igg=='))).toBe('h\uFFFD\uFFFD\uFFFD');
+    expect(annotation(withAnnotation('!!binary 77u/aMOp'))).toBe('\uFEFFh\u00E9');
+    // an encoded surrogate (ed a0 80) is not UTF-8 either
+    expect(annotation(withAnnotation('!!binary 7aCA'))).toBe('\uFFFD\uFFFD\uFFFD');
+  });
+
+  test('refuses what standard base64 refuses: missing padding, spaces, other characters', () => {
+    for (const value of ['!!binary aGVsbG8', '!!binary "aGVs bG8="', '!!binary aGVsbG8=!', '!!binary a']) {
+      expect(errorOf(() => parseManifests(withAnnotation(value), 'b.yaml')).message).toBe(
+        'b.yaml: document 1: line 6: !!binary value contains invalid base64 data',
+      );
+    }
+  });
+});
