@@ -2,6 +2,7 @@
 // 3 SidecarSets, and a 100,000-Pod JSON PodList for plan-rollout.
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { prng } from './prng.mjs';
 
 export const dir = path.resolve(import.meta.dirname, '../.bench-tmp');
 
@@ -231,17 +232,6 @@ function injectTemplates(sidecarSetFile, templatesFile) {
   });
   if (r.status !== 0) throw new Error(`inject failed (run npm run build first?): ${r.stderr}`);
   return JSON.parse(r.stdout).items;
-}
-
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Writes (once) the plan-rollout inputs; returns { sidecarSet, pods } file paths. */

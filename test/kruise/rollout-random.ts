@@ -5,6 +5,7 @@
 // several terms (including "" values and terms nobody has), partition and maxUnavailable as numbers and
 // percentages (0 included), candidates that are not ready (free), busy Pods, Pods whose pending sidecar
 // restart changes their place in the default order, larger Pod counts (long rollouts, varied scatter groups).
+import { prng } from '../../bench/prng.mjs';
 import type { IntOrString, Pod, SidecarSet, SidecarSetUpdateStrategy } from '../../src/kruise/api.js';
 
 export interface RandomRollout {
@@ -13,17 +14,8 @@ export interface RandomRollout {
   namespaces: Map<string, Record<string, string>>;
 }
 
-/** mulberry32 */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator the random cases are drawn from. */
+export const rng = prng;
 
 const SS = 'agent';
 const HASH = 'kruise.io/sidecarset-hash';

@@ -1,0 +1,12 @@
+// mulberry32: a small seeded generator, so generated benchmark inputs and random test cases are the same on
+// every run. Plain JavaScript, for the benchmarks run by Node.js as they are; the tests import it too.
+export function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
