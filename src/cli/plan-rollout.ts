@@ -2,9 +2,9 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { SidecarsetError, UsageError } from '../errors.js';
-import type { IntOrString } from '../kruise/api.js';
+import type { IntOrString } from '../k8s/api.js';
 import type { StrategyOverrides } from '../kruise/rollout/context.js';
-import { parseGoDuration } from '../kruise/rollout/duration.js';
+import { parseGoDuration } from '../go/duration.js';
 import type { FileRolloutSourceOptions } from '../render/rollout-sources.js';
 import { kruiseNow } from './clock.js';
 import { addFilenameFlags, addNamespaceFlag, checkOutput } from './flags.js';

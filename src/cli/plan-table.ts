@@ -3,7 +3,7 @@
 // Coloured only when asked (a terminal without NO_COLOR); plain text otherwise.
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
-import type { LabelSelector } from '../kruise/api.js';
+import type { LabelSelector } from '../k8s/api.js';
 import type { PlanBatch, PlanPod, RolloutPlan } from '../kruise/rollout/plan.js';
 
 export interface PlanTableOptions {

@@ -1,8 +1,8 @@
 // kubectl's label selector syntax for flags (-l, --update-selector): "app=web,tier!=db,env in (a,b),!legacy",
 // turned into the metav1.LabelSelector it stands for and checked like any other selector.
 import { SidecarsetError, UsageError } from '../errors.js';
-import type { LabelSelector, LabelSelectorRequirement } from '../kruise/api.js';
-import { compileLabelSelector } from '../kruise/selector.js';
+import type { LabelSelector, LabelSelectorRequirement } from '../k8s/api.js';
+import { compileLabelSelector } from '../k8s/selector.js';
 
 export function parseSelectorFlag(text: string, flag: string): LabelSelector {
   const matchLabels: Record<string, string> = {};

@@ -2,7 +2,7 @@
 // transformer config, kpt configPath) or a ConfigMap (kpt's `-- key=value` arguments).
 import path from 'node:path';
 import { SidecarsetError } from '../errors.js';
-import { isObject } from '../kruise/api.js';
+import { isObject } from '../k8s/api.js';
 
 export const INJECTOR_KIND = 'SidecarSetInjector';
 export const INJECTOR_API_VERSION = 'sidecarset.kruise.io/v1alpha1';

@@ -1,6 +1,6 @@
 // The one pod-template locator: where a workload keeps the metadata and spec of the Pods it creates,
 // and which objects configure injection instead of receiving it.
-import { isObject } from '../kruise/api.js';
+import { isObject } from '../k8s/api.js';
 
 /** Paths, from the object's root, to the pod metadata and the pod spec. */
 export interface PodTemplateLocation {

@@ -17,7 +17,7 @@ import {
 } from 'yaml';
 import { forgetRendering, makeNode, UNUSUAL } from './made-nodes.js';
 import type { ManifestDocument, SourceDocument } from './read.js';
-import { isObject } from '../kruise/api.js';
+import { isObject } from '../k8s/api.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Patching

@@ -2,8 +2,9 @@
 // validated as its webhook would, conflicts between them included), Namespaces, ControllerRevisions and the
 // kruise-configuration ConfigMap. `inject` stops at the first SidecarSet Kruise would refuse; `validate`
 // reports every one of them.
-import type { ControllerRevision, SidecarSet } from '../kruise/api.js';
-import { loadSidecarSet, type LoadedSidecarSet } from '../kruise/sidecarset.js';
+import type { ControllerRevision } from '../k8s/api.js';
+import type { SidecarSet } from '../kruise/apis/types.js';
+import { loadSidecarSet, type LoadedSidecarSet } from '../kruise/sidecarcontrol/sidecarset.js';
 import {
   formatFieldError,
   parsePatchPodMetadataWhitelist,

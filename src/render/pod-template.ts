@@ -1,7 +1,7 @@
 // Turns a workload's pod template into the Pod Kruise's webhook would see, and the injected Pod back
 // into the template: pod annotations go on the template's metadata.
-import type { Pod } from '../kruise/api.js';
-import { isObject } from '../kruise/api.js';
+import type { Pod } from '../k8s/api.js';
+import { isObject } from '../k8s/api.js';
 import { SidecarsetError } from '../errors.js';
 import { valueAt, type PodTemplateLocation } from '../manifests/pod-template.js';
 

@@ -8,8 +8,9 @@
 // whole, and reports what it always reports. The workers start as soon as a List is cut, and load while this
 // thread reads the other inputs.
 import { MessageChannel, parentPort, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
-import type { NamespaceLabels } from '../kruise/match.js';
-import { SidecarSetHashAnnotation, SidecarSetHashWithoutImageAnnotation, type Pod, type SidecarSet } from '../kruise/api.js';
+import type { NamespaceLabels } from '../kruise/sidecarcontrol/match.js';
+import { type Pod } from '../k8s/api.js';
+import { SidecarSetHashAnnotation, SidecarSetHashWithoutImageAnnotation, type SidecarSet } from '../kruise/apis/types.js';
 import { asPlannedPod, podRecordReader, type PodRecord } from '../kruise/rollout/pod-record.js';
 import { parseListPiece, type JsonListCut } from '../manifests/json-list-pieces.js';
 import { decodeRecords, encodeRecords, type EncodedRecords } from './rollout-pod-codec.js';

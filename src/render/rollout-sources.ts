@@ -8,7 +8,8 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { SidecarsetError, UsageError } from '../errors.js';
-import type { Pod, SidecarSet } from '../kruise/api.js';
+import type { Pod } from '../k8s/api.js';
+import type { SidecarSet } from '../kruise/apis/types.js';
 import { asPlannedPod, podRecordReader, type PodRecord } from '../kruise/rollout/pod-record.js';
 import { cutJsonList, type JsonListCut } from '../manifests/json-list-pieces.js';
 import { jsonDocuments, readInputDocuments, toManifestDocument, type InputDocument } from '../manifests/json-source.js';

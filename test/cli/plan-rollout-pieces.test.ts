@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonPieces } from '../../src/cli/plan-rollout.js';
-import type { Pod } from '../../src/kruise/api.js';
+import type { Pod } from '../../src/k8s/api.js';
 import { planRollout } from '../../src/kruise/rollout/plan.js';
 import { simulateFast } from '../../src/kruise/rollout/simulate-fast.js';
 import { readInputDocuments } from '../../src/manifests/json-source.js';

@@ -10,7 +10,7 @@ import {
   validateResourceExpression,
   type CalcValue,
 } from '../../src/kruise/resources/calculator.js';
-import { parseQuantity } from '../../src/kruise/quantity.js';
+import { parseQuantity } from '../../src/k8s/quantity.js';
 import { SidecarsetError } from '../../src/errors.js';
 
 const q = (s: string): CalcValue => ({ isQuantity: true, quantity: parseQuantity(s) });

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { SidecarsetError } from '../../src/errors.js';
-import type { SidecarContainer, SidecarSet, SidecarSetSpec } from '../../src/kruise/api.js';
-import { setCrdStructuralDefaults, setDefaultsSidecarSet } from '../../src/kruise/defaults.js';
+import type { SidecarContainer, SidecarSet, SidecarSetSpec } from '../../src/kruise/apis/types.js';
+import { setCrdStructuralDefaults, setDefaultsSidecarSet } from '../../src/kruise/apis/defaults.js';
 import {
   defaultImagePullPolicy,
   isContainerImageEqual,
   isImageDigest,
   parseImage,
   parseNormalizedNamed,
-} from '../../src/kruise/imageref.js';
+} from '../../src/k8s/imageref.js';
 
 const ss = (spec: SidecarSetSpec): SidecarSet => ({
   apiVersion: 'apps.kruise.io/v1beta1',

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { SidecarsetError } from '../../src/errors.js';
-import { Container, Probe, ResourceRequirements } from '../../src/kruise/gojson/core-v1.js';
-import { decodeGo } from '../../src/kruise/gojson/decode.js';
-import { encodeGo } from '../../src/kruise/gojson/encode.js';
-import { compareGoStrings, map, quantity, slice, str } from '../../src/kruise/gojson/schema.js';
-import { SidecarContainer, SidecarSetV1beta1 } from '../../src/kruise/gojson/sidecarset-types.js';
+import { Container, Probe, ResourceRequirements } from '../../src/k8s/json/core-v1.js';
+import { decodeGo } from '../../src/k8s/json/decode.js';
+import { encodeGo } from '../../src/k8s/json/encode.js';
+import { compareGoStrings } from '../../src/go/sort.js';
+import { map, quantity, slice, str } from '../../src/k8s/json/schema.js';
+import { SidecarContainer, SidecarSetV1beta1 } from '../../src/kruise/apis/schema.js';
 
 // Expected bytes below are written from the field tables of hash-encoding.md §6, not from our output.
 

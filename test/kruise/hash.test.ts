@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { SidecarContainer, SidecarSet } from '../../src/kruise/api.js';
-import { setDefaultsSidecarSet } from '../../src/kruise/defaults.js';
+import type { SidecarContainer, SidecarSet } from '../../src/kruise/apis/types.js';
+import { setDefaultsSidecarSet } from '../../src/kruise/apis/defaults.js';
 import {
   encodeSidecarSetContainers,
   safeEncodeString,
   sidecarSetHash,
   sidecarSetHashWithoutImage,
-} from '../../src/kruise/hash.js';
+} from '../../src/kruise/sidecarcontrol/hash.js';
 
 function sidecarSet(containers?: SidecarContainer[], initContainers?: SidecarContainer[]): SidecarSet {
   return {

@@ -1,6 +1,7 @@
 // Objects of Kruise's pkg/webhook/pod/mutating/sidecarset_test.go, in wire shape. Like Kruise's tests they are
 // not defaulted: the injection sees exactly these fields.
-import type { ControllerRevision, Pod, SidecarSet } from '../../src/kruise/api.js';
+import type { ControllerRevision, Pod } from '../../src/k8s/api.js';
+import type { SidecarSet } from '../../src/kruise/apis/types.js';
 import type { InjectionContext } from '../../src/kruise/inject/index.js';
 
 export const NOW = '2024-05-06T07:08:09Z';

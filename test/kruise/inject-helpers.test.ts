@@ -1,11 +1,12 @@
 // Kruise's helper tests: pkg/util/pods_test.go (merges) and the injection parts of
 // pkg/control/sidecarcontrol/util_test.go; plus the JSON merge patch output of patchPodMetadata.
 import { describe, expect, it } from 'vitest';
-import type { Pod, SidecarContainer } from '../../src/kruise/api.js';
+import type { Pod } from '../../src/k8s/api.js';
+import type { SidecarContainer } from '../../src/kruise/apis/types.js';
 import { mergeEnvVar, mergeVolumeDevices, mergeVolumeMounts, mergeVolumes } from '../../src/kruise/inject/merge.js';
-import { goMergePatch } from '../../src/kruise/inject/merge-patch.js';
+import { goMergePatch } from '../../src/k8s/merge-patch.js';
 import { patchPodMetadata } from '../../src/kruise/inject/patch-metadata.js';
-import { parseUpgradeSpecs } from '../../src/kruise/inject/pod-annotations.js';
+import { parseUpgradeSpecs } from '../../src/kruise/sidecarcontrol/pod-annotations.js';
 import { getInjectedVolumeDevices, getInjectedVolumeMountsAndEnvs } from '../../src/kruise/inject/share-volumes.js';
 import { extractContainerNameFromFieldPath, getSidecarTransferEnvs } from '../../src/kruise/inject/transfer-env.js';
 

@@ -1,6 +1,7 @@
 // Injecting an injected Pod again must change nothing, for every kind of injection.
 import { describe, expect, it } from 'vitest';
-import type { Pod, SidecarContainer, SidecarSet } from '../../src/kruise/api.js';
+import type { Pod } from '../../src/k8s/api.js';
+import type { SidecarContainer, SidecarSet } from '../../src/kruise/apis/types.js';
 import { injectPod } from '../../src/kruise/inject/index.js';
 import {
   copy,

@@ -1,7 +1,8 @@
 // Scenarios of Kruise's pkg/webhook/pod/mutating/sidecarset_test.go and sidecarset_hotupgrade_test.go.
 import { describe, expect, it } from 'vitest';
 import { SidecarsetError } from '../../src/errors.js';
-import type { Pod, SidecarContainer, SidecarSet } from '../../src/kruise/api.js';
+import type { Pod } from '../../src/k8s/api.js';
+import type { SidecarContainer, SidecarSet } from '../../src/kruise/apis/types.js';
 import { buildSidecars } from '../../src/kruise/inject/build-sidecars.js';
 import { injectPod } from '../../src/kruise/inject/index.js';
 import { mergeSidecarContainers } from '../../src/kruise/inject/merge.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Pod, SidecarSet } from '../../src/kruise/api.js';
+import type { Pod } from '../../src/k8s/api.js';
+import type { SidecarSet } from '../../src/kruise/apis/types.js';
 import {
   dropCanaryBases,
   isActivePod,
@@ -7,7 +8,7 @@ import {
   podMatchedSidecarSet,
   podNamespace,
   sidecarSetInjectsPod,
-} from '../../src/kruise/match.js';
+} from '../../src/kruise/sidecarcontrol/match.js';
 
 function set(spec: SidecarSet['spec'], annotations?: Record<string, string>, name = 'sidecarset-test'): SidecarSet {
   return { apiVersion: 'apps.kruise.io/v1beta1', kind: 'SidecarSet', metadata: { name, annotations }, spec };

@@ -15,7 +15,7 @@ import {
   quantityString,
   setMilli,
   type GoQuantity,
-} from '../../src/kruise/resources/quantity-math.js';
+} from '../../src/k8s/quantity-math.js';
 
 const p = parseGoQuantity;
 const s = (q: GoQuantity) => quantityString(q);

@@ -9,7 +9,7 @@ import {
   QUANTITY_FORMAT_ERROR,
   QUANTITY_NUMERIC_ERROR,
   QUANTITY_SUFFIX_ERROR,
-} from '../../src/kruise/quantity.js';
+} from '../../src/k8s/quantity.js';
 import { SidecarsetError } from '../../src/errors.js';
 
 const marshal = (s: string) => marshalQuantity(parseQuantity(s));

@@ -1,16 +1,17 @@
 // Scenarios of Kruise's pkg/webhook/pod/mutating/sidecarset_resources_test.go, plus the rules of
 // sidecarset_resources.go they leave implicit.
 import { describe, expect, it } from 'vitest';
-import type { Container, Pod, SidecarContainer, SidecarSet } from '../../src/kruise/api.js';
+import type { Container, Pod } from '../../src/k8s/api.js';
+import type { SidecarContainer, SidecarSet } from '../../src/kruise/apis/types.js';
 import {
   aggregateResources,
   applyResourcesPolicy,
   evaluateResourcesPolicyExpression,
   getTargetContainers,
 } from '../../src/kruise/resources/policy.js';
-import { goQuote } from '../../src/kruise/gojson/quote.js';
-import { compileGoRegexp } from '../../src/kruise/goregexp.js';
-import { marshalQuantity, parseQuantity, type Quantity } from '../../src/kruise/quantity.js';
+import { goQuote } from '../../src/go/quote.js';
+import { compileGoRegexp } from '../../src/go/regexp.js';
+import { marshalQuantity, parseQuantity, type Quantity } from '../../src/k8s/quantity.js';
 import { SidecarsetError } from '../../src/errors.js';
 
 type Res = { limits?: Record<string, string>; requests?: Record<string, string> };

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { SidecarsetError } from '../../src/errors.js';
-import type { Pod, SidecarSet } from '../../src/kruise/api.js';
-import { sidecarSetHash, sidecarSetHashWithoutImage } from '../../src/kruise/hash.js';
+import type { Pod } from '../../src/k8s/api.js';
+import type { SidecarSet } from '../../src/kruise/apis/types.js';
+import { sidecarSetHash, sidecarSetHashWithoutImage } from '../../src/kruise/sidecarcontrol/hash.js';
 import { injectPod } from '../../src/kruise/inject/index.js';
 import {
   findControllerRevision,
   getSuitableRevisionSidecarSet,
   percentageProbability,
   restoreSidecarSetRevision,
-} from '../../src/kruise/revision.js';
+} from '../../src/kruise/sidecarcontrol/revision.js';
 import { controllerRevision, copy, ctx, names, pod1, sidecarSet1 } from './inject-fixtures.js';
 
 const KIND = 'kruise.io/sidecarset-name';

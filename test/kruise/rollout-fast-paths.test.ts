@@ -2,8 +2,8 @@
 // annotations read with one pattern, JSON inputs read with JSON.parse, and the fast simulation on a
 // realistic rollout compared plan for plan with the round-by-round reference.
 import { describe, expect, it } from 'vitest';
-import type { Pod } from '../../src/kruise/api.js';
-import { parseUpgradeSpecs } from '../../src/kruise/inject/pod-annotations.js';
+import type { Pod } from '../../src/k8s/api.js';
+import { parseUpgradeSpecs } from '../../src/kruise/sidecarcontrol/pod-annotations.js';
 import { marshalledHashEntry, podSidecarSetHash } from '../../src/kruise/rollout/pod-annotations.js';
 import { planRollout } from '../../src/kruise/rollout/plan.js';
 import { simulateFast } from '../../src/kruise/rollout/simulate-fast.js';

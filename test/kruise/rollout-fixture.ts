@@ -7,10 +7,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import type { Pod, SidecarSet } from '../../src/kruise/api.js';
+import type { Pod } from '../../src/k8s/api.js';
+import type { SidecarSet } from '../../src/kruise/apis/types.js';
 import { injectPod } from '../../src/kruise/inject/index.js';
-import { marshalUpgradeSpecs, parseUpgradeSpecs } from '../../src/kruise/inject/pod-annotations.js';
-import { loadSidecarSet } from '../../src/kruise/sidecarset.js';
+import { marshalUpgradeSpecs, parseUpgradeSpecs } from '../../src/kruise/sidecarcontrol/pod-annotations.js';
+import { loadSidecarSet } from '../../src/kruise/sidecarcontrol/sidecarset.js';
 
 export const FIXTURE_DIR = path.resolve(import.meta.dirname, '../../fixtures/rollout');
 const HASH = 'kruise.io/sidecarset-hash';

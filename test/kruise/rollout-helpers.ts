@@ -1,6 +1,7 @@
 // Objects of Kruise's controller tests (pkg/controller/sidecarset/*_test.go, pkg/control/sidecarcontrol/util_test.go)
 // in wire shape, and small helpers to run the rollout core on them.
-import type { Pod, SidecarSet } from '../../src/kruise/api.js';
+import type { Pod } from '../../src/k8s/api.js';
+import type { SidecarSet } from '../../src/kruise/apis/types.js';
 import { buildRolloutContext, type RolloutContext } from '../../src/kruise/rollout/context.js';
 import { readRolloutPod, type RolloutPod } from '../../src/kruise/rollout/pod-state.js';
 

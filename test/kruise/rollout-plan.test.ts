@@ -1,7 +1,7 @@
 // planRollout: how the rounds become batches, dispositions and a stop reason.
 import { describe, expect, it } from 'vitest';
-import type { Pod } from '../../src/kruise/api.js';
-import { formatGoDuration, parseGoDuration } from '../../src/kruise/rollout/duration.js';
+import type { Pod } from '../../src/k8s/api.js';
+import { formatGoDuration, parseGoDuration } from '../../src/go/duration.js';
 import { planRollout, type RolloutPlan } from '../../src/kruise/rollout/plan.js';
 import { simulateReference, type Simulate } from '../../src/kruise/rollout/simulate-reference.js';
 import {

@@ -2,7 +2,8 @@
 // TestGetPodSidecarSetRevision, TestUpdatePodSidecarSetHash), plus the other predicates of
 // sidecarset_control.go (IsPodStateConsistent, IsSidecarSetUpgradable, IsPodReady) and getMatchingPods.
 import { describe, expect, it } from 'vitest';
-import type { Pod, SidecarSet } from '../../src/kruise/api.js';
+import type { Pod } from '../../src/k8s/api.js';
+import type { SidecarSet } from '../../src/kruise/apis/types.js';
 import { buildRolloutContext } from '../../src/kruise/rollout/context.js';
 import { matchPods } from '../../src/kruise/rollout/matched.js';
 import { applyKruiseUpgrade, applyKubelet, recordInPlaceUpdate } from '../../src/kruise/rollout/model.js';

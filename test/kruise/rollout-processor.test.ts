@@ -4,7 +4,7 @@
 // TestRemoveSidecarSet) and sidecarset_hotupgrade_test.go (TestUpdateHotUpgradeSidecar): one reconcile at a
 // time, with Kruise's writes applied by the model and kubelet's part done by hand as the Go tests do.
 import { describe, expect, it } from 'vitest';
-import type { Pod } from '../../src/kruise/api.js';
+import type { Pod } from '../../src/k8s/api.js';
 import { matchPods } from '../../src/kruise/rollout/matched.js';
 import { applyHotUpgradeReset, applyKruiseUpgrade } from '../../src/kruise/rollout/model.js';
 import { containerStatus, podContainer } from '../../src/kruise/rollout/pod-state.js';

@@ -6,7 +6,8 @@
 // percentages (0 included), candidates that are not ready (free), busy Pods, Pods whose pending sidecar
 // restart changes their place in the default order, larger Pod counts (long rollouts, varied scatter groups).
 import { prng } from '../../bench/prng.mjs';
-import type { IntOrString, Pod, SidecarSet, SidecarSetUpdateStrategy } from '../../src/kruise/api.js';
+import type { IntOrString, Pod } from '../../src/k8s/api.js';
+import type { SidecarSet, SidecarSetUpdateStrategy } from '../../src/kruise/apis/types.js';
 
 export interface RandomRollout {
   sidecarSet: SidecarSet;

@@ -2,7 +2,7 @@
 // TestParseUpdateScatterTerms, TestSortNextUpgradePods) and pkg/util/tools_test.go (TestCalculatePartitionReplicas,
 // TestGetScaledValueFromIntOrPercent), plus the maxUnavailable parser (intstr.GetValueFromIntOrPercent).
 import { describe, expect, it } from 'vitest';
-import type { SidecarSet } from '../../src/kruise/api.js';
+import type { SidecarSet } from '../../src/kruise/apis/types.js';
 import { resolveMaxUnavailable } from '../../src/kruise/rollout/max-unavailable.js';
 import { resolvePartition } from '../../src/kruise/rollout/partition.js';
 import { nextUpgradePods } from '../../src/kruise/rollout/round.js';
@@ -16,7 +16,7 @@ import {
   shuffle,
   state,
 } from './rollout-helpers.js';
-import type { Pod } from '../../src/kruise/api.js';
+import type { Pod } from '../../src/k8s/api.js';
 
 function withStrategy(ss: SidecarSet, strategy: NonNullable<SidecarSet['spec']['updateStrategy']>): SidecarSet {
   ss.spec.updateStrategy = { ...ss.spec.updateStrategy, ...strategy };

@@ -2,7 +2,7 @@
 // scatter_sort_test.go (TestGenerateRules, TestScatterPodsByRule, TestSort), plus the default order
 // (Kubernetes' ActivePods) that Kruise applies before them.
 import { describe, expect, it } from 'vitest';
-import type { Pod } from '../../src/kruise/api.js';
+import type { Pod } from '../../src/k8s/api.js';
 import { compilePriority, intFromStringSuffix, priorityBefore, prioritySort } from '../../src/kruise/rollout/priority.js';
 import { getScatterTerms, scatterPodsByRule, scatterSort, type ScatterTerm } from '../../src/kruise/rollout/scatter.js';
 import { sortDefault } from '../../src/kruise/rollout/sort-default.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SidecarsetError } from '../../src/errors.js';
-import { compileLabelSelector, labelSelectorMatches, labelSelectorProblems } from '../../src/kruise/selector.js';
+import { compileLabelSelector, labelSelectorMatches, labelSelectorProblems } from '../../src/k8s/selector.js';
 
 describe('label selector', () => {
   // Kruise TestValidatedLabelSelectorAsSelector: these four selectors are valid; here we check what they match.

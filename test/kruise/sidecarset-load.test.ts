@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SidecarsetError } from '../../src/errors.js';
-import { SidecarSetHashAnnotation, SidecarSetHashWithoutImageAnnotation } from '../../src/kruise/api.js';
-import { loadSidecarSet } from '../../src/kruise/sidecarset.js';
+import { SidecarSetHashAnnotation, SidecarSetHashWithoutImageAnnotation } from '../../src/kruise/apis/types.js';
+import { loadSidecarSet } from '../../src/kruise/sidecarcontrol/sidecarset.js';
 
 const DNS_HASH = '6wbd76bd7984x24fb4f44fv9222cw9v9bcf85x766744wddd4zwx927zzz2zb684';
 const DNS_HASH_WITHOUT_IMAGE = '82684vwf9d4cb4wz4vffx4ddfbb47ww4z4wwxdbwb8w2zbb7zvf4524cdd49bv94';

@@ -1,7 +1,8 @@
 // Conflicts between SidecarSets, ported from sidecarset_validating_test.go: TestSidecarSetNameConflict,
 // TestSelectorConflict, TestSidecarSetPodMetadataConflict, TestSidecarSetVolumeConflict.
 import { describe, expect, it } from 'vitest';
-import type { LabelSelector, ObjectMeta, SidecarSet, SidecarSetPatchPodMetadata, SidecarSetSpec, Volume } from '../../src/kruise/api.js';
+import type { LabelSelector, ObjectMeta, Volume } from '../../src/k8s/api.js';
+import type { SidecarSet, SidecarSetPatchPodMetadata, SidecarSetSpec } from '../../src/kruise/apis/types.js';
 import { findSidecarSetConflicts, formatFieldError, isSelectorOverlapping } from '../../src/kruise/validate/index.js';
 import { validateSidecarConflict } from '../../src/kruise/validate/conflicts.js';
 

@@ -1,7 +1,8 @@
 // Core Pod validation of the sidecars (corevalidation.ValidatePodCreate on Kruise's fake Pod) and the
 // printing of field errors, checked through validateSidecarSet.
 import { describe, expect, it } from 'vitest';
-import type { SidecarContainer, SidecarSet, SidecarSetSpec, Volume } from '../../src/kruise/api.js';
+import type { Volume } from '../../src/k8s/api.js';
+import type { SidecarContainer, SidecarSet, SidecarSetSpec } from '../../src/kruise/apis/types.js';
 import { formatFieldError, validateSidecarSet } from '../../src/kruise/validate/index.js';
 
 function sidecar(overrides: Partial<SidecarContainer> = {}): SidecarContainer {

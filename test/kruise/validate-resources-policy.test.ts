@@ -1,7 +1,7 @@
 // resourcesPolicy validation, ported from sidecarset_resources_policy_test.go: TestValidateResourcesPolicy,
 // TestValidateResourceExpression.
 import { describe, expect, it } from 'vitest';
-import type { ResourcesPolicy, SidecarContainer } from '../../src/kruise/api.js';
+import type { ResourcesPolicy, SidecarContainer } from '../../src/kruise/apis/types.js';
 import { formatFieldError } from '../../src/kruise/validate/index.js';
 import { validateResourceExpression, validateResourcesPolicy } from '../../src/kruise/validate/resources-policy.js';
 

@@ -2,7 +2,8 @@
 // TestValidateSidecarSetCanaryAnnotations), sidecarset_hotupgrade_test.go (TestSidecarSetUpdateConflict)
 // and util_test.go (TestValidateSidecarSetPatchMetadataWhitelist).
 import { describe, expect, it } from 'vitest';
-import type { ControllerRevision, ObjectMeta, SidecarContainer, SidecarSet, SidecarSetSpec } from '../../src/kruise/api.js';
+import type { ControllerRevision, ObjectMeta } from '../../src/k8s/api.js';
+import type { SidecarContainer, SidecarSet, SidecarSetSpec } from '../../src/kruise/apis/types.js';
 import {
   formatFieldError,
   parsePatchPodMetadataWhitelist,

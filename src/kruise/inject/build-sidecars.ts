@@ -2,16 +2,17 @@
 // SidecarSet, the init containers and containers to inject (with shared mounts, transferred env, IS_INJECTED,
 // hot-upgrade pairs and resourcesPolicy applied), the volumes they use, the imagePullSecrets and the
 // annotations Kruise records on the Pod.
-import type { EnvVar, LocalObjectReference, Pod, SidecarContainer, SidecarSet, Volume } from '../api.js';
+import type { EnvVar, LocalObjectReference, Pod, Volume } from '../../k8s/api.js';
+import type { SidecarContainer, SidecarSet } from '../apis/types.js';
 import {
   SidecarEnvKey,
   SidecarSetHashAnnotation,
   SidecarSetHashWithoutImageAnnotation,
   SidecarSetListAnnotation,
   SidecarSetWorkingHotUpgradeContainer,
-} from '../api.js';
+} from '../apis/types.js';
 import { applyResourcesPolicy } from '../resources/policy.js';
-import { sortedGoSet } from './go-sort.js';
+import { sortedGoSet } from '../../go/sort.js';
 import { injectHotUpgradeContainers, isHotUpgradeContainer } from './hot-upgrade.js';
 import { mergeEnvVar, mergeVolumeDevices, mergeVolumeMounts } from './merge.js';
 import {
@@ -21,7 +22,7 @@ import {
   parseStringMapLeniently,
   parseUpgradeSpecs,
   recordUpgradeSpec,
-} from './pod-annotations.js';
+} from '../sidecarcontrol/pod-annotations.js';
 import { getInjectedVolumeDevices, getInjectedVolumeMountsAndEnvs } from './share-volumes.js';
 import { getSidecarTransferEnvs } from './transfer-env.js';
 

@@ -1,6 +1,7 @@
 // Hot upgrade: a sidecar with upgradeStrategy.upgradeType HotUpgrade is injected twice, NAME-1 working with
 // the real image and NAME-2 idle with hotUpgradeEmptyImage (sidecarset_hotupgrade.go, util_hotupgrade.go).
-import type { EnvVar, SidecarContainer } from '../api.js';
+import type { EnvVar } from '../../k8s/api.js';
+import type { SidecarContainer } from '../apis/types.js';
 
 export const SidecarSetVersionEnvKey = 'SIDECARSET_VERSION';
 export const SidecarSetVersionAltEnvKey = 'SIDECARSET_VERSION_ALT';

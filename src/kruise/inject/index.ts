@@ -12,17 +12,18 @@
 // or silently keep one of the volumes); and an entry of the hash annotations that already records the same
 // hash and sidecarList keeps its updateTimestamp, so that injecting an injected Pod again changes nothing.
 import { SidecarsetError } from '../../errors.js';
-import type { ControllerRevision, Pod, SidecarContainer, SidecarSet, Volume } from '../api.js';
-import { dropCanaryBases, sidecarSetInjectsPod, type SkipReason } from '../match.js';
-import { getSuitableRevisionSidecarSet, type SuitableRevision } from '../revision.js';
+import type { ControllerRevision, Pod, Volume } from '../../k8s/api.js';
+import type { SidecarContainer, SidecarSet } from '../apis/types.js';
+import { dropCanaryBases, sidecarSetInjectsPod, type SkipReason } from '../sidecarcontrol/match.js';
+import { getSuitableRevisionSidecarSet, type SuitableRevision } from '../sidecarcontrol/revision.js';
 import { buildSidecars, type BuiltSidecars, type Owned } from './build-sidecars.js';
-import { deepEqual } from './equal.js';
-import { compareGoStrings } from './go-sort.js';
+import { deepEqual } from '../../k8s/deep-equal.js';
+import { compareGoStrings } from '../../go/sort.js';
 import { mergeSidecarContainers, mergeSidecarSecrets, mergeVolumes } from './merge.js';
-import { kruiseTimestamp } from './meta-time.js';
+import { kruiseTimestamp } from '../../k8s/meta-time.js';
 import { patchPodMetadata } from './patch-metadata.js';
 
-export type { SkipReason } from '../match.js';
+export type { SkipReason } from '../sidecarcontrol/match.js';
 
 export interface InjectionContext {
   /** v1beta1 shape, already defaulted, hash annotations set by the loader. */

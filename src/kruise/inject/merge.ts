@@ -1,7 +1,8 @@
 // Kruise's merge helpers (pkg/util/pods.go, and mergeSidecarContainers / mergeSidecarSecrets of the Pod
 // webhook). Each keeps what is already there and appends only what is new, by name or by path.
 import { toPodContainer } from './pod-container.js';
-import type { Container, EnvVar, LocalObjectReference, SidecarContainer, Volume, VolumeDevice, VolumeMount } from '../api.js';
+import type { Container, EnvVar, LocalObjectReference, Volume, VolumeDevice, VolumeMount } from '../../k8s/api.js';
+import type { SidecarContainer } from '../apis/types.js';
 
 /** MergeVolumeMounts: the container's mounts, then additional ones whose mountPath is not taken (by a mount or a device). */
 export function mergeVolumeMounts(container: Container, additional: readonly VolumeMount[]): VolumeMount[] {

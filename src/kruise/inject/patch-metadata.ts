@@ -3,8 +3,9 @@
 // MergePatchJson merges JSON into the value already there (see merge-patch.ts for the exact output);
 // other policies are ignored, as in Kruise.
 import { SidecarsetError } from '../../errors.js';
-import type { ObjectMeta, SidecarSetPatchPodMetadata } from '../api.js';
-import { goMergePatch, MergePatchError } from './merge-patch.js';
+import type { ObjectMeta } from '../../k8s/api.js';
+import type { SidecarSetPatchPodMetadata } from '../apis/types.js';
+import { goMergePatch, MergePatchError } from '../../k8s/merge-patch.js';
 
 /** Applies the patches to `metadata.annotations` in place. Returns whether any annotation changed. */
 export function patchPodMetadata(

@@ -1,7 +1,8 @@
 // shareVolumePolicy / shareVolumeDevicePolicy: a sidecar also mounts what the Pod's app containers mount
 // (GetInjectedVolumeMountsAndEnvs, GetInjectedVolumeDevices in pkg/control/sidecarcontrol/util.go).
-import type { Container, EnvVar, Pod, SidecarContainer, VolumeDevice, VolumeMount } from '../api.js';
-import { SidecarEnvKey } from '../api.js';
+import type { Container, EnvVar, Pod, VolumeDevice, VolumeMount } from '../../k8s/api.js';
+import type { SidecarContainer } from '../apis/types.js';
+import { SidecarEnvKey } from '../apis/types.js';
 
 /** A container carrying IS_INJECTED=true was injected by Kruise and is no app container. */
 export function isInjectedSidecarContainer(container: Container): boolean {

@@ -1,8 +1,9 @@
 // transferEnv: copy env vars of a Pod container into a sidecar (GetSidecarTransferEnvs and
 // ExtractContainerNameFromFieldPath in pkg/control/sidecarcontrol/util.go).
-import type { EnvVar, ObjectFieldSelector, Pod, SidecarContainer } from '../api.js';
-import { qualifiedNameErrors } from '../selector.js';
-import { sortedGoSet } from './go-sort.js';
+import type { EnvVar, Pod } from '../../k8s/api.js';
+import type { ObjectFieldSelector, SidecarContainer } from '../apis/types.js';
+import { qualifiedNameErrors } from '../../k8s/selector.js';
+import { sortedGoSet } from '../../go/sort.js';
 
 /**
  * The env vars a sidecar's transferEnv entries take from the Pod's spec.containers (not init containers), in

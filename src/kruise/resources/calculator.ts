@@ -10,7 +10,7 @@
 // before the syntax error was seen. This recursive-descent parser keeps the same "reduced so far"
 // list (the yacc value stack) so that the evaluator can reproduce that choice exactly.
 import { SidecarsetError } from '../../errors.js';
-import type { Quantity } from '../quantity.js';
+import type { Quantity } from '../../k8s/quantity.js';
 import { CalculatorLexer, type Token } from './calculator-lexer.js';
 import {
   add,
@@ -27,7 +27,7 @@ import {
   sign,
   toQuantity,
   type GoQuantity,
-} from './quantity-math.js';
+} from '../../k8s/quantity-math.js';
 
 export type ExprNode =
   | { type: 'number'; text: string }

@@ -9,11 +9,12 @@
 // expression's variable is `memory` when the text contains that word, else `cpu`; a plain-number
 // result means cores (milli-cpu precision) or bytes. The sidecar's `resources` is replaced whole.
 import { SidecarsetError } from '../../errors.js';
-import type { Container, Pod, ResourceList, ResourceRequirements, SidecarContainer, SidecarSet } from '../api.js';
-import type { Quantity } from '../quantity.js';
+import type { Container, Pod, ResourceList, ResourceRequirements } from '../../k8s/api.js';
+import type { SidecarContainer, SidecarSet } from '../apis/types.js';
+import type { Quantity } from '../../k8s/quantity.js';
 import { evaluateResourceExpression } from './calculator.js';
-import { compileGoRegexp } from '../goregexp.js';
-import { goQuote } from '../gojson/quote.js';
+import { compileGoRegexp } from '../../go/regexp.js';
+import { goQuote } from '../../go/quote.js';
 import {
   add,
   cmp,
@@ -26,7 +27,7 @@ import {
   quantityString,
   toQuantity,
   type GoQuantity,
-} from './quantity-math.js';
+} from '../../k8s/quantity-math.js';
 
 type ResourceName = 'cpu' | 'memory';
 const RESOURCES: ResourceName[] = ['cpu', 'memory'];

@@ -1,17 +1,11 @@
 // What the controller reads from the SidecarSet on every reconcile, gathered once: its hashes (as stored,
 // never recomputed here), its sidecars (GetSidecarContainersInPod), and its update strategy compiled.
 import { SidecarsetError } from '../../errors.js';
-import {
-  SidecarSetHashAnnotation,
-  SidecarSetHashWithoutImageAnnotation,
-  type IntOrString,
-  type LabelSelector,
-  type SidecarSet,
-  type SidecarSetUpdateStrategy,
-} from '../api.js';
-import { isImageDigest } from '../imageref.js';
-import { compareGoStrings } from '../inject/go-sort.js';
-import { compileLabelSelector, type CompiledSelector } from '../selector.js';
+import { type IntOrString, type LabelSelector } from '../../k8s/api.js';
+import { SidecarSetHashAnnotation, SidecarSetHashWithoutImageAnnotation, type SidecarSet, type SidecarSetUpdateStrategy } from '../apis/types.js';
+import { isImageDigest } from '../../k8s/imageref.js';
+import { compareGoStrings } from '../../go/sort.js';
+import { compileLabelSelector, type CompiledSelector } from '../../k8s/selector.js';
 import { compilePriority, type CompiledPriority } from './priority.js';
 import type { ScatterTerm } from './scatter.js';
 

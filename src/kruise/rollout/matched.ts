@@ -2,10 +2,11 @@
 // selects nothing, {} everything) in the namespaces of spec.namespaceSelector, active, listing the SidecarSet
 // in kruise.io/sidecarset-injected-list, and carrying every sidecar container (both halves and the
 // working-container entry for HotUpgrade). Every other Pod gets the first reason that excludes it.
-import { SidecarSetListAnnotation, SidecarSetWorkingHotUpgradeContainer, type Pod, type SidecarSet } from '../api.js';
-import { parseStringMapLeniently } from '../inject/pod-annotations.js';
-import { isActivePod, isSelectorNamespace, podNamespace, type NamespaceLabels } from '../match.js';
-import { compileLabelSelector } from '../selector.js';
+import { type Pod } from '../../k8s/api.js';
+import { SidecarSetListAnnotation, SidecarSetWorkingHotUpgradeContainer, type SidecarSet } from '../apis/types.js';
+import { parseStringMapLeniently } from '../sidecarcontrol/pod-annotations.js';
+import { isActivePod, isSelectorNamespace, podNamespace, type NamespaceLabels } from '../sidecarcontrol/match.js';
+import { compileLabelSelector } from '../../k8s/selector.js';
 
 export type NotMatchedReason =
   | 'NamespaceMismatch'

@@ -5,7 +5,7 @@
 // stays as it was, no Pod is created or deleted. Both mutate the RolloutPod in place.
 import type { RolloutContext } from './context.js';
 import { findContainerToHotUpgrade } from './hot-upgrade.js';
-import { isContainerImageEqual } from '../imageref.js';
+import { isContainerImageEqual } from '../../k8s/imageref.js';
 import { containerStatus, imageIDWithoutScheme, podContainer, specImage, workingAndIdle, type RolloutPod } from './pod-state.js';
 
 /** The assumptions behind batches after the first, as the plan states them. */

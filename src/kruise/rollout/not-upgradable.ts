@@ -3,9 +3,10 @@
 // SidecarSet's containers that the Pod's sidecar containers do not carry. The field list is a best effort:
 // the Pod's containers also hold what injection added (shared mounts, transferred env, IS_INJECTED), so only
 // what the SidecarSet declares is looked for in the Pod.
-import type { Container, Pod, SidecarContainer, SidecarSet } from '../api.js';
-import { canonicalQuantity, parseQuantity } from '../quantity.js';
-import { deepEqual } from '../inject/equal.js';
+import type { Container, Pod } from '../../k8s/api.js';
+import type { SidecarContainer, SidecarSet } from '../apis/types.js';
+import { canonicalQuantity, parseQuantity } from '../../k8s/quantity.js';
+import { deepEqual } from '../../k8s/deep-equal.js';
 
 /** The fields in which the Pod's sidecar containers differ from the SidecarSet's, e.g. "log-agent env LOG_LEVEL". */
 export function nonImageDifferences(pod: Pod, sidecarSet: SidecarSet): string[] {

@@ -1,7 +1,7 @@
 // spec.updateStrategy.partition as the controller reads it: util.CalculatePartitionReplicas over the matched
 // Pods (pkg/util/tools.go), errors ignored (an unparsable value counts as 0).
-import type { IntOrString } from '../api.js';
-import { goFloatToInt, goParseFloat } from './go-numbers.js';
+import type { IntOrString } from '../../k8s/api.js';
+import { goFloatToInt, goParseFloat } from '../../go/numbers.js';
 
 /** A number Kruise derives from the strategy, with how it got there in words. */
 export interface ResolvedNumber {

@@ -2,10 +2,11 @@
 // state given; later batches come from the simulation (reference: round by round). The RolloutPlan below is
 // the documented, stable schema of `plan-rollout -o json|yaml`: add fields, never rename or remove them.
 import { SidecarsetError } from '../../errors.js';
-import type { IntOrString, LabelSelector, Pod, SidecarSet, SidecarSetUpdateStrategy } from '../api.js';
-import type { NamespaceLabels } from '../match.js';
+import type { IntOrString, LabelSelector, Pod } from '../../k8s/api.js';
+import type { SidecarSet, SidecarSetUpdateStrategy } from '../apis/types.js';
+import type { NamespaceLabels } from '../sidecarcontrol/match.js';
 import { buildRolloutContext, overrideStrategy, type RolloutContext, type StrategyOverrides } from './context.js';
-import { formatGoDuration } from './duration.js';
+import { formatGoDuration } from '../../go/duration.js';
 import type { NotMatchedReason } from './matched.js';
 import { MODEL_ASSUMPTIONS } from './model.js';
 import { resolveMaxUnavailable } from './max-unavailable.js';

@@ -5,10 +5,10 @@
 //   error (bad JSON, a field of the wrong type) makes it "invalid", which IsSidecarContainerUpdateCompleted
 //   treats as an update still in progress.
 import { SidecarsetError } from '../../errors.js';
-import type { Pod } from '../api.js';
-import { isObject } from '../api.js';
-import { canonicalMetaTime } from '../inject/meta-time.js';
-import { parseUpgradeSpecs } from '../inject/pod-annotations.js';
+import type { Pod } from '../../k8s/api.js';
+import { isObject } from '../../k8s/api.js';
+import { canonicalMetaTime } from '../../k8s/meta-time.js';
+import { parseUpgradeSpecs } from '../sidecarcontrol/pod-annotations.js';
 
 export const SidecarsetInplaceUpdateStateKey = 'kruise.io/sidecarset-inplace-update-state';
 

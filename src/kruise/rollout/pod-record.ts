@@ -3,8 +3,9 @@
 // small records instead of the Pod objects, and the records of a large input can be read in several threads,
 // each reading its share of the Pods with the same reader.
 import { SidecarsetError } from '../../errors.js';
-import { SidecarSetHashAnnotation, SidecarSetHashWithoutImageAnnotation, type Pod, type SidecarSet } from '../api.js';
-import { podNamespace, type NamespaceLabels } from '../match.js';
+import { type Pod } from '../../k8s/api.js';
+import { SidecarSetHashAnnotation, SidecarSetHashWithoutImageAnnotation, type SidecarSet } from '../apis/types.js';
+import { podNamespace, type NamespaceLabels } from '../sidecarcontrol/match.js';
 import { podMatcher, type NotMatchedReason } from './matched.js';
 import { nonImageDifferences } from './not-upgradable.js';
 import { readRolloutPod, type RolloutPod } from './pod-state.js';

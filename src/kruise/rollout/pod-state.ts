@@ -1,16 +1,12 @@
 // A matched Pod as the controller sees it, read once from the Pod object into a small record the simulation
 // can change in place (images, statuses, hash, in-place record) without copying whole Pods; and the
 // controller's predicates on it: updated, upgradable in place, consistent, and the two meanings of ready.
-import {
-  SidecarSetHashAnnotation,
-  SidecarSetHashWithoutImageAnnotation,
-  SidecarSetWorkingHotUpgradeContainer,
-  type Pod,
-} from '../api.js';
-import { parseStringMapLeniently } from '../inject/pod-annotations.js';
-import { isContainerImageEqual } from '../imageref.js';
-import { podNamespace } from '../match.js';
-import type { Labels } from '../selector.js';
+import { type Pod } from '../../k8s/api.js';
+import { SidecarSetHashAnnotation, SidecarSetHashWithoutImageAnnotation, SidecarSetWorkingHotUpgradeContainer } from '../apis/types.js';
+import { parseStringMapLeniently } from '../sidecarcontrol/pod-annotations.js';
+import { isContainerImageEqual } from '../../k8s/imageref.js';
+import { podNamespace } from '../sidecarcontrol/match.js';
+import type { Labels } from '../../k8s/selector.js';
 import type { RolloutContext, SidecarView } from './context.js';
 import { podSidecarSetHash as podHashEntry, readInPlaceRecord, type InPlaceRecord } from './pod-annotations.js';
 

@@ -9,7 +9,8 @@ import { CONSISTENT, isBusy, readAllPodFacts, READY, RESET, UPDATED } from './po
 import type { RolloutPod } from './pod-state.js';
 import { comparePriorityKeys, priorityKeys, type PriorityKeys } from './priority.js';
 import { parseUpdateScatterTerms, scatterSort } from './scatter.js';
-import { compareDefaultKeys, defaultSortKeys, sortPositions, type DefaultSortKeys } from './sort-default.js';
+import { compareDefaultKeys, defaultSortKeys, type DefaultSortKeys } from './sort-default.js';
+import { sortPositions } from '../../go/sort.js';
 
 /** SidecarSetStatus as calculateStatus computes it at the start of the round. */
 export interface StatusCounts {

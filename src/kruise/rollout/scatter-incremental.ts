@@ -12,7 +12,7 @@
 // class lists too when no term before it told those classes apart (each value of a `key: "*"` term is one
 // class); otherwise, and for its unmatched side, it splits the stream below it, with queues. With more than
 // MERGE_CLASSES classes (a "*" over hostnames, say), every term splits the stream below it: still exact, slower.
-import type { Labels } from '../selector.js';
+import type { Labels } from '../../k8s/selector.js';
 import {
   SLOT_END,
   SLOT_UNMATCHED,

@@ -23,7 +23,8 @@ import { isBusy, isCandidate, readPodFacts, READY, RESET, UPDATED } from './pod-
 import type { RolloutPod } from './pod-state.js';
 import { parseUpdateScatterTerms } from './scatter.js';
 import { IncrementalScatter, type PodStream } from './scatter-incremental.js';
-import { setDefaultSortKey, sortPositions } from './sort-default.js';
+import { setDefaultSortKey } from './sort-default.js';
+import { sortPositions } from '../../go/sort.js';
 import { orderKeys, reconcileRound, type OrderKeys, type RoundResult } from './round.js';
 import type { Simulate, SimulatedRound, Simulation } from './simulate-reference.js';
 

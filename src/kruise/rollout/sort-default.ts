@@ -4,6 +4,7 @@
 // restarted, the newest (a zero time always first). Kruise's sort is unstable and its Pod list comes from a
 // cache in no particular order, so ties are unspecified there; we keep them in input order.
 // The rules are turned into numeric keys once per Pod, so that sorting 100,000 Pods compares numbers only.
+import { sortPositions } from '../../go/sort.js';
 import type { RolloutPod } from './pod-state.js';
 
 const PHASE_ORDINAL: Readonly<Record<string, number>> = { Pending: 0, Unknown: 1, Running: 2 };
@@ -65,10 +66,4 @@ function compareNumbers(a: number, b: number): number {
 export function sortDefault(pods: readonly RolloutPod[], indexes: readonly number[]): number[] {
   const keys = defaultSortKeys(pods, indexes);
   return sortPositions(indexes.length, (a, b) => compareDefaultKeys(keys, a, b)).map((k) => indexes[k]);
-}
-
-/** Positions 0..n-1 sorted by `compare`, ties by position: a stable sort whatever the comparator's ties. */
-export function sortPositions(n: number, compare: (a: number, b: number) => number): number[] {
-  const positions = Array.from({ length: n }, (_, k) => k);
-  return positions.sort((a, b) => compare(a, b) || a - b);
 }

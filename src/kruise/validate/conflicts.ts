@@ -1,8 +1,9 @@
 // Conflicts between SidecarSets that can select the same Pods (validateSidecarConflict): same container
 // or init-container name, same volume name with another definition, same annotation patched with
 // Overwrite on either side. A canary ignores its base.
-import type { SidecarSet, Volume } from '../api.js';
-import { child, invalid, type FieldError } from './field-errors.js';
+import type { Volume } from '../../k8s/api.js';
+import type { SidecarSet } from '../apis/types.js';
+import { child, invalid, type FieldError } from '../../k8s/validation/field-errors.js';
 import { canaryBaseOf } from './metadata.js';
 import { isSelectorOverlapping } from './overlap.js';
 

@@ -1,7 +1,7 @@
 // Update only (validateSidecarContainerConflict): a container's upgradeType cannot change, and every
 // container must already exist in the stored SidecarSet.
-import type { SidecarContainer } from '../api.js';
-import { child, invalid, type FieldError } from './field-errors.js';
+import type { SidecarContainer } from '../apis/types.js';
+import { child, invalid, type FieldError } from '../../k8s/validation/field-errors.js';
 
 /** `path` is where Kruise reports it: spec.containers. */
 export function validateContainerUpdate(

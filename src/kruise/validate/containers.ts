@@ -1,10 +1,11 @@
 // Sidecar containers (validateContainersForSidecarSet): Kruise's own fields first, then core Pod
 // validation of a fake Pod carrying them. Kruise's own problems are reported on irregular paths
 // (`spec[<i>]…`, `spec.container.podInjectPolicy`), kept here as Kruise prints them.
-import type { Container, SidecarContainer, TransferEnvVar, Volume } from '../api.js';
-import { child, index, invalid, type FieldError } from './field-errors.js';
-import { splitSubscriptedPath, validateObjectFieldSelector } from './core-paths.js';
-import { validateFakePodCreate } from './core-pod.js';
+import type { Container, Volume } from '../../k8s/api.js';
+import type { SidecarContainer, TransferEnvVar } from '../apis/types.js';
+import { child, index, invalid, type FieldError } from '../../k8s/validation/field-errors.js';
+import { splitSubscriptedPath, validateObjectFieldSelector } from '../../k8s/validation/paths.js';
+import { validateFakePodCreate } from '../../k8s/validation/pod.js';
 import { validateResourcesPolicy } from './resources-policy.js';
 
 // The stand-in regular container when a SidecarSet has only init containers (the Pod needs one).

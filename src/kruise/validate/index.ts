@@ -1,8 +1,9 @@
 // Kruise's SidecarSet validating webhook (pkg/webhook/sidecarset/validating) as a pure function over an
 // already defaulted SidecarSet. Checks run in Kruise's order with Kruise's field paths; conflicts with
 // other SidecarSets are looked at only once everything else passed.
-import type { ControllerRevision, SidecarSet } from '../api.js';
-import { child, required, type FieldError } from './field-errors.js';
+import type { ControllerRevision } from '../../k8s/api.js';
+import type { SidecarSet } from '../apis/types.js';
+import { child, required, type FieldError } from '../../k8s/validation/field-errors.js';
 import { validateCanaryAnnotations, sidecarSetNameErrors, validateObjectMeta } from './metadata.js';
 import { validateSelector } from './selector-rules.js';
 import { validateInjectionStrategy } from './injection-strategy.js';
@@ -12,7 +13,7 @@ import { patchMetadataWhitelistError, validatePatchPodMetadata, type PatchWhitel
 import { validateContainerUpdate } from './container-update.js';
 import { validateSidecarConflict } from './conflicts.js';
 
-export { formatFieldError, type FieldError, type FieldErrorType } from './field-errors.js';
+export { formatFieldError, type FieldError, type FieldErrorType } from '../../k8s/validation/field-errors.js';
 export { parsePatchPodMetadataWhitelist, PATCH_METADATA_WHITELIST_KEY, type PatchWhitelist, type PatchWhitelistRule } from './patch-metadata.js';
 export { findSidecarSetConflicts } from './conflicts.js';
 export { isSelectorOverlapping } from './overlap.js';

@@ -1,8 +1,9 @@
 // spec.injectionStrategy.revision (validateSidecarSetInjectionStrategy). Kruise reports these on `revision`,
 // without the spec prefix.
-import { SidecarSetCustomVersionLabel } from '../api.js';
-import type { ControllerRevision, SidecarSet } from '../api.js';
-import { invalid, type FieldError } from './field-errors.js';
+import { SidecarSetCustomVersionLabel } from '../apis/types.js';
+import type { ControllerRevision } from '../../k8s/api.js';
+import type { SidecarSet } from '../apis/types.js';
+import { invalid, type FieldError } from '../../k8s/validation/field-errors.js';
 
 // The label Kruise puts on every ControllerRevision of a SidecarSet (sidecarcontrol.SidecarSetKindName).
 const SIDECARSET_NAME_LABEL = 'kruise.io/sidecarset-name';

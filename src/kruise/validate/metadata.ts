@@ -1,9 +1,10 @@
 // metadata: apimachinery's ValidateObjectMeta with Kruise's SidecarSet name rule, and the canary
 // annotations (validateSidecarSetCanaryAnnotations). All canary problems are reported on `metadata`.
-import { SidecarSetBaseAnnotation, SidecarSetCanaryAnnotation } from '../api.js';
-import type { ObjectMeta, SidecarSet } from '../api.js';
-import { child, forbidden, invalid, required, tooLong, type FieldError } from './field-errors.js';
-import { byteLength, labelValueErrors, maxLenError, qualifiedNameErrors, regexError } from './names.js';
+import { SidecarSetBaseAnnotation, SidecarSetCanaryAnnotation } from '../apis/types.js';
+import type { ObjectMeta } from '../../k8s/api.js';
+import type { SidecarSet } from '../apis/types.js';
+import { child, forbidden, invalid, required, tooLong, type FieldError } from '../../k8s/validation/field-errors.js';
+import { byteLength, labelValueErrors, maxLenError, qualifiedNameErrors, regexError } from '../../k8s/validation/names.js';
 
 const SIDECARSET_NAME_FMT = '^[a-zA-Z0-9\\-]+$';
 const SIDECARSET_NAME = /^[a-zA-Z0-9-]+$/;

@@ -1,6 +1,6 @@
 // util.IsSelectorOverlapping: a deliberately loose test. Two selectors overlap unless one of them pins a
 // key the other pins too, in a way that cannot both hold. Keys only one side mentions never separate them.
-import type { LabelSelector } from '../api.js';
+import type { LabelSelector } from '../../k8s/api.js';
 
 const ANY = 'ALL'; // Kruise's marker for "key exists, any value" (a literal value "ALL" reads the same)
 

@@ -1,10 +1,11 @@
 // spec.patchPodMetadata: the cluster's whitelist (ValidateSidecarSetPatchMetadataWhitelist, read from
 // kruise-system/kruise-configuration) and the SidecarSet's own patch rules.
 import { SidecarsetError } from '../../errors.js';
-import type { LabelSelector, SidecarSet } from '../api.js';
-import { compileLabelSelector } from '../selector.js';
-import { child, required, type FieldError } from './field-errors.js';
-import { tryCompileGoRegexp } from '../goregexp.js';
+import type { LabelSelector } from '../../k8s/api.js';
+import type { SidecarSet } from '../apis/types.js';
+import { compileLabelSelector } from '../../k8s/selector.js';
+import { child, required, type FieldError } from '../../k8s/validation/field-errors.js';
+import { tryCompileGoRegexp } from '../../go/regexp.js';
 import { sidecarSetNameErrors, validateObjectMeta } from './metadata.js';
 
 export const PATCH_METADATA_WHITELIST_KEY = 'SidecarSet_PatchPodMetadata_WhiteList';

@@ -1,9 +1,9 @@
 // A sidecar's resourcesPolicy (validateResourcesPolicy). targetContainersMode is left to the CRD schema,
 // as in Kruise.
-import type { ResourcesPolicy, SidecarContainer } from '../api.js';
-import { child, invalid, required, type FieldError } from './field-errors.js';
+import type { ResourcesPolicy, SidecarContainer } from '../apis/types.js';
+import { child, invalid, required, type FieldError } from '../../k8s/validation/field-errors.js';
 import { validateResourceExpression } from '../resources/calculator.js';
-import { tryCompileGoRegexp } from '../goregexp.js';
+import { tryCompileGoRegexp } from '../../go/regexp.js';
 
 /** `path` is where Kruise reports it: spec[<i>].resourcesPolicy. */
 export function validateResourcesPolicy(container: SidecarContainer, path: string): FieldError[] {

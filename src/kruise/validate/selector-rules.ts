@@ -1,8 +1,8 @@
 // Label selectors as Kruise's SidecarSet webhook checks them (validateSelector): metav1 ValidateLabelSelector
 // with label values validated, non-empty, and convertible by LabelSelectorAsSelector.
-import type { LabelSelector } from '../api.js';
-import { child, forbidden, formatFieldError, index, invalid, key, required, type FieldError } from './field-errors.js';
-import { labelValueErrors, qualifiedNameErrors } from './names.js';
+import type { LabelSelector } from '../../k8s/api.js';
+import { child, forbidden, formatFieldError, index, invalid, key, required, type FieldError } from '../../k8s/validation/field-errors.js';
+import { labelValueErrors, qualifiedNameErrors } from '../../k8s/validation/names.js';
 import { validateLabels } from './metadata.js';
 
 /** metav1validation.ValidateLabelSelector with AllowInvalidLabelValueInSelector off. */

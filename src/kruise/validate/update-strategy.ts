@@ -1,7 +1,8 @@
 // spec.updateStrategy (validateSidecarSetUpdateStrategy): checked only for RollingUpdate.
-import type { IntOrString, LabelSelector, SidecarSetUpdateStrategy } from '../api.js';
-import { child, invalid, required, type FieldError } from './field-errors.js';
-import { percentErrors } from './names.js';
+import type { IntOrString, LabelSelector } from '../../k8s/api.js';
+import type { SidecarSetUpdateStrategy } from '../apis/types.js';
+import { child, invalid, required, type FieldError } from '../../k8s/validation/field-errors.js';
+import { percentErrors } from '../../k8s/validation/names.js';
 import { labelSelectorAsSelectorError, validateSelector } from './selector-rules.js';
 
 /** `path` is spec.updateStrategy; the partition-with-selector error is reported on `updateStrategy`, as Kruise does. */

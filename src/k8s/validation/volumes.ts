@@ -3,10 +3,10 @@
 import type { Volume } from '../api.js';
 import { child, duplicate, forbidden, index, invalid, notSupported, required, tooLong, type FieldError } from './field-errors.js';
 import { dns1123LabelErrors, dns1123SubdomainErrors } from './names.js';
-import { validateLocalDescendingPath, validateLocalNonReservedPath, validateObjectFieldSelector, validatePathNoBacksteps } from './core-paths.js';
-import { decodeQuantity } from './core-resources.js';
-import { validateResourceFieldSelector } from './core-env.js';
-import type { ObjectFieldSelector } from './core-paths.js';
+import { validateLocalDescendingPath, validateLocalNonReservedPath, validateObjectFieldSelector, validatePathNoBacksteps } from './paths.js';
+import { decodeQuantity } from './resources.js';
+import { validateResourceFieldSelector } from './env.js';
+import type { ObjectFieldSelector } from './paths.js';
 import { asObj, list, num, str, type Obj } from './values.js';
 
 /** Volume name -> its source, for the volumes that validated. */

@@ -1,8 +1,10 @@
 // Does a SidecarSet apply to a Pod? Kruise's PodMatchedSidecarSet, IsSelectorNamespace and IsActivePod
 // (pkg/control/sidecarcontrol/util.go), the injection pause, and canary SidecarSets replacing their base.
-import type { LabelSelector, Pod, SidecarSet } from './api.js';
-import { LabelMetadataName, SidecarSetBaseAnnotation, SidecarSetCanaryAnnotation } from './api.js';
-import { compileLabelSelector } from './selector.js';
+import type { LabelSelector, Pod } from '../../k8s/api.js';
+import type { SidecarSet } from '../apis/types.js';
+import { LabelMetadataName } from '../../k8s/api.js';
+import { SidecarSetBaseAnnotation, SidecarSetCanaryAnnotation } from '../apis/types.js';
+import { compileLabelSelector } from '../../k8s/selector.js';
 
 export type SkipReason =
   | 'SelectorMismatch'

@@ -5,8 +5,8 @@
 //   - any value it did not look into is written as it came, only compacted (whitespace removed) and with
 //     < > & U+2028 U+2029 escaped inside strings (Go's json.Compact with HTML escaping), so numbers keep
 //     their spelling and untouched objects keep their key order.
-import { goJsonString } from '../gojson/string.js';
-import { compareGoStrings } from './go-sort.js';
+import { goJsonString } from '../go/json-string.js';
+import { compareGoStrings } from '../go/sort.js';
 
 // A value of the source text, by position; objects and arrays know their children.
 interface Span {

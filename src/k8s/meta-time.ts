@@ -1,6 +1,6 @@
 // metav1.Time as it travels through Kruise's pod annotations: parsed with time.Parse(time.RFC3339, ...)
 // and written back in UTC with whole seconds ("2006-01-02T15:04:05Z"); the zero time is written as null.
-import { SidecarsetError } from '../../errors.js';
+import { SidecarsetError } from '../errors.js';
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:(Z)|([+-])(\d{2}):(\d{2}))$/;
 

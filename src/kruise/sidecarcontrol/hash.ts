@@ -2,10 +2,10 @@
 // (Kruise pkg/control/sidecarcontrol/hash.go): SHA-256 over Go's JSON of the containers.
 // js-sha256 rather than node:crypto: loading node:crypto costs every run ~3 ms of start-up for two small hashes.
 import { sha256 } from 'js-sha256';
-import type { SidecarContainer, SidecarSet } from './api.js';
-import { encodeGo } from './gojson/encode.js';
-import { slice } from './gojson/schema.js';
-import { SidecarContainer as SidecarContainerType } from './gojson/sidecarset-types.js';
+import type { SidecarContainer, SidecarSet } from '../apis/types.js';
+import { encodeGo } from '../../k8s/json/encode.js';
+import { slice } from '../../k8s/json/schema.js';
+import { SidecarContainer as SidecarContainerType } from '../apis/schema.js';
 
 const containerList = slice(SidecarContainerType);
 

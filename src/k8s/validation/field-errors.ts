@@ -1,7 +1,7 @@
 // apimachinery's field.Error: a typed problem at a field path, printed the way the API server
 // (and so Kruise's webhook) prints it: `<path>: <Type string>[: <value>][: <detail>]`.
 
-import { goQuote } from '../gojson/quote.js';
+import { goQuote } from '../../go/quote.js';
 
 export type FieldErrorType =
   | 'Required'

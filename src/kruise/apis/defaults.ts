@@ -2,12 +2,12 @@
 // (API server), then Kruise's SetDefaultsSidecarSetV1beta1 (apis/apps/defaults/v1beta1.go), which
 // also runs Kubernetes' own container, probe, resource-list and volume defaults.
 // Defaults only fill empty fields; an explicit value is never re-derived.
-import { SidecarsetError } from '../errors.js';
-import type { SidecarContainer, SidecarSet } from './api.js';
-import { defaultImagePullPolicy } from './imageref.js';
-import { VOLUME_SOURCE_KEYS } from './gojson/core-v1.js';
-import { marshalQuantity, parseQuantity, roundUpQuantity, zeroQuantity } from './quantity.js';
-import { goNumberText } from './gojson/schema.js';
+import { SidecarsetError } from '../../errors.js';
+import type { SidecarContainer, SidecarSet } from './types.js';
+import { defaultImagePullPolicy } from '../../k8s/imageref.js';
+import { VOLUME_SOURCE_KEYS } from '../../k8s/json/core-v1.js';
+import { marshalQuantity, parseQuantity, roundUpQuantity, zeroQuantity } from '../../k8s/quantity.js';
+import { goNumberText } from '../../k8s/json/schema.js';
 
 type Obj = Record<string, unknown>;
 

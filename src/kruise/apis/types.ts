@@ -1,99 +1,8 @@
-// The Kubernetes and Kruise types the core works on, in their wire (JSON) shape.
+// The Kruise types the core works on, in their wire (JSON) shape.
 // Only fields the core reads are spelled out; everything else rides along untouched.
 
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-export type JsonObject = { [key: string]: JsonValue };
+import type { Container, IntOrString, LabelSelector, LocalObjectReference, ObjectMeta, ResourceList, Volume } from '../../k8s/api.js';
 
-/** A JSON object (not null, not an array): the one guard for untyped wire values. */
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  deletionTimestamp?: string;
-  [key: string]: unknown;
-}
-
-export interface LabelSelectorRequirement {
-  key: string;
-  operator: string;
-  values?: string[];
-}
-
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: LabelSelectorRequirement[];
-}
-
-export interface EnvVar {
-  name: string;
-  value?: string;
-  valueFrom?: Record<string, unknown>;
-}
-
-export interface VolumeMount {
-  name: string;
-  mountPath: string;
-  readOnly?: boolean;
-  subPath?: string;
-  subPathExpr?: string;
-  mountPropagation?: string;
-  [key: string]: unknown;
-}
-
-export interface VolumeDevice {
-  name: string;
-  devicePath: string;
-}
-
-export type ResourceList = Record<string, string | number>;
-
-export interface ResourceRequirements {
-  limits?: ResourceList;
-  requests?: ResourceList;
-  [key: string]: unknown;
-}
-
-export interface Container {
-  name: string;
-  image?: string;
-  env?: EnvVar[];
-  volumeMounts?: VolumeMount[];
-  volumeDevices?: VolumeDevice[];
-  resources?: ResourceRequirements;
-  restartPolicy?: string;
-  [key: string]: unknown;
-}
-
-export interface Volume {
-  name: string;
-  [key: string]: unknown;
-}
-
-export interface LocalObjectReference {
-  name?: string;
-}
-
-export interface PodSpec {
-  containers: Container[];
-  initContainers?: Container[];
-  volumes?: Volume[];
-  imagePullSecrets?: LocalObjectReference[];
-  [key: string]: unknown;
-}
-
-export interface Pod {
-  apiVersion?: string;
-  kind?: string;
-  metadata: ObjectMeta;
-  spec: PodSpec;
-  status?: { phase?: string; [key: string]: unknown };
-}
 
 // ---- Kruise SidecarSet (v1beta1 shape; v1alpha1 is converted on load) ----
 
@@ -140,8 +49,6 @@ export interface SidecarContainer extends Container {
   resourcesPolicy?: ResourcesPolicy;
 }
 
-export type IntOrString = number | string;
-
 export interface SidecarSetUpdateStrategy {
   type?: string;
   paused?: boolean;
@@ -186,20 +93,6 @@ export interface SidecarSet {
   status?: { latestRevision?: string; [key: string]: unknown };
 }
 
-export interface ControllerRevision {
-  apiVersion?: string;
-  kind: 'ControllerRevision';
-  metadata: ObjectMeta;
-  data?: unknown;
-  revision?: number;
-}
-
-export interface Namespace {
-  apiVersion?: string;
-  kind: 'Namespace';
-  metadata: ObjectMeta;
-}
-
 // ---- names Kruise writes and reads ----
 
 export const KRUISE_GROUP = 'apps.kruise.io';
@@ -210,5 +103,4 @@ export const SidecarSetWorkingHotUpgradeContainer = 'kruise.io/sidecarset-workin
 export const SidecarSetCanaryAnnotation = 'apps.kruise.io/sidecarset-canary';
 export const SidecarSetBaseAnnotation = 'apps.kruise.io/sidecarset-base';
 export const SidecarEnvKey = 'IS_INJECTED';
-export const LabelMetadataName = 'kubernetes.io/metadata.name';
 export const SidecarSetCustomVersionLabel = 'apps.kruise.io/sidecarset-custom-version';

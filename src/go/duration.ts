@@ -1,5 +1,5 @@
 // Go's time.ParseDuration and Duration.String, for --batch-duration and the rollout estimate ("1m30s").
-import { SidecarsetError } from '../../errors.js';
+import { SidecarsetError } from '../errors.js';
 
 const NS: Record<string, bigint> = {
   ns: 1n,

@@ -2,8 +2,8 @@
 import type { EnvVar } from '../api.js';
 import { child, duplicate, index, invalid, notSupported, required, type FieldError } from './field-errors.js';
 import { configMapKeyErrors, dns1123SubdomainErrors, envVarNameErrors, portNameErrors, portNumErrors } from './names.js';
-import { validateObjectFieldSelector, type ObjectFieldSelector } from './core-paths.js';
-import { decodeQuantity, quantityText } from './core-resources.js';
+import { validateObjectFieldSelector, type ObjectFieldSelector } from './paths.js';
+import { decodeQuantity, quantityText } from './resources.js';
 import { asObj, num, str, type Obj } from './values.js';
 
 const ENV_DOWNWARD_PATHS = new Set([

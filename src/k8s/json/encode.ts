@@ -1,8 +1,9 @@
 // Go encoding/json.Marshal, driven by a GoType: the bytes Kruise hashes.
 // Input is the wire-shaped JS value (as decodeGo returns it); absent and null mean Go's nil/zero.
 import { marshalQuantity, parseQuantity } from '../quantity.js';
-import { compareGoStrings, flatFields, type GoStruct, type GoType, goNumberText } from './schema.js';
-import { goJsonString } from './string.js';
+import { compareGoStrings } from '../../go/sort.js';
+import { flatFields, type GoStruct, type GoType, goNumberText } from './schema.js';
+import { goJsonString } from '../../go/json-string.js';
 
 /** The exact bytes (as a string) json.Marshal writes for `value` held in a Go value of type `type`. */
 export function encodeGo(value: unknown, type: GoType): string {

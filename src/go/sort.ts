@@ -22,3 +22,9 @@ export function compareGoStrings(a: string, b: string): number {
 export function sortedGoSet(values: Iterable<string>): string[] {
   return [...new Set(values)].sort(compareGoStrings);
 }
+
+/** sort.SliceStable over positions: 0..n-1 sorted by `compare`, ties kept in position order. */
+export function sortPositions(n: number, compare: (a: number, b: number) => number): number[] {
+  const positions = Array.from({ length: n }, (_, k) => k);
+  return positions.sort((a, b) => compare(a, b) || a - b);
+}

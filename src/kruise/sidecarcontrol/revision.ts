@@ -11,18 +11,19 @@
 //     forward that Kruise might have kept back); 0% (or less) -> the latest, which is what Kruise does too
 //     (its draw can only pick the historical one with probability ~2^-53).
 // A paused update (updateStrategy.paused) always injects the historical revision, as in Kruise.
-import { SidecarsetError } from '../errors.js';
-import type { ControllerRevision, Pod, SidecarSet, SidecarSetInjectRevision, SidecarSetSpec } from './api.js';
-import { isObject } from './api.js';
+import { SidecarsetError } from '../../errors.js';
+import type { ControllerRevision, Pod } from '../../k8s/api.js';
+import type { SidecarSet, SidecarSetInjectRevision, SidecarSetSpec } from '../apis/types.js';
+import { isObject } from '../../k8s/api.js';
 import {
   SidecarSetCustomVersionLabel,
   SidecarSetHashAnnotation,
   SidecarSetHashWithoutImageAnnotation,
-} from './api.js';
+} from '../apis/types.js';
 import { sidecarSetHash, sidecarSetHashWithoutImage } from './hash.js';
-import { cloneJson } from './inject/clone.js';
-import { compareGoStrings } from './inject/go-sort.js';
-import { compileLabelSelector } from './selector.js';
+import { cloneJson } from '../../k8s/deep-copy.js';
+import { compareGoStrings } from '../../go/sort.js';
+import { compileLabelSelector } from '../../k8s/selector.js';
 
 /** Label Kruise puts on every ControllerRevision of a SidecarSet: the SidecarSet's name. */
 export const SidecarSetKindNameLabel = 'kruise.io/sidecarset-name';

@@ -3,9 +3,9 @@
 // terminationGracePeriodSeconds 30). Only the checks that can fire on such a Pod are here.
 import type { Container, Volume } from '../api.js';
 import { child, duplicate, forbidden, index, invalid, notSupported, type FieldError } from './field-errors.js';
-import { validateContainerCommon } from './core-container.js';
-import { validateLifecycle, validateProbe } from './core-probes.js';
-import { validateVolumes, type VolumeSources } from './core-volumes.js';
+import { validateContainerCommon } from './container.js';
+import { validateLifecycle, validateProbe } from './probes.js';
+import { validateVolumes, type VolumeSources } from './volumes.js';
 
 export interface FakePod {
   initContainers: readonly Container[];

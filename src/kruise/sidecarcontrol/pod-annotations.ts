@@ -7,10 +7,10 @@
 // dropped, keys matched case-insensitively), json.Marshal back (struct field order, map keys sorted, Go string
 // escaping, timestamps in UTC whole seconds).
 import { SidecarsetError } from '../../errors.js';
-import type { Pod } from '../api.js';
-import { goJsonString } from '../gojson/string.js';
-import { compareGoStrings, sortedGoSet } from './go-sort.js';
-import { canonicalMetaTime } from './meta-time.js';
+import type { Pod } from '../../k8s/api.js';
+import { goJsonString } from '../../go/json-string.js';
+import { compareGoStrings, sortedGoSet } from '../../go/sort.js';
+import { canonicalMetaTime } from '../../k8s/meta-time.js';
 
 /** sidecarcontrol.SidecarSetUpgradeSpec, with its Go zero values (null = nil / zero time). */
 export interface SidecarSetUpgradeSpec {

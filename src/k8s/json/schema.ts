@@ -75,16 +75,6 @@ export function flatFields(s: GoStruct): FlatField[] {
   return out;
 }
 
-/** Orders strings as Go does (by UTF-8 bytes, i.e. by code point), not by UTF-16 units. */
-export function compareGoStrings(a: string, b: string): number {
-  const x = Array.from(a);
-  const y = Array.from(b);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = x[i].codePointAt(0)! - y[i].codePointAt(0)!;
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
-}
 
 /** The JSON text kubectl (Go) sends for a JSON number held as a JS number. */
 export function goNumberText(n: number): string {

@@ -1,7 +1,7 @@
 // Container resources (validateResourceRequirements with validateContainerResourceName) and the quantity
 // helpers core validation needs: parse as the API server decodes, compare, print.
 import { marshalQuantity, parseQuantity, type Quantity } from '../quantity.js';
-import { asGoQuantity, cmp, milliValue } from '../resources/quantity-math.js';
+import { asGoQuantity, cmp, milliValue } from '../quantity-math.js';
 import type { ResourceList, ResourceRequirements } from '../api.js';
 import { child, forbidden, invalid, key, required, duplicate, notFound, type FieldError } from './field-errors.js';
 import { dns1123LabelErrors, qualifiedNameErrors } from './names.js';

@@ -14,7 +14,7 @@ import {
   trimGoSpace,
   type Quantity,
   type QuantityFormat,
-} from '../quantity.js';
+} from './quantity.js';
 
 export const INT64_MAX = (1n << 63n) - 1n;
 export const INT64_MIN = -(1n << 63n);

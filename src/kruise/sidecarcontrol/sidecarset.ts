@@ -2,18 +2,12 @@
 // to v1beta1 (apis/apps/v1alpha1/sidecarset_conversion.go), defaulted and hashed by its mutating
 // webhook (pkg/webhook/sidecarset/mutating). The v1alpha1 webhook runs the v1alpha1 twins of the
 // same defaults and hash over container types identical to v1beta1's, so both versions hash alike.
-import { SidecarsetError } from '../errors.js';
-import {
-  KRUISE_GROUP,
-  LabelMetadataName,
-  SidecarSetCustomVersionLabel,
-  SidecarSetHashAnnotation,
-  SidecarSetHashWithoutImageAnnotation,
-  type SidecarSet,
-} from './api.js';
-import { setCrdStructuralDefaults, setDefaultsSidecarSet } from './defaults.js';
-import { decodeGo } from './gojson/decode.js';
-import { SidecarSetV1alpha1, SidecarSetV1beta1 } from './gojson/sidecarset-types.js';
+import { SidecarsetError } from '../../errors.js';
+import { LabelMetadataName } from '../../k8s/api.js';
+import { KRUISE_GROUP, SidecarSetCustomVersionLabel, SidecarSetHashAnnotation, SidecarSetHashWithoutImageAnnotation, type SidecarSet } from '../apis/types.js';
+import { setCrdStructuralDefaults, setDefaultsSidecarSet } from '../apis/defaults.js';
+import { decodeGo } from '../../k8s/json/decode.js';
+import { SidecarSetV1alpha1, SidecarSetV1beta1 } from '../apis/schema.js';
 import { sidecarSetHash, sidecarSetHashWithoutImage } from './hash.js';
 
 export const SIDECARSET_V1ALPHA1 = `${KRUISE_GROUP}/v1alpha1`;

@@ -3,10 +3,10 @@
 import type { Container } from '../api.js';
 import { child, duplicate, forbidden, index, invalid, notFound, notSupported, required, type FieldError } from './field-errors.js';
 import { dns1123LabelErrors, linuxIdErrors } from './names.js';
-import { validateLocalDescendingPath, validatePathNoBacksteps } from './core-paths.js';
-import { validateContainerPorts, validateEnv, validateEnvFrom } from './core-env.js';
-import { validateResourceRequirements } from './core-resources.js';
-import { isClaimVolume, isImageVolume, type VolumeSources } from './core-volumes.js';
+import { validateLocalDescendingPath, validatePathNoBacksteps } from './paths.js';
+import { validateContainerPorts, validateEnv, validateEnvFrom } from './env.js';
+import { validateResourceRequirements } from './resources.js';
+import { isClaimVolume, isImageVolume, type VolumeSources } from './volumes.js';
 import { asObj, list, str, type Obj } from './values.js';
 
 export function validateContainerCommon(ctr: Container, volumes: VolumeSources, path: string): FieldError[] {
