@@ -1,14 +1,14 @@
 // `kubectl sidecarset plan-rollout`: options from flags, checked, then sources → planRollout → a renderer.
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { SidecarsetError, UsageError } from '../errors.js';
-import type { IntOrString } from '../k8s/api.js';
-import type { StrategyOverrides } from '../kruise/rollout/context.js';
+import { SidecarsetError,UsageError } from '../errors.js';
 import { parseGoDuration } from '../go/duration.js';
+import type { IntOrString } from '../k8s/api.js';
+import type { StrategyOverrides } from '../kruise/rollout/types.js';
 import type { FileRolloutSourceOptions } from '../render/rollout-sources.js';
 import { kruiseNow } from './clock.js';
-import { addFilenameFlags, addNamespaceFlag, checkOutput } from './flags.js';
-import { colourEnabled, write, type CommandIO } from './io.js';
+import { addFilenameFlags,addNamespaceFlag,checkOutput } from './flags.js';
+import { colourEnabled,write,type CommandIO } from './io.js';
 import { parseSelectorFlag } from './selector-flag.js';
 
 interface PlanRolloutFlags {

@@ -4,7 +4,7 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import type { LabelSelector } from '../k8s/api.js';
-import type { PlanBatch, PlanPod, RolloutPlan } from '../kruise/rollout/plan.js';
+import type { PlanBatch,PlanPod,RolloutPlan } from '../kruise/rollout/plan-schema.js';
 
 export interface PlanTableOptions {
   wide: boolean;

@@ -7,13 +7,14 @@
 // not a list of Pods that read cleanly makes the whole result undefined: the caller then reads the input
 // whole, and reports what it always reports. The workers start as soon as a List is cut, and load while this
 // thread reads the other inputs.
-import { MessageChannel, parentPort, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
-import type { NamespaceLabels } from '../kruise/sidecarcontrol/match.js';
+import { MessageChannel,parentPort,receiveMessageOnPort,Worker,workerData,type MessagePort } from 'node:worker_threads';
 import { type Pod } from '../k8s/api.js';
-import { SidecarSetHashAnnotation, SidecarSetHashWithoutImageAnnotation, type SidecarSet } from '../kruise/apis/types.js';
-import { asPlannedPod, podRecordReader, type PodRecord } from '../kruise/rollout/pod-record.js';
-import { parseListPiece, type JsonListCut } from '../manifests/json-list-pieces.js';
-import { decodeRecords, encodeRecords, type EncodedRecords } from './rollout-pod-codec.js';
+import { SidecarSetHashAnnotation,SidecarSetHashWithoutImageAnnotation,type SidecarSet } from '../kruise/apis/types.js';
+import { asPlannedPod,podRecordReader } from '../kruise/rollout/pod-record.js';
+import { type PodRecord } from '../kruise/rollout/types.js';
+import type { NamespaceLabels } from '../kruise/sidecarcontrol/match.js';
+import { parseListPiece,type JsonListCut } from '../manifests/json-list-pieces.js';
+import { decodeRecords,encodeRecords,type EncodedRecords } from './rollout-pod-codec.js';
 
 export { threadCount } from './inject-parallel.js';
 

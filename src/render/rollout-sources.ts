@@ -5,20 +5,21 @@
 // straight into the plan's Pod records. Whatever that way cannot take (no such List, a piece that is not a
 // list of Pods, an input error anywhere) is read again the one way that reports every error: all documents in
 // input order, then the Pods given to the plan as objects.
-import { open, readFile, stat } from 'node:fs/promises';
+import { open,readFile,stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { SidecarsetError, UsageError } from '../errors.js';
+import { SidecarsetError,UsageError } from '../errors.js';
 import type { Pod } from '../k8s/api.js';
 import type { SidecarSet } from '../kruise/apis/types.js';
-import { asPlannedPod, podRecordReader, type PodRecord } from '../kruise/rollout/pod-record.js';
-import { cutJsonList, type JsonListCut } from '../manifests/json-list-pieces.js';
-import { jsonDocuments, readInputDocuments, toManifestDocument, type InputDocument } from '../manifests/json-source.js';
+import { asPlannedPod,podRecordReader } from '../kruise/rollout/pod-record.js';
+import { type PodRecord } from '../kruise/rollout/types.js';
+import { cutJsonList,type JsonListCut } from '../manifests/json-list-pieces.js';
+import { jsonDocuments,readInputDocuments,toManifestDocument,type InputDocument } from '../manifests/json-source.js';
+import { apiGroup,locatePodTemplate } from '../manifests/pod-template.js';
 import type { ManifestDocument } from '../manifests/read.js';
-import { parseSourceText, resolveSources, STDIN_SOURCE } from '../manifests/read.js';
-import { apiGroup, locatePodTemplate } from '../manifests/pod-template.js';
-import { buildConfiguration, where } from './configuration.js';
-import type { ListReaders, ThreadOptions } from './rollout-parallel.js';
+import { parseSourceText,resolveSources,STDIN_SOURCE } from '../manifests/read.js';
+import { buildConfiguration,where } from './configuration.js';
 import { objectRef } from './inject.js';
+import type { ListReaders,ThreadOptions } from './rollout-parallel.js';
 import { bundleWorkerCode } from './worker-code.js';
 
 export interface RolloutInputs {
