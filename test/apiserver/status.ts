@@ -53,7 +53,8 @@ export class ApiError extends Error {
 }
 
 function failure(code: number, reason: string | undefined, message: string, details?: StatusDetails): ApiError {
-  const status: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message };
+  // Built in steps so the keys come out in the API server's order, code last.
+  const status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message } as Status;
   if (reason) status.reason = reason;
   if (details) status.details = details;
   status.code = code;
@@ -90,13 +91,11 @@ export const errors = {
   alreadyExists: (gr: GroupResource, name: string) =>
     failure(409, 'AlreadyExists', `${qualified(gr)} "${name}" already exists`, resourceDetails(gr, name)),
 
-  conflict: (gr: GroupResource, name: string) =>
-    failure(
-      409,
-      'Conflict',
-      `Operation cannot be fulfilled on ${qualified(gr)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
-      resourceDetails(gr, name),
-    ),
+  conflict: (
+    gr: GroupResource,
+    name: string,
+    why = 'the object has been modified; please apply your changes to the latest version and try again',
+  ) => failure(409, 'Conflict', `Operation cannot be fulfilled on ${qualified(gr)} "${name}": ${why}`, resourceDetails(gr, name)),
 
   unsupportedMediaType: (accepted: string[]) =>
     failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`),
