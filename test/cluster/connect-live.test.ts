@@ -19,7 +19,7 @@ beforeAll(async () => {
     tokens: { 'reader-token-0123456789': { user: 'reader', rules: [{ verbs: ['get', 'list', 'watch'], resources: ['*'] }] } },
   });
   tmp = tempDir('connect');
-});
+}, 60_000);
 
 afterAll(async () => {
   await api?.close();
