@@ -110,5 +110,8 @@ function credentialsOf(user: Record<string, unknown>): Set<string> {
   for (const k of ['token', 'password', 'client-key-data']) add(user[k]);
   const provider = user['auth-provider'] as { config?: Record<string, unknown> } | undefined;
   for (const [k, v] of Object.entries(provider?.config ?? {})) if (/token|secret|password/i.test(k)) add(v);
+  // An exec plugin's environment often carries keys; short values ("default", a profile name) are not secrets.
+  const exec = user.exec as { env?: Array<{ value?: unknown }> } | undefined;
+  for (const e of exec?.env ?? []) if (typeof e?.value === 'string' && e.value.length >= 12) add(e.value);
   return out;
 }

@@ -207,7 +207,8 @@ function reasonOf(body: string): string {
 
 /** The one place a request's failure message is made: verb, what, server, cause; credentials removed. */
 export function failure(cluster: Cluster, req: Pick<ApiRequest, 'verb' | 'what'>, code: number, reason: string, cause: string): ApiError {
-  const text = `cannot ${req.verb} ${req.what} on ${cluster.server}: ${cause}`;
+  // One line, whatever the server or an exec plugin's stderr put into the cause.
+  const text = `cannot ${req.verb} ${req.what} on ${cluster.server}: ${cause.trim().replace(/\s*\n\s*/g, '; ')}`;
   return new ApiError(redact(text, cluster.connection.secrets), code, reason);
 }
 
