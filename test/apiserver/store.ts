@@ -102,7 +102,7 @@ export class ObjectStore {
   }
 
   private tooOld(rv: number) {
-    return errors.expired(`too old resource version: ${rv} (${this.compactedRv + 1})`);
+    return errors.expired(`too old resource version: ${rv} (${this.compactedRv})`);
   }
 
   private keysOf(resource: ResourceType, namespace: string | undefined): string[] {
