@@ -2,7 +2,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type TestApiServer } from './index.js';
-import { kubeConfigFor, statusOf, tempDir } from './testing.js';
+import { kubeConfigFor, rawRequest, statusOf, tempDir } from './testing.js';
 
 const pod = (name: string, labels: Record<string, string> = {}, image = 'nginx:1.25') => ({
   apiVersion: 'v1',
@@ -64,7 +64,7 @@ describe('discovery', () => {
   });
 
   it('answers unknown paths with the generic NotFound Status', async () => {
-    const res = await fetchRaw('/apis/nope.example.com/v1/things');
+    const res = await rawRequest(api, '/apis/nope.example.com/v1/things');
     expect(res.status).toBe(404);
     expect(res.body).toEqual({
       kind: 'Status',
@@ -79,27 +79,10 @@ describe('discovery', () => {
   });
 });
 
-async function fetchRaw(path: string, init: { method?: string; token?: string | null; body?: string; contentType?: string } = {}) {
-  const https = await import('node:https');
-  return new Promise<{ status: number; body: any; headers: Record<string, unknown> }>((resolve, reject) => {
-    const url = new URL(api.url + path);
-    const headers: Record<string, string> = {};
-    if (init.token !== null) headers.Authorization = `Bearer ${init.token ?? api.token}`;
-    if (init.contentType) headers['Content-Type'] = init.contentType;
-    const req = https.request(url, { method: init.method ?? 'GET', ca: api.caPem, headers }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : undefined, headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.end(init.body);
-  });
-}
-
 describe('authentication and authorization', () => {
   it('answers 401 without a token or with an unknown one', async () => {
     for (const token of [null, 'wrong']) {
-      const res = await fetchRaw('/api/v1/namespaces/apps/pods', { token });
+      const res = await rawRequest(api, '/api/v1/namespaces/apps/pods', { token });
       expect(res.status).toBe(401);
       expect(res.body).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
     }

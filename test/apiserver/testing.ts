@@ -1,5 +1,6 @@
 // Helpers for tests of and with the test API server: a client for it, a temporary directory, and polling.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
@@ -39,4 +40,31 @@ export async function statusOf(call: Promise<unknown>): Promise<{ code: number; 
     return { code: error.code, body, headers: error.headers ?? {} };
   }
   throw new Error('the call succeeded');
+}
+
+export interface RawOptions {
+  method?: string;
+  /** the bearer token; default the admin token, null for none */
+  token?: string | null;
+  body?: string;
+  contentType?: string;
+  /** give up (reject) after this long without an answer */
+  timeoutMs?: number;
+}
+
+/** One HTTPS request to the server, below any client library: status, parsed JSON body, headers. */
+export function rawRequest(api: TestApiServer, path: string, options: RawOptions = {}) {
+  return new Promise<{ status: number; body: any; headers: Record<string, unknown> }>((resolve, reject) => {
+    const headers: Record<string, string> = {};
+    if (options.token !== null) headers.Authorization = `Bearer ${options.token ?? api.token}`;
+    if (options.contentType) headers['Content-Type'] = options.contentType;
+    const req = request(new URL(api.url + path), { method: options.method ?? 'GET', ca: api.caPem, headers }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : undefined, headers: res.headers }));
+    });
+    if (options.timeoutMs) req.setTimeout(options.timeoutMs, () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end(options.body);
+  });
 }
