@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate, authorize, type Tokens } from './auth.js';
 import { mediaType, sendError, sendJson, type Call, type ServerState } from './context.js';
 import { discoveryDocument, SERVER_VERSION } from './discovery.js';
+import { openApiDocument } from './openapi.js';
 import { handleGet, handleList, handleWatch } from './read.js';
 import type { RequestRecord } from './requests.js';
 import { route } from './router.js';
@@ -54,7 +55,7 @@ export async function serve(ctx: HttpContext, req: IncomingMessage, res: ServerR
     const routed = route(ctx.state.registry, record.method, url);
     if (routed.kind === 'unknown') {
       if (record.method === 'GET') {
-        const doc = discoveryDocument(ctx.state.registry, url.pathname);
+        const doc = discoveryDocument(ctx.state.registry, url.pathname) ?? openApiDocument(ctx.state.registry, url.pathname);
         if (doc) return sendJson(res, 200, doc);
       }
       throw errors.noResource();

@@ -76,7 +76,11 @@ export class Kubelet {
 
   private onEvent(e: StoreEvent): void {
     if (e.resource !== this.pods || e.type === 'DELETED') return;
-    this.reconcile(e.object);
+    // A kubelet hears of changes through its own watch, after the write that made them has been answered.
+    this.later(0, () => {
+      const pod = this.store.get(this.pods, e.object.metadata.namespace, e.object.metadata.name!);
+      if (pod && pod.metadata.resourceVersion === e.object.metadata.resourceVersion) this.reconcile(pod);
+    });
   }
 
   private write(pod: KubeObject): void {

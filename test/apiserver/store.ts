@@ -102,7 +102,7 @@ export class ObjectStore {
   }
 
   private tooOld(rv: number) {
-    return errors.expired(`too old resource version: ${rv} (${this.compactedRv + 1})`);
+    return errors.expired(`too old resource version: ${rv} (${this.compactedRv})`);
   }
 
   private keysOf(resource: ResourceType, namespace: string | undefined): string[] {
@@ -129,8 +129,26 @@ export class ObjectStore {
     const event: StoreEvent = { rv, type: !object ? 'DELETED' : before ? 'MODIFIED' : 'ADDED', resource, key, object: stored, previous: before };
     this.history.push(event);
     if (this.history.length > this.historyLimit) this.compactTo(this.history[this.history.length - this.historyLimit - 1].rv);
-    for (const listener of [...this.listeners]) listener(event);
+    this.dispatch(event);
     return structuredClone(stored);
+  }
+
+  // Listeners may commit in turn (the kubelet does); their events wait in the queue, so every listener
+  // sees every event in resourceVersion order.
+  private readonly queue: StoreEvent[] = [];
+  private dispatching = false;
+
+  private dispatch(event: StoreEvent): void {
+    this.queue.push(event);
+    if (this.dispatching) return;
+    this.dispatching = true;
+    try {
+      for (let e = this.queue.shift(); e; e = this.queue.shift()) {
+        for (const listener of [...this.listeners]) listener(e);
+      }
+    } finally {
+      this.dispatching = false;
+    }
   }
 
   /** Forgets the history up to `rv` (default: all of it). */
