@@ -1,7 +1,8 @@
 // Bundles the CLI into two files (dist/cli.cjs and dist/cli-lazy.cjs, see below) so start-up does not walk
 // node_modules, and makes the V8 code caches bin/load-cli.cjs starts them with (dist/*.cache) by running a
 // small injection and a small plan once.
-// @kubernetes/client-node stays external: only cluster commands load it, lazily.
+// @kubernetes/client-node stays external: only cluster commands load it, lazily. So does log-update, which only
+// `status -w` on a terminal loads (its ES modules import node:os whole, which the lazy built-ins cannot serve).
 // dist/cli.mjs is the same CLI as an ES module (for launchers that import it).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -86,7 +87,7 @@ const common = {
   sourcemap: false,
   legalComments: 'none',
   minifyWhitespace: true, // less to read at start-up; names are kept
-  external: ['@kubernetes/client-node'],
+  external: ['@kubernetes/client-node', 'log-update'],
   // js-sha256's Node.js entry hashes through node:crypto, the very load it is here to avoid: take its plain one
   alias: { 'js-sha256': 'js-sha256/build/sha256.cjs' },
   logLevel: 'warning',

@@ -4,6 +4,7 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import type { LabelSelector } from '../k8s/api.js';
+import { labelSelectorText } from '../k8s/selector-text.js';
 import type { PlanBatch,PlanPod,RolloutPlan } from '../kruise/rollout/plan-schema.js';
 
 export interface PlanTableOptions {
@@ -180,16 +181,7 @@ function valueText(v: unknown): string {
 
 /** A LabelSelector in kubectl's syntax: "app=web,tier in (a,b),!legacy". */
 export function selectorText(s: LabelSelector): string {
-  const parts = Object.entries(s.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const e of s.matchExpressions ?? []) {
-    const values = (e.values ?? []).join(',');
-    if (e.operator === 'In') parts.push(`${e.key} in (${values})`);
-    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${values})`);
-    else if (e.operator === 'Exists') parts.push(e.key);
-    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
-    else parts.push(`${e.key} ${e.operator} (${values})`);
-  }
-  return parts.join(',') || '(everything)';
+  return labelSelectorText(s) || '(everything)';
 }
 
 function priorityText(p: Record<string, unknown> | undefined): string {
