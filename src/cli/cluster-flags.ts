@@ -1,16 +1,11 @@
 // kubectl's connection flags, spelled and read as kubectl does, for the commands that reach a cluster. What they
 // mean (merging $KUBECONFIG, the context's namespace, ...) is the cluster layer's business: this only collects them.
 import type { Command } from 'commander';
+import type { ClusterFlags } from '../cluster/index.js';
 
-export interface ClusterFlagValues {
-  kubeconfig?: string;
-  context?: string;
-  cluster?: string;
-  user?: string;
-  namespace?: string;
-  allNamespaces?: boolean;
+/** What commander fills from addClusterFlags: the cluster layer's flags, and -l. */
+export interface ClusterFlagValues extends ClusterFlags {
   selector?: string;
-  requestTimeout?: string;
 }
 
 export function addClusterFlags(cmd: Command): Command {
@@ -26,6 +21,6 @@ export function addClusterFlags(cmd: Command): Command {
 }
 
 /** The flags the cluster layer's connect() takes. */
-export function clusterFlags(v: ClusterFlagValues): { kubeconfig?: string; context?: string; cluster?: string; user?: string; namespace?: string; allNamespaces?: boolean; requestTimeout?: string } {
+export function clusterFlags(v: ClusterFlagValues): ClusterFlags {
   return { kubeconfig: v.kubeconfig, context: v.context, cluster: v.cluster, user: v.user, namespace: v.namespace, allNamespaces: v.allNamespaces, requestTimeout: v.requestTimeout };
 }

@@ -1,32 +1,18 @@
 // The human form of a RolloutStatus: a header (SidecarSet, strategy, Kruise's status counts, the verdict), one
 // row per matched Pod with its state and why, and a one-line summary for `status -w` when piped.
-import { Chalk } from 'chalk';
-import Table from 'cli-table3';
 import type { RolloutStatus,StatusPod,StatusSidecar } from '../kruise/rollout/status-schema.js';
+import { joinSections,kubectlTable,paint,short,type Paint } from './table-style.js';
 
 export interface StatusTableOptions {
   wide: boolean;
   colour: boolean;
 }
 
-type Paint = InstanceType<typeof Chalk>;
-
-const NO_BORDERS = {
-  top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '',
-};
-
 const LIST_LIMIT = 10;
 
 export function renderStatusTable(status: RolloutStatus, opts: StatusTableOptions): string {
-  const c = new Chalk({ level: opts.colour ? 1 : 0 });
-  const sections = [header(status, c), podTable(status, opts, c), notMatched(status, c), status.warnings.map((w) => `${c.yellow('warning:')} ${w}`)];
-  return (
-    sections
-      .filter((s) => s.length > 0)
-      .map((lines) => lines.map((l) => l.replace(/\s+$/, '')).join('\n'))
-      .join('\n\n') + '\n'
-  );
+  const c = paint(opts.colour);
+  return joinSections([header(status, c), podTable(status, opts, c), notMatched(status, c), status.warnings.map((w) => `${c.yellow('warning:')} ${w}`)]);
 }
 
 /** One line per change, for a pipe: "log-agent: progressing (Upgrading): 2/5 updated, 1/5 updated and ready: ..." */
@@ -66,7 +52,7 @@ function podTable(status: RolloutStatus, opts: StatusTableOptions, c: Paint): st
     ...sidecars.map((s) => s.toUpperCase()),
     'REASON',
   ];
-  const table = new Table({ head: head.map((h) => c.bold(h)), chars: NO_BORDERS, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 3 } });
+  const table = kubectlTable(head, c);
   for (const p of status.pods) {
     const wide = opts.wide
       ? [p.node || '<none>', p.phase || '<none>', revision(p, status.sidecarSet.hash), p.batch ? String(p.batch) : '', String(p.sidecars.reduce((n, s) => n + s.restartCount, 0))]
@@ -120,8 +106,4 @@ function tag(image: string): string {
   if (at >= 0) return `…@${image.slice(at + 1, at + 20)}…`;
   const colon = image.lastIndexOf(':');
   return colon > image.lastIndexOf('/') ? `…${image.slice(image.lastIndexOf('/'))}` : image;
-}
-
-function short(s: string, max = 12): string {
-  return s === '' ? '(none)' : s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }

@@ -229,6 +229,18 @@ describe('status NAME -w', () => {
     expect(r.stderr).toMatch(/^error: the rollout of SidecarSet "log-agent" is stalled \(UpdatedPodFailing\): 1 updated Pod cannot become ready \(shop\/web-0\): log-agent: ImagePullBackOff/);
   });
 
+  it('on a terminal, redraws the table in place (log-update) and leaves the last frame', async () => {
+    const c = await cluster([sidecarSet(), pod('web-0', 'rev-1')]);
+    const running = cli(['status', 'log-agent', '-w', '--timeout', '20s', '--kubeconfig', c.kubeconfig], { stdoutTty: true, env: { NO_COLOR: '1' } });
+    await eventually(() => c.api.requests.some((r) => r.verb === 'watch' && r.resource === 'pods'));
+    kruiseUpgrades(c.api, 'web-0');
+    const r = await running;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Rollout:\s+complete \(Complete\): the 1 matched Pod is updated and ready/);
+    expect(r.stdout).toMatch(/shop\/web-0\s+Updated/);
+    expect(r.stdout).toContain('\u001B['); // cursor movement and line erasing: the frame is redrawn, not appended
+  });
+
   it(`paused is stalled from the start: exit ${STATUS_EXIT.stalled}`, async () => {
     const c = await cluster([sidecarSet({ paused: true }), pod('web-0', 'rev-1')]);
     const r = await c.run(['-w']);

@@ -26,7 +26,8 @@ export function decideVerdict(plan: RolloutPlan, pods: readonly StatusPod[], liv
 
   // calculateStatus: ready = IsPodStateConsistent && IsPodReady; done when every matched Pod is both
   if (s.updatedReadyPods >= s.matchedPods) {
-    return verdict('complete', 'Complete', s.matchedPods === 0 ? 'no Pod matches the SidecarSet' : `all ${count(s.matchedPods, 'matched Pod')} are updated and ready`);
+    const all = s.matchedPods === 1 ? 'the 1 matched Pod is' : `all ${count(s.matchedPods, 'matched Pod')} are`;
+    return verdict('complete', 'Complete', s.matchedPods === 0 ? 'no Pod matches the SidecarSet' : `${all} updated and ready`);
   }
 
   // An updated Pod counts as busy in calculateUpgradeCount until it is ready, and nothing in Kruise recreates
