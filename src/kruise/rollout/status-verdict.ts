@@ -65,8 +65,8 @@ export function decideVerdict(plan: RolloutPlan, pods: readonly StatusPod[], liv
   // A Pod that is not ready may still become ready (a slow start, a readiness probe): waiting, not stalled.
   const notReady = inState('UpdatedNotReady');
   if (notReady.length > 0) return verdict('progressing', 'WaitingForReady', `waiting for ${count(notReady.length, 'updated Pod')} to become ready (${named(notReady)})`, notReady);
-  // Pods that are not updated wait for an earlier update in flight: Kruise takes them in a later round.
-  const waiting = [...inState('Waiting'), ...inState('InFlight').filter(() => plan.batches.length > 1)];
+  // Nothing moves now, yet the plan upgrades these later: kubelet first finishes an earlier update of theirs.
+  const waiting = inState('Waiting');
   if (waiting.length > 0) return verdict('progressing', 'UpdateInFlight', `${count(waiting.length, 'Pod')} wait for updates in flight (${named(waiting)})`, waiting);
 
   // Nothing moves now and nothing will: the plan's stop reason says what holds the rest.
