@@ -180,6 +180,32 @@ describe('status NAME, once', () => {
     expect(denied.stderr).toMatch(/^error: [^\n]*pods[^\n]*forbidden[^\n]*\n$/);
   });
 
+  it('namespaceSelector: Pods are listed only in the namespaces it allows, read from their labels', async () => {
+    const ss = sidecarSet();
+    ss.spec.namespaceSelector = { matchLabels: { team: 'shop' } };
+    const elsewhere = pod('web-9', 'rev-1');
+    elsewhere.metadata.namespace = 'other';
+    const c = await cluster([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { team: 'shop' } } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } },
+      ss,
+      pod('web-0', 'rev-2'),
+      elsewhere,
+    ]);
+    const s = json(await c.run(['-o', 'json']));
+    expect(s.pods.map((p) => p.name)).toEqual(['web-0']);
+    expect(s.verdict.phase).toBe('complete');
+    const podLists = c.api.requests.filter((r) => r.verb === 'list' && r.resource === 'pods').map((r) => r.path);
+    expect(podLists).toEqual(['/api/v1/namespaces/shop/pods']);
+  });
+
+  it('-n narrows the Pods read, and says so on stderr', async () => {
+    const c = await cluster([sidecarSet(), pod('web-0', 'rev-2')]);
+    const r = await c.run(['-n', 'shop']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('note: only Pods of namespace shop are read (-n): the counts, percentages and batches cover those Pods only\n');
+  });
+
   it('--timeout without -w is a usage error', async () => {
     const r = await cli(['status', 'log-agent', '--timeout', '5s']);
     expect([r.code, r.stderr]).toEqual([2, 'error: --timeout needs -w\n']);
