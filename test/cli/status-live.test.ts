@@ -245,6 +245,22 @@ describe('status NAME -w', () => {
     expect(docs.at(-1)!.verdict.phase).toBe('complete');
   });
 
+  it('a resourceVersion the server has compacted away (410 Gone) re-lists too', async () => {
+    const c = await cluster([sidecarSet(), pod('web-0', 'rev-1')]);
+    const running = c.run(['-w', '-o', 'json', '--timeout', '20s']);
+    await eventually(() => c.api.requests.some((r) => r.verb === 'watch' && r.resource === 'pods'));
+    kruiseUpgrades(c.api, 'web-0');
+    c.api.store.compact(); // the watch's resourceVersion is now too old
+    c.api.faults.dropWatches({ resource: 'pods' });
+    const r = await running;
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!).verdict.phase).toBe('complete');
+    // the watch's reconnection was refused as expired (answered 410, or a 200 stream carrying a 410 ERROR event),
+    // and the Pods were listed again
+    const podRequests = c.api.requests.filter((x) => x.resource === 'pods');
+    expect(podRequests.filter((x) => x.verb === 'list').length).toBeGreaterThanOrEqual(2);
+  });
+
   it(`a new image that does not pull stalls it: exit ${STATUS_EXIT.stalled}`, async () => {
     const c = await cluster([sidecarSet(), pod('web-0', 'rev-1')], { kubelet: { readyDelayMs: 5, restartDelayMs: 30, badImages: ['log-agent:2.0'] } });
     const running = c.run(['-w', '--timeout', '20s']);
