@@ -255,8 +255,7 @@ describe('status NAME -w', () => {
     const r = await running;
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!).verdict.phase).toBe('complete');
-    // the watch's reconnection was refused as expired (answered 410, or a 200 stream carrying a 410 ERROR event),
-    // and the Pods were listed again
+    // the reconnection from a compacted resourceVersion is refused as expired, so the Pods were listed again
     const podRequests = c.api.requests.filter((x) => x.resource === 'pods');
     expect(podRequests.filter((x) => x.verb === 'list').length).toBeGreaterThanOrEqual(2);
   });
