@@ -34,8 +34,8 @@ export function decideVerdict(plan: RolloutPlan, pods: readonly StatusPod[], liv
   // or rolls it back: a container kubelet keeps in a back-off holds the rollout for good.
   const failing = inState('Failing');
   if (failing.length > 0) {
-    const first = failing[0];
-    return verdict('stalled', 'UpdatedPodFailing', `${count(failing.length, 'updated Pod')} cannot become ready (${named(failing)}): ${first.reason.split(': holds')[0]}`, failing);
+    const why = live[pods.indexOf(failing[0])].failing.join('; ');
+    return verdict('stalled', 'UpdatedPodFailing', `${count(failing.length, 'updated Pod')} cannot become ready (${named(failing)}): ${why}`, failing);
   }
 
   // UpdateSidecarSet returns before any upgrade or HotUpgrade reset when the type is NotUpdate or it is
@@ -60,7 +60,7 @@ export function decideVerdict(plan: RolloutPlan, pods: readonly StatusPod[], liv
   pods.forEach((p, i) => p.state === 'Updating' && (live[i].pending.length > 0 ? moving : stuck).push(p));
   if (moving.length > 0) return verdict('progressing', 'UpdateInFlight', `kubelet is restarting the updated sidecars of ${count(moving.length, 'Pod')} (${named(moving)})`, moving);
   if (stuck.length > 0) {
-    return verdict('stalled', 'InFlightNeverCompletes', `${count(stuck.length, 'updated Pod')} never look consistent to Kruise (${named(stuck)}): ${stuck[0].reason}`, stuck);
+    return verdict('stalled', 'InFlightNeverCompletes', `${count(stuck.length, 'updated Pod')} never ${stuck.length === 1 ? 'looks' : 'look'} consistent to Kruise (${named(stuck)}): ${stuck[0].reason}`, stuck);
   }
   // A Pod that is not ready may still become ready (a slow start, a readiness probe): waiting, not stalled.
   const notReady = inState('UpdatedNotReady');
