@@ -1,9 +1,9 @@
 'use strict';
 // Loads the bundled CLI (dist/cli.cjs, one function expression: scripts/build.mjs) through V8's code cache
 // (dist/cli.cjs.cache), so that start-up does not compile the bundle's functions again: for a small command that
-// costs more than running it. scripts/build.mjs makes the cache by running a small injection and a small plan. A
-// cache V8 rejects (another Node.js version or V8 flags) or one made for another build is made again after each
-// run, wherever the directory is writable.
+// costs more than running it. scripts/build.mjs makes the cache by running a small injection. A cache V8 rejects
+// (another Node.js version or V8 flags) or one made for another build is made again after the run, wherever the
+// directory is writable.
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
