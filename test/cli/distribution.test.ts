@@ -23,10 +23,12 @@ beforeAll(async () => {
   api = await startApiServer({ namespaces: ['apps', 'kube-system'], pods: {}, sidecarSets: [] });
   kubeconfig = writeKubeconfig(dir, api.url);
 });
+// Removing the global install (thousands of files) right after the standalone build has written its executable can
+// outlast vitest's default hook timeout on a busy machine.
 afterAll(async () => {
   await api.close();
   rmSync(dir, { recursive: true, force: true });
-});
+}, 120_000);
 
 const hasKubectl = spawnSync('sh', ['-c', 'command -v kubectl']).status === 0;
 
