@@ -7,7 +7,6 @@ import { applyMergePatch, applyStrategicMergePatch } from './patch.js';
 import { resourceTypes } from './resources.js';
 import { fieldSelector, labelSelector, parseLabelSelector } from './selectors.js';
 import { ApiError } from './status.js';
-import { humanDuration } from './table.js';
 import { POD_UPDATE_FORBIDDEN, validatePodUpdate } from './validation.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../fixtures');
@@ -113,15 +112,6 @@ describe('ValidatePodUpdate', () => {
     expect(check(pod({}), pod({ containers: [{ name: 'c', image: 'i:1' }, { name: 'd', image: 'x' }] }))).toContain(forbidden);
     expect(check(pod({ terminationGracePeriodSeconds: 30 }), pod({ terminationGracePeriodSeconds: 1 }))).toContain(forbidden);
     expect(check(pod({}), pod({ containers: [{ name: 'c', image: '' }] }))).toBe('Pod "p" is invalid: spec.containers[0].image: Required value');
-  });
-});
-
-describe('AGE column', () => {
-  it('prints durations as kubectl shows them', () => {
-    const s = 1000;
-    expect([5 * s, 119 * s, 150 * s, 9 * 60 * s, 45 * 60 * s, 200 * 60 * s, 5 * 3600 * s, 30 * 3600 * s, 3 * 86400 * s, 30 * 86400 * s, 800 * 86400 * s].map(humanDuration)).toEqual([
-      '5s', '119s', '2m30s', '9m', '45m', '3h20m', '5h', '30h', '3d', '30d', '2y70d',
-    ]);
   });
 });
 
