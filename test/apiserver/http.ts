@@ -82,10 +82,10 @@ export async function serve(ctx: HttpContext, req: IncomingMessage, res: ServerR
       } else if (action.kind === 'error') throw action.error();
       else forceConflict = true;
     }
-    authorize(grant, { ...target, group: target.resource.group, resource: target.resource.resource });
-    const call: Call = { state: ctx.state, req, res, url, record, grant, target, forceConflict, body };
     const handler = HANDLERS[target.verb];
     if (!handler) throw errors.methodNotAllowed();
+    authorize(grant, { ...target, group: target.resource.group, resource: target.resource.resource });
+    const call: Call = { state: ctx.state, req, res, url, record, grant, target, forceConflict, body };
     return await handler(call);
   } catch (e) {
     const error = e instanceof ApiError ? e : errors.internal((e as Error).message ?? String(e));

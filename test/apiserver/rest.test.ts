@@ -70,6 +70,26 @@ describe('discovery', () => {
   });
 });
 
+describe('methods and media types', () => {
+  it('answers 405 for a method the endpoint does not have', async () => {
+    const put = await rawRequest(api, '/api/v1/namespaces/apps/pods', { method: 'PUT', body: '{}', contentType: 'application/json' });
+    expect(put.status).toBe(405);
+    expect(JSON.stringify(put.body)).toBe(failureStatus(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {}));
+    expect((await rawRequest(api, '/api/v1/namespaces/apps/pods/web-0', { method: 'POST', body: '{}', contentType: 'application/json' })).status).toBe(405);
+  });
+
+  it('answers 415 for a body it cannot read, and 400 for malformed JSON', async () => {
+    const text = await rawRequest(api, '/api/v1/namespaces/apps/configmaps', { method: 'POST', body: 'x', contentType: 'text/plain' });
+    expect(text.status).toBe(415);
+    expect(text.body.reason).toBe('UnsupportedMediaType');
+    const broken = await rawRequest(api, '/api/v1/namespaces/apps/configmaps', { method: 'POST', body: '{', contentType: 'application/json' });
+    expect(broken.body).toMatchObject({ code: 400, reason: 'BadRequest' });
+    const yaml = await rawRequest(api, '/api/v1/namespaces/apps/configmaps', { method: 'POST', body: 'metadata:\n  name: from-yaml\n', contentType: 'application/yaml' });
+    expect(yaml.status).toBe(201);
+    expect(yaml.body).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'from-yaml', namespace: 'apps' } });
+  });
+});
+
 describe('authentication and authorization', () => {
   it('answers 401 without a token or with an unknown one', async () => {
     for (const token of [null, 'wrong']) {

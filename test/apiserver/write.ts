@@ -63,8 +63,7 @@ function requireNamespace(call: Call): void {
 }
 
 export async function handleCreate(call: Call): Promise<void> {
-  const { resource, version, subresource } = call.target;
-  if (subresource || call.target.name) throw errors.methodNotAllowed();
+  const { resource, version } = call.target;
   const dryRun = isDryRun(call.url);
   const object = checkBody(call, parseBody(call), false);
   requireNamespace(call);
