@@ -292,6 +292,15 @@ describe('create, update, delete', () => {
     expect(api.store.get('pods', 'apps', 'new-0')).toBeUndefined();
   });
 
+  it('deletes a collection by selector', async () => {
+    for (const name of ['tmp-a', 'tmp-b']) api.store.put(pod(name, { tmp: 'yes' }));
+    const gone = await core.deleteCollectionNamespacedPod({ namespace: 'apps', labelSelector: 'tmp=yes', fieldSelector: 'metadata.name!=tmp-b' });
+    expect(gone).toMatchObject({ kind: 'PodList' });
+    expect(api.store.get('pods', 'apps', 'tmp-a')).toBeUndefined();
+    expect(api.store.get('pods', 'apps', 'tmp-b')).toBeDefined();
+    api.store.delete('pods', 'apps', 'tmp-b');
+  });
+
   it('validates dryRun=All writes without storing them or bumping the resourceVersion', async () => {
     const rv = api.store.resourceVersion;
     const created = await core.createNamespacedPod({ namespace: 'apps', body: pod('dry') as k8s.V1Pod, dryRun: 'All' });

@@ -23,10 +23,12 @@ beforeAll(async () => {
   api = await startApiServer({ namespaces: ['apps', 'kube-system'], pods: {}, sidecarSets: [] });
   kubeconfig = writeKubeconfig(dir, api.url);
 });
+// Removing the global install and the built executable can take longer than the default hook timeout when
+// the whole suite runs in parallel.
 afterAll(async () => {
   await api.close();
   rmSync(dir, { recursive: true, force: true });
-});
+}, 60_000);
 
 const hasKubectl = spawnSync('sh', ['-c', 'command -v kubectl']).status === 0;
 
