@@ -6,6 +6,8 @@ import { joinSections,kubectlTable,paint,short,type Paint } from './table-style.
 export interface StatusTableOptions {
   wide: boolean;
   colour: boolean;
+  /** at most this many Pod rows (a terminal's height), the rest counted in one line */
+  maxPods?: number;
 }
 
 const LIST_LIMIT = 10;
@@ -53,13 +55,15 @@ function podTable(status: RolloutStatus, opts: StatusTableOptions, c: Paint): st
     'REASON',
   ];
   const table = kubectlTable(head, c);
-  for (const p of status.pods) {
+  const shown = opts.maxPods !== undefined && status.pods.length > opts.maxPods ? status.pods.slice(0, opts.maxPods - 1) : status.pods;
+  for (const p of shown) {
     const wide = opts.wide
       ? [p.node || '<none>', p.phase || '<none>', revision(p, status.sidecarSet.hash), p.batch ? String(p.batch) : '', String(p.sidecars.reduce((n, s) => n + s.restartCount, 0))]
       : [];
     table.push([`${p.namespace}/${p.name}`, stateText(p, c), p.containersReady, ...wide, ...p.sidecars.map((s) => sidecarText(s, c)), p.reason]);
   }
-  return table.toString().split('\n');
+  const more = status.pods.length - shown.length;
+  return [...table.toString().split('\n'), ...(more > 0 ? [c.dim(`… and ${more} more Pods (-o json lists every one)`)] : [])];
 }
 
 function stateText(p: StatusPod, c: Paint): string {

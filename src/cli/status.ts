@@ -153,7 +153,7 @@ async function statusPrinter(options: StatusOptions, io: CommandIO): Promise<Sta
     return changesOnly((s) => write(io.stdout, (options.watch ? '---\n' : '') + stringify(s, { lineWidth: 0 })));
   }
   const { renderStatusTable, statusLine } = await import('./status-table.js');
-  const table = (s: RolloutStatus) => renderStatusTable(s, { wide: options.output === 'wide', colour });
+  const table = (s: RolloutStatus, maxPods?: number) => renderStatusTable(s, { wide: options.output === 'wide', colour, maxPods });
   if (!options.watch) return { show: (s) => write(io.stdout, table(s)), done: async () => undefined };
   if (io.stdoutIsTTY !== true) {
     // piped: one line per change of the summary
@@ -183,10 +183,13 @@ function changesOnly(print: (s: RolloutStatus) => Promise<void>): StatusPrinter 
 
 // log-update keeps the terminal's frame (rewrites only the lines that changed, clips to the window); the
 // throttle keeps a busy rollout of thousands of Pods from redrawing faster than anyone reads.
-async function terminalPrinter(io: CommandIO, table: (s: RolloutStatus) => string): Promise<StatusPrinter> {
+const UNKNOWN_ROWS = 10_000;
+
+async function terminalPrinter(io: CommandIO, table: (s: RolloutStatus, maxPods?: number) => string): Promise<StatusPrinter> {
   const { createLogUpdate } = await import('log-update');
   const screen = process.stdout;
-  const target = { write: (s: string) => io.stdout.write(s), get columns() { return screen.columns; }, get rows() { return screen.rows; } };
+  // a terminal that reports no size (0 rows under `script`, say) is not clipped to nothing
+  const target = { write: (s: string) => io.stdout.write(s), get columns() { return screen.columns || 80; }, get rows() { return screen.rows || UNKNOWN_ROWS; } };
   const draw = createLogUpdate(target as unknown as NodeJS.WriteStream, { showCursor: true });
   let drawnAt = 0;
   let pending: RolloutStatus | undefined;
@@ -194,7 +197,9 @@ async function terminalPrinter(io: CommandIO, table: (s: RolloutStatus) => strin
   const flush = () => {
     timer = undefined;
     if (!pending) return;
-    draw(table(pending).replace(/\n$/, ''));
+    // the header (verdict first of all) stays in sight: the Pod rows give way when the window is short
+    const fixed = table(pending, 1).split('\n').length; // everything but the Pod rows
+    draw(table(pending, Math.max(3, (screen.rows || UNKNOWN_ROWS) - fixed)).replace(/\n$/, ''));
     drawnAt = Date.now();
     pending = undefined;
   };
