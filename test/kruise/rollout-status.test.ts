@@ -10,27 +10,11 @@ import { planRollout } from '../../src/kruise/rollout/plan.js';
 import { simulateFast } from '../../src/kruise/rollout/simulate-fast.js';
 import { rolloutStatus } from '../../src/kruise/rollout/status.js';
 import type { PodRolloutState,RolloutStatus } from '../../src/kruise/rollout/status-schema.js';
-import {
-copy,
-factoryPods,
-factorySidecarSet,
-HASH,
-HASH_WITHOUT_IMAGE,
-hotUpgradeEmptyImage,
-hotUpgradeEmptyImageID,
-INJECTED_LIST,
-INPLACE_STATE,
-inPlaceState,
-podDemo,
-podHotUpgrade,
-shuffle,
-sidecarSetDemo,
-sidecarSetHotUpgrade,
-statuses,
-testImageV1ImageID,
-testImageV2ImageID,
-WORKING,
-} from './rollout-helpers.js';
+// the annotations Kruise reads and writes, and the objects of Kruise's tests
+import { HASH, HASH_WITHOUT_IMAGE, INJECTED_LIST, INPLACE_STATE, WORKING } from './rollout-helpers.js';
+import { factoryPods, factorySidecarSet, podDemo, podHotUpgrade, sidecarSetDemo, sidecarSetHotUpgrade } from './rollout-helpers.js';
+import { hotUpgradeEmptyImage, hotUpgradeEmptyImageID, testImageV1ImageID, testImageV2ImageID } from './rollout-helpers.js';
+import { copy, inPlaceState, shuffle, statuses } from './rollout-helpers.js';
 
 const NO_NAMESPACES = new Map<string, Record<string, string>>();
 
