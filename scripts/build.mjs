@@ -95,8 +95,8 @@ const common = {
 
 // the CLI, and what worker threads of `inject` and `plan-rollout` start with (loaded only then)
 const CLI_ENTRY = `export * from './src/cli/main.ts';
-export const runInjectWorker = () => import('./src/render/inject-parallel.ts').then((m) => m.runInjectWorker());
-export const runRolloutWorker = () => import('./src/render/rollout-parallel.ts').then((m) => m.runRolloutWorker());`;
+export const runInjectWorker = () => import('./src/pipeline/parallel/inject-parallel.ts').then((m) => m.runInjectWorker());
+export const runRolloutWorker = () => import('./src/pipeline/parallel/rollout-parallel.ts').then((m) => m.runRolloutWorker());`;
 
 /** The first bundle: every import() of a source module left to the lazy bundle; `lazy` collects them. */
 async function buildCore(exposed, lazy) {
