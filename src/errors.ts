@@ -10,6 +10,8 @@ export interface ErrorPlace {
   line?: number;
   /** Kruise-style field path, e.g. spec.containers[0].image */
   field?: string;
+  /** the SidecarSet the error is about, set once the message names it */
+  sidecarSet?: string;
 }
 
 export class SidecarsetError extends Error {

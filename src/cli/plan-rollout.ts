@@ -1,10 +1,10 @@
 // `kubectl sidecarset plan-rollout`: options from flags, checked, then sources → planRollout → a renderer.
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { SidecarsetError, UsageError } from '../errors.js';
-import type { IntOrString } from '../k8s/api.js';
-import type { StrategyOverrides } from '../kruise/rollout/context.js';
+import { SidecarsetError,UsageError } from '../errors.js';
 import { parseGoDuration } from '../go/duration.js';
+import type { IntOrString } from '../k8s/api.js';
+import type { StrategyOverrides } from '../kruise/rollout/types.js';
 import { write } from '../manifests/output.js';
 import { checkStdinOnce } from '../manifests/sources.js';
 import type { FileRolloutSourceOptions } from '../pipeline/rollout-inputs.js';

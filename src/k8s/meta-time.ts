@@ -53,3 +53,30 @@ export function kruiseTimestamp(now: string): string {
   }
   return t;
 }
+
+/**
+ * new Date(ms).toISOString() without ".000". For whole seconds of the years 0000 to 9999 (any Pod's creation
+ * time) it is computed here, which for 100,000 Pods is much cheaper than a Date and its text each.
+ */
+export function formatMetaTime(ms: number): string {
+  if (!Number.isInteger(ms) || ms % 1000 !== 0 || ms < MIN_TIME || ms > MAX_TIME) return new Date(ms).toISOString().replace('.000Z', 'Z');
+  const seconds = ms / 1000;
+  const days = Math.floor(seconds / 86400);
+  const inDay = seconds - days * 86400;
+  // the civil date of a day count (H. Hinnant's days-to-civil, proleptic Gregorian)
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const hour = Math.floor(inDay / 3600);
+  const minute = Math.floor((inDay % 3600) / 60);
+  return `${String(year).padStart(4, '0')}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(inDay % 60)}Z`;
+}
+const MIN_TIME = new Date(0).setUTCFullYear(0, 0, 1); // 0000-01-01T00:00:00Z
+const MAX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59);
+const two = (n: number): string => (n < 10 ? `0${n}` : `${n}`);

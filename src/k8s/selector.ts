@@ -34,8 +34,6 @@ export interface SelectorProblem {
   message: string;
 }
 
-const OPERATORS: ReadonlySet<string> = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);
-
 const NOTHING: CompiledSelector = Object.freeze({
   kind: 'nothing' as const,
   requirements: [],

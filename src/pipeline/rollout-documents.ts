@@ -3,7 +3,8 @@
 import { SidecarsetError, UsageError } from '../errors.js';
 import type { Pod } from '../k8s/api.js';
 import type { SidecarSet } from '../kruise/apis/types.js';
-import { asPlannedPod, type PodRecord } from '../kruise/rollout/pod-record.js';
+import { asPlannedPod } from '../kruise/rollout/pod-record.js';
+import type { PodRecord } from '../kruise/rollout/types.js';
 import { toManifestDocument, type InputDocument } from '../manifests/json-source.js';
 import { objectRef } from '../manifests/object-ref.js';
 import { apiGroup, locatePodTemplate } from '../manifests/pod-template.js';

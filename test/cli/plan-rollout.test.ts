@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe,expect,it } from 'vitest';
 import { parse } from 'yaml';
 import { renderPlanTable } from '../../src/cli/plan-table.js';
 import { parseSelectorFlag } from '../../src/cli/selector-flag.js';
-import type { RolloutPlan } from '../../src/kruise/rollout/plan.js';
-import { cli, expectGolden, fixture } from './harness.js';
+import type { RolloutPlan } from '../../src/kruise/rollout/plan-schema.js';
+import { cli,expectGolden,fixture } from './harness.js';
 
 const SS = fixture('rollout/log-shipper-sidecarset.yaml');
 const PODS = fixture('rollout/pods.yaml');

@@ -2,8 +2,9 @@
 // in wire shape, and small helpers to run the rollout core on them.
 import type { Pod } from '../../src/k8s/api.js';
 import type { SidecarSet } from '../../src/kruise/apis/types.js';
-import { buildRolloutContext, type RolloutContext } from '../../src/kruise/rollout/context.js';
-import { readRolloutPod, type RolloutPod } from '../../src/kruise/rollout/pod-state.js';
+import { buildRolloutContext } from '../../src/kruise/rollout/context.js';
+import { readRolloutPod } from '../../src/kruise/rollout/pod-state.js';
+import { type RolloutContext,type RolloutPod } from '../../src/kruise/rollout/types.js';
 
 export const HASH = 'kruise.io/sidecarset-hash';
 export const HASH_WITHOUT_IMAGE = 'kruise.io/sidecarset-hash-without-image';

@@ -1,18 +1,20 @@
 // planRollout: how the rounds become batches, dispositions and a stop reason.
-import { describe, expect, it } from 'vitest';
+import { describe,expect,it } from 'vitest';
+import { formatGoDuration,parseGoDuration } from '../../src/go/duration.js';
 import type { Pod } from '../../src/k8s/api.js';
-import { formatGoDuration, parseGoDuration } from '../../src/go/duration.js';
-import { planRollout, type RolloutPlan } from '../../src/kruise/rollout/plan.js';
-import { simulateReference, type Simulate } from '../../src/kruise/rollout/simulate-reference.js';
+import { type RolloutPlan } from '../../src/kruise/rollout/plan-schema.js';
+import { planRollout } from '../../src/kruise/rollout/plan.js';
+import { simulateReference } from '../../src/kruise/rollout/simulate-reference.js';
+import { type Simulate } from '../../src/kruise/rollout/types.js';
 import {
-  copy,
-  factoryPods,
-  factorySidecarSet,
-  INJECTED_LIST,
-  podDemo,
-  podHotUpgrade,
-  sidecarSetDemo,
-  sidecarSetHotUpgrade,
+copy,
+factoryPods,
+factorySidecarSet,
+INJECTED_LIST,
+podDemo,
+podHotUpgrade,
+sidecarSetDemo,
+sidecarSetHotUpgrade,
 } from './rollout-helpers.js';
 
 const refs = (list: { name: string }[]) => list.map((p) => p.name);

@@ -1,24 +1,16 @@
 // Ported from pkg/control/sidecarcontrol/util_test.go (TestIsSidecarContainerUpdateCompleted,
 // TestGetPodSidecarSetRevision, TestUpdatePodSidecarSetHash), plus the other predicates of
 // sidecarset_control.go (IsPodStateConsistent, IsSidecarSetUpgradable, IsPodReady) and getMatchingPods.
-import { describe, expect, it } from 'vitest';
+import { describe,expect,it } from 'vitest';
 import type { Pod } from '../../src/k8s/api.js';
 import type { SidecarSet } from '../../src/kruise/apis/types.js';
 import { buildRolloutContext } from '../../src/kruise/rollout/context.js';
 import { matchPods } from '../../src/kruise/rollout/matched.js';
-import { applyKruiseUpgrade, applyKubelet, recordInPlaceUpdate } from '../../src/kruise/rollout/model.js';
-import { podSidecarSetHash, readInPlaceRecord } from '../../src/kruise/rollout/pod-annotations.js';
-import {
-  containerStatus,
-  isConditionReady,
-  isConsistent,
-  isKruiseReady,
-  isUpdateCompleted,
-  readRolloutPod,
-  sidecarInFlight,
-  type RolloutPod,
-} from '../../src/kruise/rollout/pod-state.js';
-import { copy, HASH, HASH_WITHOUT_IMAGE, INJECTED_LIST, INPLACE_STATE, podDemo, sidecarSetDemo, WORKING } from './rollout-helpers.js';
+import { applyKruiseUpgrade,applyKubelet,recordInPlaceUpdate } from '../../src/kruise/rollout/model.js';
+import { podSidecarSetHash,readInPlaceRecord } from '../../src/kruise/rollout/pod-annotations.js';
+import { containerStatus,isConditionReady,isConsistent,isKruiseReady,isUpdateCompleted,readRolloutPod,sidecarInFlight } from '../../src/kruise/rollout/pod-state.js';
+import { type RolloutPod } from '../../src/kruise/rollout/types.js';
+import { copy,HASH,HASH_WITHOUT_IMAGE,INJECTED_LIST,INPLACE_STATE,podDemo,sidecarSetDemo,WORKING } from './rollout-helpers.js';
 
 // util_test.go's Pod and SidecarSet: a cold and a hot sidecar.
 const ImageIds: Record<string, string> = {

@@ -3,29 +3,30 @@
 // TestUpdateWhenSidecarSetPaused, TestUpdateWhenMaxUnavailableNotZero, TestUpdateWhenPartitionFinished,
 // TestRemoveSidecarSet) and sidecarset_hotupgrade_test.go (TestUpdateHotUpgradeSidecar): one reconcile at a
 // time, with Kruise's writes applied by the model and kubelet's part done by hand as the Go tests do.
-import { describe, expect, it } from 'vitest';
+import { describe,expect,it } from 'vitest';
 import type { Pod } from '../../src/k8s/api.js';
 import { matchPods } from '../../src/kruise/rollout/matched.js';
-import { applyHotUpgradeReset, applyKruiseUpgrade } from '../../src/kruise/rollout/model.js';
-import { containerStatus, podContainer } from '../../src/kruise/rollout/pod-state.js';
-import { reconcileRound, type RoundResult } from '../../src/kruise/rollout/round.js';
+import { applyHotUpgradeReset,applyKruiseUpgrade } from '../../src/kruise/rollout/model.js';
+import { containerStatus,podContainer } from '../../src/kruise/rollout/pod-state.js';
+import { reconcileRound } from '../../src/kruise/rollout/round.js';
+import { type RoundResult } from '../../src/kruise/rollout/types.js';
 import {
-  copy,
-  factoryPodsCommon,
-  factorySidecarSet,
-  HASH,
-  HASH_WITHOUT_IMAGE,
-  hotUpgradeEmptyImage,
-  hotUpgradeEmptyImageID,
-  INJECTED_LIST,
-  names,
-  podDemo,
-  podHotUpgrade,
-  sidecarSetDemo,
-  sidecarSetHotUpgrade,
-  state,
-  testImageV2ImageID,
-  type State,
+copy,
+factoryPodsCommon,
+factorySidecarSet,
+HASH,
+HASH_WITHOUT_IMAGE,
+hotUpgradeEmptyImage,
+hotUpgradeEmptyImageID,
+INJECTED_LIST,
+names,
+podDemo,
+podHotUpgrade,
+sidecarSetDemo,
+sidecarSetHotUpgrade,
+state,
+testImageV2ImageID,
+type State,
 } from './rollout-helpers.js';
 
 /** One UpdateSidecarSet: the round, and Kruise's writes on the Pods it chose. */

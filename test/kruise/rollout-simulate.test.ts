@@ -1,16 +1,17 @@
 // The multi-batch simulation: the round-by-round reference on worked scenarios, and a property test on random
 // inputs. Every implementation of Simulate listed in IMPLEMENTATIONS must give the reference's rounds and leave
 // the Pods in the same final state; the reference also checks its own invariants.
-import { describe, expect, it } from 'vitest';
+import { describe,expect,it } from 'vitest';
 import { buildRolloutContext } from '../../src/kruise/rollout/context.js';
 import { matchPods } from '../../src/kruise/rollout/matched.js';
 import { pendingContainers } from '../../src/kruise/rollout/model.js';
 import { readAllPodFacts } from '../../src/kruise/rollout/pod-facts.js';
-import { isKruiseReady, readRolloutPod, type RolloutPod } from '../../src/kruise/rollout/pod-state.js';
+import { isKruiseReady,readRolloutPod } from '../../src/kruise/rollout/pod-state.js';
 import { reconcileRound } from '../../src/kruise/rollout/round.js';
 import { simulateFast } from '../../src/kruise/rollout/simulate-fast.js';
-import { simulateReference, type Simulate } from '../../src/kruise/rollout/simulate-reference.js';
-import { factoryPods, factorySidecarSet, podHotUpgrade, sidecarSetHotUpgrade, state } from './rollout-helpers.js';
+import { simulateReference } from '../../src/kruise/rollout/simulate-reference.js';
+import { type RolloutPod,type Simulate } from '../../src/kruise/rollout/types.js';
+import { factoryPods,factorySidecarSet,podHotUpgrade,sidecarSetHotUpgrade,state } from './rollout-helpers.js';
 import { randomRollout } from './rollout-random.js';
 
 /** Every implementation must equal the reference on every random input. */

@@ -1,12 +1,13 @@
 // Ported from pkg/util/updatesort/priority_sort_test.go (TestCompare, Test_prioritySort_Sort) and
 // scatter_sort_test.go (TestGenerateRules, TestScatterPodsByRule, TestSort), plus the default order
 // (Kubernetes' ActivePods) that Kruise applies before them.
-import { describe, expect, it } from 'vitest';
+import { describe,expect,it } from 'vitest';
 import type { Pod } from '../../src/k8s/api.js';
-import { compilePriority, intFromStringSuffix, priorityBefore, prioritySort } from '../../src/kruise/rollout/priority.js';
-import { getScatterTerms, scatterPodsByRule, scatterSort, type ScatterTerm } from '../../src/kruise/rollout/scatter.js';
-import { sortDefault } from '../../src/kruise/rollout/sort-default.js';
 import { readRolloutPod } from '../../src/kruise/rollout/pod-state.js';
+import { compilePriority,intFromStringSuffix,priorityBefore,prioritySort } from '../../src/kruise/rollout/priority.js';
+import { getScatterTerms,scatterPodsByRule,scatterSort } from '../../src/kruise/rollout/scatter.js';
+import { sortDefault } from '../../src/kruise/rollout/sort-default.js';
+import { type ScatterTerm } from '../../src/kruise/rollout/types.js';
 
 type L = Record<string, string>;
 

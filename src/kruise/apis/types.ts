@@ -1,7 +1,7 @@
 // The Kruise types the core works on, in their wire (JSON) shape.
 // Only fields the core reads are spelled out; everything else rides along untouched.
 
-import type { Container, IntOrString, LabelSelector, LocalObjectReference, ObjectMeta, ResourceList, Volume } from '../../k8s/api.js';
+import type { Container, IntOrString, LabelSelector, LocalObjectReference, ObjectMeta, Volume } from '../../k8s/api.js';
 
 
 // ---- Kruise SidecarSet (v1beta1 shape; v1alpha1 is converted on load) ----

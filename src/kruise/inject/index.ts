@@ -120,8 +120,9 @@ function naming<T>(sidecarSet: SidecarSet, run: () => T): T {
   try {
     return run();
   } catch (err) {
-    if (!(err instanceof SidecarsetError) || err.message.includes(`"${nameOf(sidecarSet)}"`)) throw err;
-    throw new SidecarsetError(`SidecarSet "${nameOf(sidecarSet)}": ${err.message}`, err.place, err.exitCode);
+    if (!(err instanceof SidecarsetError) || err.place.sidecarSet !== undefined) throw err;
+    const name = nameOf(sidecarSet);
+    throw new SidecarsetError(`SidecarSet "${name}": ${err.message}`, { ...err.place, sidecarSet: name }, err.exitCode);
   }
 }
 

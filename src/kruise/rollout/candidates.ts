@@ -2,18 +2,8 @@
 // are done; Pods outside updateStrategy.selector are left alone (and not reported); a different
 // hash-without-image means the change is not image-only (not upgradable, reported); a ready sidecar whose
 // previous in-place update has not taken effect makes the Pod sit this round out (in flight, not reported).
-import type { RolloutContext } from './context.js';
-import { IN_FLIGHT, NOT_SELECTED, NOT_UPGRADABLE, readAllPodFacts, UPDATED } from './pod-facts.js';
-import type { RolloutPod } from './pod-state.js';
-
-export interface Classification {
-  updated: number[];
-  notSelected: number[];
-  notUpgradable: number[];
-  inFlight: number[];
-  /** the Pods that can be in the batch, in Pod order */
-  candidates: number[];
-}
+import { IN_FLIGHT,NOT_SELECTED,NOT_UPGRADABLE,readAllPodFacts,UPDATED } from './pod-facts.js';
+import type { Classification,RolloutContext,RolloutPod } from './types.js';
 
 export function classifyPods(ctx: RolloutContext, pods: readonly RolloutPod[], facts = readAllPodFacts(ctx, pods)): Classification {
   const out: Classification = { updated: [], notSelected: [], notUpgradable: [], inFlight: [], candidates: [] };

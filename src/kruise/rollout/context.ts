@@ -1,57 +1,13 @@
 // What the controller reads from the SidecarSet on every reconcile, gathered once: its hashes (as stored,
 // never recomputed here), its sidecars (GetSidecarContainersInPod), and its update strategy compiled.
 import { SidecarsetError } from '../../errors.js';
-import { type IntOrString, type LabelSelector } from '../../k8s/api.js';
-import { SidecarSetHashAnnotation, SidecarSetHashWithoutImageAnnotation, type SidecarSet, type SidecarSetUpdateStrategy } from '../apis/types.js';
-import { isImageDigest } from '../../k8s/imageref.js';
 import { compareGoStrings } from '../../go/sort.js';
-import { compileLabelSelector, type CompiledSelector } from '../../k8s/selector.js';
-import { compilePriority, type CompiledPriority } from './priority.js';
-import type { ScatterTerm } from './scatter.js';
-
-/** One entry of the SidecarSet's spec.containers, as the upgrade sees it. */
-export interface SidecarView {
-  name: string;
-  /** the image Kruise puts in place */
-  image: string;
-  hot: boolean;
-  /** upgradeStrategy.hotUpgradeEmptyImage ("" when unset) */
-  emptyImage: string;
-  /** the Pod containers it lives in: [name], or [name-1, name-2] for HotUpgrade */
-  podContainers: string[];
-}
-
-export interface RolloutStrategy {
-  /** updateStrategy.type ("" when absent: the controller treats it as RollingUpdate) */
-  type: string;
-  paused: boolean;
-  /** updateStrategy.selector: null when absent (every Pod selected); 'invalid' selects none */
-  selector: CompiledSelector | null | 'invalid';
-  partition: IntOrString | undefined;
-  maxUnavailable: IntOrString | undefined;
-  priority: CompiledPriority | null;
-  /** null when scatterStrategy is absent */
-  scatter: ScatterTerm[] | null;
-}
-
-export interface RolloutContext {
-  name: string;
-  /** kruise.io/sidecarset-hash as stored ("" when absent) */
-  hash: string;
-  /** kruise.io/sidecarset-hash-without-image as stored ("" when absent) */
-  hashWithoutImage: string;
-  sidecars: SidecarView[];
-  hotSidecars: SidecarView[];
-  /** every Pod container name of the sidecars (both halves of a HotUpgrade sidecar) */
-  sidecarContainerNames: ReadonlySet<string>;
-  /** the same names in Go's sorted order (sets.String.List) */
-  sortedSidecarContainerNames: readonly string[];
-  strategy: RolloutStrategy;
-  /** util.IsImageDigest, memoised: images repeat across Pods */
-  isDigest(image: string): boolean;
-  /** the set holding just this container name (for IsPodStateConsistent on one container), made once */
-  only(name: string): ReadonlySet<string>;
-}
+import { type LabelSelector } from '../../k8s/api.js';
+import { isImageDigest } from '../../k8s/imageref.js';
+import { compileLabelSelector,type CompiledSelector } from '../../k8s/selector.js';
+import { SidecarSetHashAnnotation,SidecarSetHashWithoutImageAnnotation,type SidecarSet,type SidecarSetUpdateStrategy } from '../apis/types.js';
+import { compilePriority } from './priority.js';
+import type { RolloutContext,RolloutStrategy,SidecarView,StrategyOverrides } from './types.js';
 
 export function buildRolloutContext(sidecarSet: SidecarSet, strategy: SidecarSetUpdateStrategy = sidecarSet.spec?.updateStrategy ?? {}): RolloutContext {
   const annotations = sidecarSet.metadata?.annotations ?? {};
@@ -111,14 +67,6 @@ function compileUpdateSelector(selector: LabelSelector | undefined | null): Comp
     if (err instanceof SidecarsetError) return 'invalid';
     throw err;
   }
-}
-
-/** The what-if flags: each replaces one field of spec.updateStrategy. */
-export interface StrategyOverrides {
-  partition?: IntOrString;
-  maxUnavailable?: IntOrString;
-  selector?: LabelSelector;
-  paused?: boolean;
 }
 
 export function overrideStrategy(s: SidecarSetUpdateStrategy, o: StrategyOverrides): SidecarSetUpdateStrategy {

@@ -3,18 +3,11 @@
 // in kruise.io/sidecarset-injected-list, and carrying every sidecar container (both halves and the
 // working-container entry for HotUpgrade). Every other Pod gets the first reason that excludes it.
 import { type Pod } from '../../k8s/api.js';
-import { SidecarSetListAnnotation, SidecarSetWorkingHotUpgradeContainer, type SidecarSet } from '../apis/types.js';
-import { parseStringMapLeniently } from '../sidecarcontrol/pod-annotations.js';
-import { isActivePod, isSelectorNamespace, podNamespace, type NamespaceLabels } from '../sidecarcontrol/match.js';
 import { compileLabelSelector } from '../../k8s/selector.js';
-
-export type NotMatchedReason =
-  | 'NamespaceMismatch'
-  | 'NamespaceLabelsUnknown'
-  | 'SelectorMismatch'
-  | 'InactivePod'
-  | 'NotInjected'
-  | 'MissingSidecarContainers';
+import { SidecarSetListAnnotation,SidecarSetWorkingHotUpgradeContainer,type SidecarSet } from '../apis/types.js';
+import { isActivePod,isSelectorNamespace,podNamespace,type NamespaceLabels } from '../sidecarcontrol/match.js';
+import { parseStringMapLeniently } from '../sidecarcontrol/pod-annotations.js';
+import type { NotMatchedReason } from './types.js';
 
 export interface NotMatched {
   /** index in the Pods given */

@@ -3,10 +3,11 @@
 // every sidecar container whose in-place update is pending restarts on its new image (its status then shows
 // that image and a new imageID, and its restart count goes up by one), and nothing else changes — readiness
 // stays as it was, no Pod is created or deleted. Both mutate the RolloutPod in place.
-import type { RolloutContext } from './context.js';
-import { findContainerToHotUpgrade } from './hot-upgrade.js';
 import { isContainerImageEqual } from '../../k8s/imageref.js';
-import { containerStatus, imageIDWithoutScheme, podContainer, specImage, workingAndIdle, type RolloutPod } from './pod-state.js';
+import { findContainerToHotUpgrade } from './hot-upgrade.js';
+import { containerStatus,imageIDWithoutScheme,podContainer,specImage,workingAndIdle } from './pod-state.js';
+import type { ContainerChange,RolloutContext } from './types.js';
+import { type RolloutPod } from './types.js';
 
 /** The assumptions behind batches after the first, as the plan states them. */
 export const MODEL_ASSUMPTIONS: readonly string[] = [
@@ -17,16 +18,6 @@ export const MODEL_ASSUMPTIONS: readonly string[] = [
   'Everything is recomputed each round (candidates, order, partition, budget), as Kruise does.',
   'HotUpgrade: after the new container runs, one round resets the old container to the empty image and upgrades nothing.',
 ];
-
-/** One sidecar image change made by an upgrade. */
-export interface ContainerChange {
-  /** the SidecarSet's container name */
-  sidecar: string;
-  /** the Pod container that receives the image (NAME-1 or NAME-2 for HotUpgrade) */
-  container: string;
-  from: string;
-  to: string;
-}
 
 /**
  * Kruise's write on a Pod of the batch: each sidecar's new image (HotUpgrade: into the container

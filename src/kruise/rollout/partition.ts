@@ -1,13 +1,8 @@
 // spec.updateStrategy.partition as the controller reads it: util.CalculatePartitionReplicas over the matched
 // Pods (pkg/util/tools.go), errors ignored (an unparsable value counts as 0).
+import { goFloatToInt,goParseFloat } from '../../go/numbers.js';
 import type { IntOrString } from '../../k8s/api.js';
-import { goFloatToInt, goParseFloat } from '../../go/numbers.js';
-
-/** A number Kruise derives from the strategy, with how it got there in words. */
-export interface ResolvedNumber {
-  value: number;
-  rule: string;
-}
+import type { ResolvedNumber } from './types.js';
 
 export function resolvePartition(partition: IntOrString | undefined | null, matched: number): ResolvedNumber {
   if (partition === undefined || partition === null) return { value: 0, rule: 'partition not set → 0' };

@@ -9,6 +9,7 @@ import type { Pod } from '../../k8s/api.js';
 import { isObject } from '../../k8s/api.js';
 import { canonicalMetaTime } from '../../k8s/meta-time.js';
 import { parseUpgradeSpecs } from '../sidecarcontrol/pod-annotations.js';
+import type { InPlaceRecord } from './types.js';
 
 export const SidecarsetInplaceUpdateStateKey = 'kruise.io/sidecarset-inplace-update-state';
 
@@ -63,12 +64,6 @@ const PLAIN_UTC_TIME = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d
 function isMetaTime(v: string): boolean {
   return PLAIN_UTC_TIME.test(v) || canonicalMetaTime(v) !== undefined;
 }
-
-/**
- * This SidecarSet's record of an in-place update: the imageID each changed container showed before the
- * change ('absent': the Pod was never updated in place; 'invalid': the annotation does not decode).
- */
-export type InPlaceRecord = { kind: 'absent' } | { kind: 'invalid' } | { kind: 'valid'; lastImageIDs: Map<string, string> };
 
 /** The records without data, shared by every Pod that has them (a record is replaced, never changed, unless valid). */
 export const ABSENT_RECORD: InPlaceRecord = Object.freeze({ kind: 'absent' });

@@ -1,9 +1,10 @@
 // What one reconcile round asks of each matched Pod, read in one visit of the Pod and kept as bits: the
 // status counts, the reset check, the classification, the busy count and the walk all read these. Visiting
 // 100,000 Pods once instead of once per question is most of what a round costs.
-import type { RolloutContext } from './context.js';
 import { needsHotUpgradeReset } from './hot-upgrade.js';
-import { isConsistent, isKruiseReady, isSelectedForUpdate, isUpdated, isUpgradableInPlace, sidecarInFlight, type RolloutPod } from './pod-state.js';
+import { isConsistent,isKruiseReady,isSelectedForUpdate,isUpdated,isUpgradableInPlace,sidecarInFlight } from './pod-state.js';
+import type { RolloutContext } from './types.js';
+import { type RolloutPod } from './types.js';
 
 /** IsPodSidecarUpdated */
 export const UPDATED = 1;

@@ -4,32 +4,12 @@
 // each reading its share of the Pods with the same reader.
 import { SidecarsetError } from '../../errors.js';
 import { type Pod } from '../../k8s/api.js';
-import { SidecarSetHashAnnotation, SidecarSetHashWithoutImageAnnotation, type SidecarSet } from '../apis/types.js';
-import { podNamespace, type NamespaceLabels } from '../sidecarcontrol/match.js';
-import { podMatcher, type NotMatchedReason } from './matched.js';
+import { SidecarSetHashAnnotation,SidecarSetHashWithoutImageAnnotation,type SidecarSet } from '../apis/types.js';
+import { podNamespace,type NamespaceLabels } from '../sidecarcontrol/match.js';
+import { podMatcher } from './matched.js';
 import { nonImageDifferences } from './not-upgradable.js';
-import { readRolloutPod, type RolloutPod } from './pod-state.js';
-
-export type PodRecord = MatchedPodRecord | NotMatchedPodRecord;
-
-export interface MatchedPodRecord {
-  matched: true;
-  /** changed by the plan's simulation: a record serves one plan */
-  pod: RolloutPod;
-  /**
-   * nonImageDifferences of the Pod, for a Pod whose hash-without-image is not the SidecarSet's (the only Pods
-   * that can turn out not upgradable in place); null for the others
-   */
-  nonImage: string[] | null;
-}
-
-export interface NotMatchedPodRecord {
-  matched: false;
-  namespace: string;
-  name: string;
-  reason: NotMatchedReason;
-  detail: string;
-}
+import { readRolloutPod } from './pod-state.js';
+import type { PodRecord } from './types.js';
 
 /** Reads Pods into records for one SidecarSet. Throws SidecarsetError when its selectors are invalid. */
 export function podRecordReader(sidecarSet: SidecarSet, namespaces: NamespaceLabels): (pod: Pod) => PodRecord {

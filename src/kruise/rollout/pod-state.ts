@@ -2,60 +2,12 @@
 // can change in place (images, statuses, hash, in-place record) without copying whole Pods; and the
 // controller's predicates on it: updated, upgradable in place, consistent, and the two meanings of ready.
 import { type Pod } from '../../k8s/api.js';
-import { SidecarSetHashAnnotation, SidecarSetHashWithoutImageAnnotation, SidecarSetWorkingHotUpgradeContainer } from '../apis/types.js';
-import { parseStringMapLeniently } from '../sidecarcontrol/pod-annotations.js';
 import { isContainerImageEqual } from '../../k8s/imageref.js';
+import { SidecarSetHashAnnotation,SidecarSetHashWithoutImageAnnotation,SidecarSetWorkingHotUpgradeContainer } from '../apis/types.js';
 import { podNamespace } from '../sidecarcontrol/match.js';
-import type { Labels } from '../../k8s/selector.js';
-import type { RolloutContext, SidecarView } from './context.js';
-import { podSidecarSetHash as podHashEntry, readInPlaceRecord, type InPlaceRecord } from './pod-annotations.js';
-
-export interface ContainerView {
-  name: string;
-  image: string;
-}
-
-export interface ContainerStatusView {
-  name: string;
-  image: string;
-  imageID: string;
-  ready: boolean;
-  restartCount: number;
-}
-
-export interface RolloutPod {
-  /** position in the list of matched Pods (set by the plan when it gathers them: -1 until then) */
-  index: number;
-  readonly namespace: string;
-  readonly name: string;
-  readonly labels: Labels;
-  readonly nodeName: string;
-  /** creationTimestamp in ms since the epoch; null for Go's zero time */
-  readonly creationTime: number | null;
-  /** status.phase ("" when absent) */
-  readonly phase: string;
-  readonly deleting: boolean;
-  /** the Pod has a Ready condition with status "True" */
-  readonly conditionReady: boolean;
-  /** lastTransitionTime of that condition (ms), null when absent */
-  readonly readyTime: number | null;
-  /** the Pod has a status with a phase, conditions or container statuses (without, it is not ready in either sense) */
-  readonly hasStatus: boolean;
-  /** spec.containers (names and images); images change when Kruise upgrades */
-  containers: ContainerView[];
-  initContainers: ContainerView[];
-  /** status.containerStatuses, in order */
-  statuses: ContainerStatusView[];
-  /** highest restartCount among the container statuses */
-  maxRestarts: number;
-  /** this SidecarSet's entry in kruise.io/sidecarset-hash ("" when none) */
-  hash: string;
-  /** this SidecarSet's entry in kruise.io/sidecarset-hash-without-image (never changed by an upgrade) */
-  readonly hashWithoutImage: string;
-  inPlace: InPlaceRecord;
-  /** kruise.io/sidecarset-working-hotupgrade-container: sidecar -> working container (replaced, never changed) */
-  working: ReadonlyMap<string, string>;
-}
+import { parseStringMapLeniently } from '../sidecarcontrol/pod-annotations.js';
+import { podSidecarSetHash as podHashEntry,readInPlaceRecord } from './pod-annotations.js';
+import type { ContainerStatusView,ContainerView,RolloutContext,RolloutPod,SidecarView } from './types.js';
 
 interface WireStatus {
   phase?: string;

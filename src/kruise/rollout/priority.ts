@@ -3,17 +3,10 @@
 // first; orderPriority takes the first term whose key the Pod has, lower term index first (a Pod with none of
 // the keys gets -1, so it goes first), then the larger integer suffix of the label value.
 import { SidecarsetError } from '../../errors.js';
-import type { LabelSelector } from '../../k8s/api.js';
-import { compileLabelSelector, type CompiledSelector, type Labels } from '../../k8s/selector.js';
 import { sortPositions } from '../../go/sort.js';
-
-export interface CompiledPriority {
-  /** matchers of weightPriority terms; a term whose selector does not compile is left out */
-  weights: { weight: number; selector: CompiledSelector }[];
-  /** true when weightPriority is non-empty (it wins over orderPriority even if every term was dropped) */
-  byWeight: boolean;
-  orderedKeys: string[];
-}
+import type { LabelSelector } from '../../k8s/api.js';
+import { compileLabelSelector,type Labels } from '../../k8s/selector.js';
+import type { CompiledPriority } from './types.js';
 
 interface WeightTerm {
   weight?: number;

@@ -1,59 +1,15 @@
 // One reconcile of the SidecarSet controller on a given state (Processor.UpdateSidecarSet with
 // GetNextUpgradePods and calculateUpgradeCount): exactly the Pods Kruise would upgrade now, in its order,
 // and everything it looked at on the way.
-import { classifyPods, type Classification } from './candidates.js';
-import type { RolloutContext } from './context.js';
-import { resolveMaxUnavailable } from './max-unavailable.js';
-import { resolvePartition, type ResolvedNumber } from './partition.js';
-import { CONSISTENT, isBusy, readAllPodFacts, READY, RESET, UPDATED } from './pod-facts.js';
-import type { RolloutPod } from './pod-state.js';
-import { comparePriorityKeys, priorityKeys, type PriorityKeys } from './priority.js';
-import { parseUpdateScatterTerms, scatterSort } from './scatter.js';
-import { compareDefaultKeys, defaultSortKeys, type DefaultSortKeys } from './sort-default.js';
 import { sortPositions } from '../../go/sort.js';
-
-/** SidecarSetStatus as calculateStatus computes it at the start of the round. */
-export interface StatusCounts {
-  matchedPods: number;
-  updatedPods: number;
-  readyPods: number;
-  updatedReadyPods: number;
-}
-
-/**
- * Where the round ended: NotUpdate and Paused stop before anything; HotUpgradeReset resets idle containers
- * and upgrades nothing; Finished when every matched Pod is updated; Upgrade when the strategy ran (the batch
- * may still be empty).
- */
-export type RoundKind = 'NotUpdate' | 'Paused' | 'HotUpgradeReset' | 'Finished' | 'Upgrade';
-
-export interface StrategyRound extends Classification {
-  /** the candidates in Kruise's order (default, then priority, then scatter) */
-  order: number[];
-  partition: ResolvedNumber;
-  maxUnavailable: ResolvedNumber;
-  /** the last `partition` Pods of the order (all of them when there are no more candidates than that) */
-  heldByPartition: number[];
-  /** the Pods left to the walk: the order without the held ones */
-  eligible: number[];
-  /** updated Pods holding a maxUnavailable slot before the walk (not consistent, or not ready) */
-  busy: number[];
-  /** the Pods the walk takes: the batch, in order */
-  batch: number[];
-  /** eligible Pods the walk did not reach: the budget was used up */
-  waiting: number[];
-}
-
-export interface RoundResult {
-  kind: RoundKind;
-  /** indexes of the Pods upgraded this round, in Kruise's order */
-  batch: number[];
-  /** indexes of the Pods whose idle hot-upgrade containers are reset this round */
-  reset: number[];
-  status: StatusCounts;
-  /** present when kind is Upgrade */
-  strategy?: StrategyRound;
-}
+import { classifyPods } from './candidates.js';
+import { resolveMaxUnavailable } from './max-unavailable.js';
+import { resolvePartition } from './partition.js';
+import { CONSISTENT,isBusy,readAllPodFacts,READY,RESET,UPDATED } from './pod-facts.js';
+import { comparePriorityKeys,priorityKeys,type PriorityKeys } from './priority.js';
+import { parseUpdateScatterTerms,scatterSort } from './scatter.js';
+import { compareDefaultKeys,defaultSortKeys,type DefaultSortKeys } from './sort-default.js';
+import type { RolloutContext,RolloutPod,RoundResult,StatusCounts,StrategyRound } from './types.js';
 
 /** What a round reads, when the caller already has it: it must be what the round would compute itself. */
 export interface RoundInputs {

@@ -13,14 +13,8 @@
 // class); otherwise, and for its unmatched side, it splits the stream below it, with queues. With more than
 // MERGE_CLASSES classes (a "*" over hostnames, say), every term splits the stream below it: still exact, slower.
 import type { Labels } from '../../k8s/selector.js';
-import {
-  SLOT_END,
-  SLOT_UNMATCHED,
-  ScatterArrangement,
-  matchesScatterTerm,
-  type ScatterTerm,
-  type ScatterTotals,
-} from './scatter.js';
+import { SLOT_END,SLOT_UNMATCHED,ScatterArrangement,matchesScatterTerm,type ScatterTotals } from './scatter.js';
+import { type ScatterTerm } from './types.js';
 
 /** Pod indexes in some order, one at a time; -1 at the end. */
 export interface PodStream {

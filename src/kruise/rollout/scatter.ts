@@ -2,13 +2,9 @@
 // (pkg/util/updatesort/scatter_sort.go), after the "*" terms are expanded over the matched Pods
 // (parseUpdateScatterTerms in sidecarset_strategy.go). `labels` holds the labels of every matched Pod by
 // index (null for a hole, which only Kruise's own tests have); `indexes` are the candidates, in order.
-import type { Labels } from '../../k8s/selector.js';
 import { goRound } from '../../go/numbers.js';
-
-export interface ScatterTerm {
-  key: string;
-  value: string;
-}
+import type { Labels } from '../../k8s/selector.js';
+import type { ScatterTerm } from './types.js';
 
 type PodLabels = readonly (Labels | null | undefined)[];
 

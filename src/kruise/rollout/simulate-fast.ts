@@ -15,18 +15,17 @@
 //   lazily (scatter-incremental.ts), and partition comes from counts (the first `candidates - partition`).
 // A round costs about its batch plus the Pods the walk and scatter look at, instead of a sort of every Pod.
 // withBoundaries also gives reconcileRound of round 1 and of the round after the last, from the same state.
-import type { RolloutContext } from './context.js';
-import { resolveMaxUnavailable } from './max-unavailable.js';
-import { applyHotUpgradeReset, applyKruiseUpgrade, applyKubelet, pendingContainers } from './model.js';
-import { resolvePartition } from './partition.js';
-import { isBusy, isCandidate, readPodFacts, READY, RESET, UPDATED } from './pod-facts.js';
-import type { RolloutPod } from './pod-state.js';
-import { parseUpdateScatterTerms } from './scatter.js';
-import { IncrementalScatter, type PodStream } from './scatter-incremental.js';
-import { setDefaultSortKey } from './sort-default.js';
 import { sortPositions } from '../../go/sort.js';
-import { orderKeys, reconcileRound, type OrderKeys, type RoundResult } from './round.js';
-import type { Simulate, SimulatedRound, Simulation } from './simulate-reference.js';
+import { resolveMaxUnavailable } from './max-unavailable.js';
+import { applyHotUpgradeReset,applyKruiseUpgrade,applyKubelet,pendingContainers } from './model.js';
+import { resolvePartition } from './partition.js';
+import { isBusy,isCandidate,readPodFacts,READY,RESET,UPDATED } from './pod-facts.js';
+import { orderKeys,reconcileRound,type OrderKeys } from './round.js';
+import { IncrementalScatter,type PodStream } from './scatter-incremental.js';
+import { parseUpdateScatterTerms } from './scatter.js';
+import { setDefaultSortKey } from './sort-default.js';
+import type { RolloutContext,RolloutPod,Simulate,SimulatedRound,Simulation } from './types.js';
+import { type RoundResult } from './types.js';
 
 export const simulateFast: Simulate = Object.assign((ctx: RolloutContext, pods: RolloutPod[]) => new FastSimulation(ctx, pods).run(), {
   withBoundaries(ctx: RolloutContext, pods: RolloutPod[], facts: Uint8Array): Simulation {

@@ -1,39 +1,9 @@
 // The round-by-round definition of a multi-batch rollout: reconcile, apply Kruise's writes, apply the
 // kubelet model, repeat until a round moves nothing and kubelet has nothing left to do. It is quadratic for
 // large rollouts with a small maxUnavailable; it stays as the reference a faster simulation must equal.
-import type { RolloutContext } from './context.js';
-import { applyHotUpgradeReset, applyKruiseUpgrade, applyKubelet, type ContainerChange } from './model.js';
-import type { RolloutPod } from './pod-state.js';
-import { reconcileRound, type RoundResult } from './round.js';
-
-export interface SimulatedRound {
-  /** reconcile round, from 1 */
-  round: number;
-  /** upgrade: Pods upgraded; reset: HotUpgrade idle containers reset; none: nothing moved (only round 1) */
-  kind: 'upgrade' | 'reset' | 'none';
-  /** the Pods concerned (indexes into the matched Pods), in Kruise's order */
-  pods: number[];
-  /** for an upgrade round, each Pod's image changes, aligned with `pods` */
-  changes: ContainerChange[][];
-}
-
-/**
- * Runs the rollout on `pods`, which it leaves in their final state. Returns round 1 (even when it moves
- * nothing) and every later round that moves something; the round after the last one returned moves nothing.
- * `withBoundaries`, when a simulation has it, also gives reconcileRound of round 1 and of the round after the
- * last, as it can compute them along (equal to reconcileRound's, which the plan otherwise calls itself).
- */
-export type Simulate = ((ctx: RolloutContext, pods: RolloutPod[]) => SimulatedRound[]) & {
-  /** `facts`: readAllPodFacts of `pods` as they are when it is called */
-  withBoundaries?: (ctx: RolloutContext, pods: RolloutPod[], facts: Uint8Array) => Simulation;
-};
-
-/** A simulation with the reconcile rounds around it: `first` on the state given, `final` on the state it leaves. */
-export interface Simulation {
-  first: RoundResult;
-  rounds: SimulatedRound[];
-  final: RoundResult;
-}
+import { applyHotUpgradeReset,applyKruiseUpgrade,applyKubelet } from './model.js';
+import { reconcileRound } from './round.js';
+import type { Simulate,SimulatedRound } from './types.js';
 
 export const simulateReference: Simulate = (ctx, pods) => {
   const rounds: SimulatedRound[] = [];

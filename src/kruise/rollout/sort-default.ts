@@ -5,7 +5,7 @@
 // cache in no particular order, so ties are unspecified there; we keep them in input order.
 // The rules are turned into numeric keys once per Pod, so that sorting 100,000 Pods compares numbers only.
 import { sortPositions } from '../../go/sort.js';
-import type { RolloutPod } from './pod-state.js';
+import type { RolloutPod } from './types.js';
 
 const PHASE_ORDINAL: Readonly<Record<string, number>> = { Pending: 0, Unknown: 1, Running: 2 };
 

@@ -1,6 +1,6 @@
 // kruise.io/sidecarset-hash and kruise.io/sidecarset-hash-without-image
 // (Kruise pkg/control/sidecarcontrol/hash.go): SHA-256 over Go's JSON of the containers.
-// js-sha256 rather than node:crypto: loading node:crypto costs every run ~3 ms of start-up for two small hashes.
+// js-sha256 rather than node:crypto: loading node:crypto costs every run start-up time for two small hashes (docs/performance.md).
 import { sha256 } from 'js-sha256';
 import type { SidecarContainer, SidecarSet } from '../apis/types.js';
 import { encodeGo } from '../../k8s/json/encode.js';

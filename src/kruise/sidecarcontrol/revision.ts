@@ -176,7 +176,7 @@ export function getHistorySidecarSet(
       `SidecarSet "${setName(sidecarSet)}" injects the revision with ${describeRevisionInfo(revisionInfo)}, ` +
         'but no such ControllerRevision was given; pass the ControllerRevision objects of this SidecarSet ' +
         `(kubectl get controllerrevisions -n kruise-system -l ${SidecarSetKindNameLabel}=${setName(sidecarSet)} -o yaml)`,
-      { field: 'spec.injectionStrategy.revision' },
+      { field: 'spec.injectionStrategy.revision', sidecarSet: setName(sidecarSet) },
     );
   }
   return restoreSidecarSetRevision(sidecarSet, revision, hasher);

@@ -11,7 +11,8 @@ import { MessageChannel, parentPort, receiveMessageOnPort, Worker, workerData, t
 import { SidecarsetError } from '../../errors.js';
 import { type Pod } from '../../k8s/api.js';
 import { SidecarSetHashAnnotation, SidecarSetHashWithoutImageAnnotation, type SidecarSet } from '../../kruise/apis/types.js';
-import { asPlannedPod, podRecordReader, type PodRecord } from '../../kruise/rollout/pod-record.js';
+import { asPlannedPod, podRecordReader } from '../../kruise/rollout/pod-record.js';
+import { type PodRecord } from '../../kruise/rollout/types.js';
 import type { NamespaceLabels } from '../../kruise/sidecarcontrol/match.js';
 import { parseListPiece, type JsonListCut } from '../../manifests/json-list-pieces.js';
 import { Declined } from './declined.js';

@@ -4,7 +4,8 @@
 // (../rollout-inputs.ts) then reads the same bytes and reports what it always reports, in input order.
 import { open, readFile, stat } from 'node:fs/promises';
 import { SidecarsetError } from '../../errors.js';
-import { podRecordReader, type PodRecord } from '../../kruise/rollout/pod-record.js';
+import { podRecordReader } from '../../kruise/rollout/pod-record.js';
+import type { PodRecord } from '../../kruise/rollout/types.js';
 import { parseSourceText } from '../../manifests/documents.js';
 import { cutJsonList, type JsonListCut } from '../../manifests/json-list-pieces.js';
 import { jsonDocuments } from '../../manifests/json-source.js';

@@ -4,10 +4,10 @@
 // records are numbers that point at them. Only plain data of the expected types is encoded: a record with
 // anything else (a label that is not a string, a restart count that is not an int32) is not encoded at
 // all, and the caller reads that piece in the main thread, where nothing needs to cross.
-import type { NotMatchedReason } from '../../kruise/rollout/matched.js';
-import { ABSENT_RECORD, INVALID_RECORD, type InPlaceRecord } from '../../kruise/rollout/pod-annotations.js';
-import { NO_CONTAINERS, NO_WORKING, type ContainerStatusView, type ContainerView, type RolloutPod } from '../../kruise/rollout/pod-state.js';
-import type { PodRecord } from '../../kruise/rollout/pod-record.js';
+import { ABSENT_RECORD, INVALID_RECORD } from '../../kruise/rollout/pod-annotations.js';
+import { NO_CONTAINERS, NO_WORKING } from '../../kruise/rollout/pod-state.js';
+import type { NotMatchedReason, PodRecord } from '../../kruise/rollout/types.js';
+import { type ContainerStatusView, type ContainerView, type InPlaceRecord, type RolloutPod } from '../../kruise/rollout/types.js';
 
 export interface EncodedRecords {
   count: number;
