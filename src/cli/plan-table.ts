@@ -3,8 +3,9 @@
 // Coloured only when asked (a terminal without NO_COLOR); plain text otherwise.
 import type { LabelSelector } from '../k8s/api.js';
 import { labelSelectorText } from '../k8s/selector-text.js';
-import type { PlanBatch,PlanPod,RolloutPlan } from '../kruise/rollout/plan-schema.js';
-import { joinSections,kubectlTable,paint,short,type Paint } from './table-style.js';
+import type { PlanBatch, PlanPod, RolloutPlan } from '../kruise/rollout/plan-schema.js';
+import { countOf } from '../words.js';
+import { joinSections, kubectlTable, paint, short, type Paint } from './table-style.js';
 
 export interface PlanTableOptions {
   wide: boolean;
@@ -39,7 +40,7 @@ function header(plan: RolloutPlan, c: Paint): string[] {
     lines.push(['What-if', `${c.yellow(`${o.flag} ${valueText(o.value)}`)} (the SidecarSet says ${o.was === null ? 'nothing' : valueText(o.was)})`]);
   }
   for (const img of plan.images) {
-    const from = img.from.map((f) => `${f.image} (${f.pods} Pod${f.pods === 1 ? '' : 's'})`).join(', ') || '(no Pods)';
+    const from = img.from.map((f) => `${f.image} (${countOf(f.pods, 'Pod')})`).join(', ') || '(no Pods)';
     lines.push(['Images', `${img.sidecar}: ${from} → ${c.green(img.to)}`]);
   }
   lines.push(['Outcome', outcome(plan)]);
@@ -52,7 +53,7 @@ function header(plan: RolloutPlan, c: Paint): string[] {
 
 function outcome(plan: RolloutPlan): string {
   const t = plan.totals;
-  const parts = [`${t.inBatches} Pod${t.inBatches === 1 ? '' : 's'} upgraded in ${t.batches} batch${t.batches === 1 ? '' : 'es'}`];
+  const parts = [`${countOf(t.inBatches, 'Pod')} upgraded in ${countOf(t.batches, 'batch', 'batches')}`];
   const add = (n: number, what: string) => n > 0 && parts.push(`${n} ${what}`);
   add(t.updated, 'already updated');
   add(t.heldByPartition, 'held by partition');

@@ -6,10 +6,12 @@ import { stringify } from 'yaml';
 import { SidecarsetError,UsageError } from '../errors.js';
 import { formatGoDuration,parseGoDuration } from '../go/duration.js';
 import type { RolloutStatus } from '../kruise/rollout/status-schema.js';
-import type { LiveInputs,LiveStatusOptions } from '../render/live-status.js';
+import type { LiveInputs,LiveStatusOptions } from '../pipeline/live-status.js';
 import { addClusterFlags,clusterFlags,type ClusterFlagValues } from './cluster-flags.js';
+import { commandAction,type CommandOptions } from './command.js';
 import { checkOutput } from './flags.js';
-import { colourEnabled,write,type CommandIO } from './io.js';
+import { write } from '../manifests/output.js';
+import { colourEnabled,type CommandIO } from './io.js';
 
 /** Exit codes of `status -w` beyond 0 (complete), 1 (error) and 2 (usage). */
 export const STATUS_EXIT = { stalled: 3, timeout: 4 } as const;
@@ -57,10 +59,24 @@ export function registerStatus(program: Command, io: CommandIO, setExit: (code: 
         '  kubectl sidecarset status log-agent -o json | jq .verdict\n' +
         `\nExit codes with -w: 0 complete, 1 error, 2 usage, ${STATUS_EXIT.stalled} stalled, ${STATUS_EXIT.timeout} timed out.`,
     )
-    .action(async (name: string, flags: StatusFlags) => {
-      const options = completeStatusOptions(name, flags);
-      setExit(await runStatus(options, io));
-    });
+    .action(commandAction(io, setExit, (_io, name: string, flags: StatusFlags) => new StatusCommand(name, flags)));
+}
+
+class StatusCommand implements CommandOptions {
+  private options!: StatusOptions;
+
+  constructor(
+    private readonly name: string,
+    private readonly flags: StatusFlags,
+  ) {}
+
+  validate(): void {
+    this.options = completeStatusOptions(this.name, this.flags);
+  }
+
+  run(io: CommandIO): Promise<number> {
+    return runStatus(this.options, io);
+  }
 }
 
 export function completeStatusOptions(name: string, flags: StatusFlags): StatusOptions {
@@ -87,7 +103,7 @@ export async function runStatus(options: StatusOptions, io: CommandIO): Promise<
   // the cluster client and the core are loaded when the command runs, never at start-up
   const [api, live, { rolloutStatus }, { simulateFast }] = await Promise.all([
     import('../cluster/index.js'),
-    import('../render/live-status.js'),
+    import('../pipeline/live-status.js'),
     import('../kruise/rollout/status.js'),
     import('../kruise/rollout/simulate-fast.js'),
   ]);

@@ -2,6 +2,7 @@
 // apart), the colours, and how a long value is cut.
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
+import { shortHash } from '../kruise/sidecarcontrol/short-hash.js';
 
 export type Paint = InstanceType<typeof Chalk>;
 
@@ -27,5 +28,5 @@ export function joinSections(sections: string[][]): string {
 
 /** A hash or name cut to `max` characters; "(none)" for "". */
 export function short(s: string, max = 12): string {
-  return s === '' ? '(none)' : s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  return shortHash(s, max - 1, '(none)', max);
 }
