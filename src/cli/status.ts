@@ -37,7 +37,7 @@ export interface StatusOptions {
 export function registerStatus(program: Command, io: CommandIO, setExit: (code: number) => void): void {
   const cmd = program
     .command('status')
-    .argument('<name>', 'the SidecarSet')
+    .argument('<sidecarset>', "the SidecarSet's name (completed from the cluster)")
     .summary("show where a SidecarSet's rollout stands on the cluster's Pods, and follow it with -w")
     .description(
       'Reads the SidecarSet and the Pods it selects from the cluster and shows, per Pod, the revision its sidecars ' +
