@@ -273,14 +273,11 @@ async function clusterNames(kind: 'namespace' | 'context' | 'pod' | 'sidecarset'
     namespace: walked.values.get('namespace'),
   };
   try {
-    const { connect, listContexts } = await import('../cluster/connect.js');
-    if (kind === 'context') return await listContexts(flags, env);
-    const { listNamespaces, listPods, listSidecarSets, names } = await import('../cluster/list.js');
-    const cluster = await connect(flags, env);
-    const opts = { timeoutMs: CLUSTER_TIMEOUT_MS };
-    if (kind === 'namespace') return names(await listNamespaces(cluster, opts));
-    if (kind === 'pod') return names(await listPods(cluster, cluster.namespace, opts));
-    return names(await listSidecarSets(cluster, opts));
+    const cluster = await import('../cluster/index.js');
+    if (kind === 'context') return cluster.listContexts(flags, env);
+    const conn = await cluster.connect({ ...flags, requestTimeout: `${CLUSTER_TIMEOUT_MS}ms` }, env);
+    const type = kind === 'namespace' ? cluster.NAMESPACE : kind === 'pod' ? cluster.POD : await cluster.sidecarSetType(conn);
+    return cluster.names((await cluster.listObjects(conn, type)).items);
   } catch {
     return [];
   }

@@ -1,27 +1,51 @@
-// Which cluster to talk to, by kubectl's rules: --kubeconfig, else the files of $KUBECONFIG, else
-// ~/.kube/config; --context, else the current context; -n, else the context's namespace, else "default".
-// @kubernetes/client-node is imported here and in ./list.ts only, and only when a command needs a cluster.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
+// A connection to the cluster kubectl would talk to, with the same flags:
+//
+//   connect(flags, env, sa?)      the Cluster of the effective context; loads @kubernetes/client-node (once)
+//   listContexts(flags, env)      context names, from the files only (completion)
+//
+// The kubeconfig is read and merged by ./kubeconfig.ts (kubectl's rules), then handed to client-node as the one
+// effective context, so client-node supplies what it implements faithfully: TLS material, tokens and token
+// files, basic auth, auth providers and exec credential plugins (run on each request, cached until expiry).
+// @kubernetes/client-node is imported only in src/cluster/, and only by a dynamic import reached from here.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { SidecarsetError } from '../errors.js';
+import {
+  kubeconfigSearched,
+  loadKubeconfig,
+  readKubeconfig,
+  selectContext,
+  type ClusterFlags,
+  type Env,
+  type MountedServiceAccount,
+} from './kubeconfig.js';
+import { redact } from './api-error.js';
+import { parseRequestTimeout } from './request-timeout.js';
 
+export type { ClusterFlags, Env } from './kubeconfig.js';
 export type ClientModule = typeof import('@kubernetes/client-node');
 
-/** kubectl's connection flags, as a command received them. */
-export interface ClusterFlags {
-  kubeconfig?: string;
-  context?: string;
-  namespace?: string;
+/** An open connection. Plain data for callers; `connection` is for src/cluster/ only. */
+export interface Cluster {
+  /** API server URL, for messages */
+  readonly server: string;
+  readonly context: string;
+  readonly user: string;
+  /** the namespace a namespaced request uses when the caller names none */
+  readonly namespace: string;
+  /** -A: namespaced lists span every namespace */
+  readonly allNamespaces: boolean;
+  /** --request-timeout in ms, 0 for none */
+  readonly timeoutMs: number;
+  readonly connection: Connection;
 }
 
-export interface Cluster {
+export interface Connection {
   client: ClientModule;
-  config: KubeConfig;
-  /** the namespace a namespaced request uses when the user named none */
-  namespace: string;
-  /** API server URL, for messages */
-  server: string;
+  kubeConfig: KubeConfig;
+  /** every credential this connection may send, so no message ever shows one */
+  secrets: Set<string>;
+  /** discovery answers, kept for the life of the connection */
+  cache: Map<string, Promise<unknown>>;
 }
 
 let loaded: Promise<ClientModule> | undefined;
@@ -32,57 +56,62 @@ export function loadClient(): Promise<ClientModule> {
   return loaded;
 }
 
-/** The kubeconfig files kubectl would read, in merge order (missing files of $KUBECONFIG are skipped, as kubectl does). */
-export function kubeconfigFiles(flags: ClusterFlags, env: Record<string, string | undefined>): string[] {
-  if (flags.kubeconfig) return [flags.kubeconfig];
-  const fromEnv = (env.KUBECONFIG ?? '').split(path.delimiter).filter((f) => f !== '');
-  if (fromEnv.length > 0) return fromEnv.filter((f) => existsSync(f));
-  const home = env.HOME ?? env.USERPROFILE;
-  const file = home ? path.join(home, '.kube', 'config') : '';
-  return file && existsSync(file) ? [file] : [];
-}
+const EFFECTIVE = 'kubectl-sidecarset';
 
-/** Reads the kubeconfig (no network). Throws a SidecarsetError when there is none or the context is unknown. */
-export async function loadKubeConfig(flags: ClusterFlags, env: Record<string, string | undefined>): Promise<{ client: ClientModule; config: KubeConfig }> {
-  const files = kubeconfigFiles(flags, env);
-  if (files.length === 0) {
-    throw new SidecarsetError('no kubeconfig: set --kubeconfig or $KUBECONFIG, or create ~/.kube/config');
+/** The cluster of the effective context, ready for requests (nothing is sent yet). */
+export async function connect(flags: ClusterFlags, env: Env, sa: MountedServiceAccount = {}): Promise<Cluster> {
+  const timeoutMs = parseRequestTimeout(flags.requestTimeout);
+  const config = loadKubeconfig(flags, env, sa);
+  if (config.clusters.size === 0 && config.contexts.size === 0) {
+    // client-node would quietly fall back to http://localhost:8080; say what is missing instead.
+    const why = config.files.length ? `the kubeconfig ${config.files.join(', ')} configures no cluster` : kubeconfigSearched(env);
+    throw new SidecarsetError(`no kubeconfig: ${why}; set --kubeconfig or $KUBECONFIG, or create ~/.kube/config`);
   }
-  if (flags.kubeconfig && !existsSync(flags.kubeconfig)) {
-    throw new SidecarsetError(`the kubeconfig "${flags.kubeconfig}" does not exist`);
-  }
+  const ctx = selectContext(config, flags);
+  const secrets = credentialsOf(ctx.user);
   const client = await loadClient();
-  const config = new client.KubeConfig();
+  const kubeConfig = new client.KubeConfig();
   try {
-    config.loadFromFile(files[0]);
-    for (const file of files.slice(1)) {
-      const more = new client.KubeConfig();
-      more.loadFromFile(file);
-      config.mergeConfig(more, true);
-    }
+    kubeConfig.loadFromString(
+      JSON.stringify({
+        clusters: [{ name: ctx.clusterName, cluster: ctx.cluster }],
+        users: [{ name: ctx.userName || EFFECTIVE, user: ctx.user }],
+        contexts: [{ name: EFFECTIVE, context: { cluster: ctx.clusterName, user: ctx.userName || EFFECTIVE } }],
+        'current-context': EFFECTIVE,
+      }),
+    );
   } catch (err) {
-    throw new SidecarsetError(`cannot read the kubeconfig ${files.join(path.delimiter)}: ${(err as Error).message}`);
+    throw new SidecarsetError(redact(`cannot use context "${ctx.name}" of the kubeconfig: ${(err as Error).message}`, secrets));
   }
-  if (flags.context) {
-    if (!config.getContextObject(flags.context)) {
-      throw new SidecarsetError(`context "${flags.context}" does not exist in the kubeconfig`);
-    }
-    config.setCurrentContext(flags.context);
-  }
-  return { client, config };
+  const token = kubeConfig.getCurrentUser()?.token; // read from token-file by the library
+  if (token) secrets.add(token.trim());
+  return {
+    server: String(ctx.cluster.server).replace(/\/$/, ''),
+    context: ctx.name,
+    user: ctx.userName,
+    namespace: ctx.namespace,
+    allNamespaces: flags.allNamespaces === true,
+    timeoutMs,
+    connection: { client, kubeConfig, secrets, cache: new Map() },
+  };
 }
 
-/** The cluster of the chosen context, ready for requests. */
-export async function connect(flags: ClusterFlags, env: Record<string, string | undefined>): Promise<Cluster> {
-  const { client, config } = await loadKubeConfig(flags, env);
-  const cluster = config.getCurrentCluster();
-  if (!cluster) throw new SidecarsetError(`the kubeconfig has no cluster for context "${config.getCurrentContext()}"`);
-  const context = config.getContextObject(config.getCurrentContext());
-  return { client, config, namespace: flags.namespace || context?.namespace || 'default', server: cluster.server };
+/** Context names of the kubeconfig, for completion (files only). */
+export function listContexts(flags: ClusterFlags, env: Env): string[] {
+  return [...readKubeconfig(flags, env).contexts.keys()];
 }
 
-/** Context names of the kubeconfig, for completion (no network). */
-export async function listContexts(flags: ClusterFlags, env: Record<string, string | undefined>): Promise<string[]> {
-  const { config } = await loadKubeConfig({ ...flags, context: undefined }, env);
-  return config.getContexts().map((c) => c.name);
+// Values of a kubeconfig user that are credentials; what an exec plugin returns is added as each request is made.
+function credentialsOf(user: Record<string, unknown>): Set<string> {
+  const out = new Set<string>();
+  const add = (v: unknown) => {
+    if (typeof v === 'string' && v.trim() !== '') out.add(v.trim());
+  };
+  for (const k of ['token', 'password', 'client-key-data']) add(user[k]);
+  const provider = user['auth-provider'] as { config?: Record<string, unknown> } | undefined;
+  for (const [k, v] of Object.entries(provider?.config ?? {})) if (/token|secret|password/i.test(k)) add(v);
+  // An exec plugin's environment often carries keys; short values ("default", a profile name) are not secrets.
+  const exec = user.exec as { env?: Array<{ value?: unknown }> } | undefined;
+  for (const e of exec?.env ?? []) if (typeof e?.value === 'string' && e.value.length >= 12) add(e.value);
+  return out;
 }

@@ -7,24 +7,27 @@ import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { complete, completionScript, Directive } from '../../src/cli/completion.js';
 import { buildProgram } from '../../src/cli/main.js';
-import { startApiServer, writeKubeconfig, type ApiServer } from '../cluster/api-server.js';
+import { startApiServer, type TestApiServer } from '../apiserver/index.js';
+import { pod } from '../cluster/live.js';
 import { cli, ROOT } from './harness.js';
 import { readmeBlocks } from './readme-recipes.js';
 
-let api: ApiServer;
+let api: TestApiServer;
 let dir: string;
 let kubeconfig: string;
 /** a PATH directory holding kubectl-sidecarset and kubectl_complete-sidecarset, as npm install -g links them */
 let bin: string;
 
 beforeAll(async () => {
-  api = await startApiServer({ namespaces: ['apps', 'default', 'kube-system'], pods: { apps: ['web-0', 'web-1'], shop: ['cart-0'] }, sidecarSets: ['filebeat', 'mesh'] });
+  const sidecarSet = (name: string) => ({ apiVersion: 'apps.kruise.io/v1beta1', kind: 'SidecarSet', metadata: { name }, spec: { selector: {}, containers: [{ name, image: `${name}:1` }] } });
+  api = await startApiServer({ objects: [pod('web-0', 'apps'), pod('web-1', 'apps'), pod('cart-0', 'shop'), sidecarSet('filebeat'), sidecarSet('mesh')], kubelet: false });
   dir = mkdtempSync(path.join(tmpdir(), 'sidecarset-completion-'));
-  kubeconfig = writeKubeconfig(dir, api.url);
+  // context "main" (namespace "apps") on the server; "elsewhere" on a port where nothing answers
+  kubeconfig = api.writeKubeconfig(dir, { context: 'main', namespace: 'apps', extraContexts: [{ name: 'elsewhere', server: 'https://127.0.0.1:1' }] });
   bin = path.join(dir, 'bin');
   mkdirSync(bin);
   for (const name of ['kubectl-sidecarset', 'kubectl_complete-sidecarset']) symlinkSync(path.join(ROOT, 'bin', name), path.join(bin, name));
-});
+}, 60_000);
 
 afterAll(async () => {
   await api.close();
@@ -99,11 +102,11 @@ describe('completion: generated from the command tree', () => {
 
   it('never fails: no cluster means no names, exit 0, and the directive still printed', async () => {
     expect(await completeCli(['inject', '-n', ''])).toEqual({ values: [], directive: Directive.NoFileComp, code: 0 });
-    api.hang = true;
+    api.faults.hang({});
     try {
       expect(await completeCli(['inject', '-n', ''], { KUBECONFIG: kubeconfig })).toEqual({ values: [], directive: Directive.NoFileComp, code: 0 });
     } finally {
-      api.hang = false;
+      api.faults.clear();
     }
   });
 });
@@ -119,7 +122,7 @@ describe('completion: names from a cluster (real client, API server on loopback)
     const env = { HOME: dir };
     expect((await complete(program, ['plan', '--kubeconfig', kubeconfig, ''], env)).candidates).toEqual(['filebeat', 'mesh']);
     expect((await complete(program, ['plan', 'f'], { ...env, KUBECONFIG: kubeconfig })).candidates).toEqual(['filebeat']);
-    expect((await complete(program, ['plan', '-n', 'k'], { ...env, KUBECONFIG: kubeconfig })).candidates).toEqual(['kube-system']);
+    expect((await complete(program, ['plan', '-n', 'k'], { ...env, KUBECONFIG: kubeconfig })).candidates).toEqual(['kube-node-lease', 'kube-public', 'kube-system']);
     expect((await complete(program, ['plan', 'mesh', '--pod', ''], { ...env, KUBECONFIG: kubeconfig })).candidates).toEqual(['web-0', 'web-1']);
     expect((await complete(program, ['plan', '-n', 'shop', '--pod', ''], { ...env, KUBECONFIG: kubeconfig })).candidates).toEqual(['cart-0']);
     expect((await complete(program, ['plan', '--namespace=shop', '--pod='], { ...env, KUBECONFIG: kubeconfig })).candidates).toEqual(['--pod=cart-0']);
@@ -152,7 +155,7 @@ describe('completion: shells and kubectl', () => {
     };
     expect(await run(['kubectl-sidecarset', 'in'])).toEqual(['inject']);
     expect(await run(['kubectl-sidecarset', 'inject', '--keep'])).toEqual(['--keep-hash']);
-    expect(await run(['kubectl-sidecarset', 'inject', '-n', 'kube'])).toEqual(['kube-system']);
+    expect(await run(['kubectl-sidecarset', 'inject', '-n', 'kube-s'])).toEqual(['kube-system']);
   });
 
   it.each(['zsh', 'fish'] as const)('%s: the script is valid (when the shell is installed)', async (shell) => {
@@ -170,7 +173,7 @@ describe('completion: shells and kubectl', () => {
     if (spawnSync('sh', ['-c', 'command -v fish']).status !== 0) return;
     const file = path.join(dir, 'completion.fish');
     writeFileSync(file, (await cli(['completion', 'fish'])).stdout);
-    const r = await spawnAsync('fish', ['-c', `source ${file}; complete -C 'kubectl-sidecarset in'; complete -C 'kubectl-sidecarset inject -n kube'`], env());
+    const r = await spawnAsync('fish', ['-c', `source ${file}; complete -C 'kubectl-sidecarset in'; complete -C 'kubectl-sidecarset inject -n kube-s'`], env());
     expect(r.stderr).toBe('');
     expect(r.stdout.split('\n').map((l) => l.split('\t')[0])).toEqual(['inject', 'kube-system', '']);
   });
@@ -184,6 +187,6 @@ describe('completion: shells and kubectl', () => {
     for (const name of visibleCommands()) expect(commands.stdout).toMatch(new RegExp(`^${name}\\t`, 'm'));
     expect(commands.stdout).toMatch(/^:4$/m);
     const namespaces = await kubectl('sidecarset', 'inject', '-n', '');
-    expect(namespaces.stdout.split('\n').filter((l) => !l.startsWith(':') && l !== '')).toEqual(['apps', 'default', 'kube-system']);
+    expect(namespaces.stdout.split('\n').filter((l) => !l.startsWith(':') && l !== '')).toEqual(['apps', 'default', 'kube-node-lease', 'kube-public', 'kube-system', 'shop']);
   });
 });

@@ -10,19 +10,19 @@ import { PassThrough } from 'node:stream';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
-import { startApiServer, writeKubeconfig, type ApiServer } from '../cluster/api-server.js';
+import { startApiServer, type TestApiServer } from '../apiserver/index.js';
 import { ROOT } from './harness.js';
 import { readmeBlocks } from './readme-recipes.js';
 
 let dir: string;
-let api: ApiServer;
+let api: TestApiServer;
 let kubeconfig: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'sidecarset-dist-'));
-  api = await startApiServer({ namespaces: ['apps', 'kube-system'], pods: {}, sidecarSets: [] });
-  kubeconfig = writeKubeconfig(dir, api.url);
-});
+  api = await startApiServer({ objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } }], kubelet: false });
+  kubeconfig = api.writeKubeconfig(dir);
+}, 60_000);
 afterAll(async () => {
   await api.close();
   rmSync(dir, { recursive: true, force: true });
@@ -74,7 +74,7 @@ describe('npm install -g', () => {
     expect(help.stdout).toMatch(/^Usage: kubectl sidecarset /);
     for (const name of visibleCommands()) expect(help.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
     const completion = await run('kubectl', ['__complete', 'sidecarset', 'inject', '-n', ''], { env: userEnv });
-    expect(completion.stdout.split('\n').filter((l) => l && !l.startsWith(':'))).toEqual(['apps', 'kube-system']);
+    expect(completion.stdout.split('\n').filter((l) => l && !l.startsWith(':'))).toEqual(['apps', 'default', 'kube-node-lease', 'kube-public', 'kube-system']);
     // what the user asked for runs, from the installed package
     const injected = await run('kubectl', ['sidecarset', 'inject', '-f', 'fixtures/efk/filebeat-sidecarset.yaml', '-f', 'fixtures/efk/nginx-deployment.yaml'], { cwd: ROOT, env: userEnv });
     expect(injected.stderr).toBe('deployment.apps/nginx -n default: injected filebeat-sidecarset: filebeat\n');
@@ -107,7 +107,7 @@ describe('standalone executable and krew manifest (README recipes)', () => {
     const link = path.join(dir, 'kubectl_complete-sidecarset');
     symlinkSync(exe, link);
     const completed = await run(link, ['inject', '-n', ''], { env: cleanEnv({ KUBECONFIG: kubeconfig, HOME: dir }) });
-    expect(completed.stdout).toBe('apps\nkube-system\n:4\n');
+    expect(completed.stdout).toBe('apps\ndefault\nkube-node-lease\nkube-public\nkube-system\n:4\n');
 
     const render = readmeBlocks('Standalone executable and krew')[1].split('\n').filter((l) => !l.startsWith('kubectl krew')).join('\n');
     const manifest = await run('sh', ['-c', render.replace(/>\s*sidecarset-krew\.yaml/, '')], { cwd: ROOT, env: cleanEnv({}) });
