@@ -9,6 +9,7 @@ import { COMPLETE_COMMAND, registerCompletion, runCompletion } from './completio
 import { execPluginArgv, registerFn } from './krm.js';
 import { registerValidate } from './validate.js';
 import { registerPlanRollout } from './plan-rollout.js';
+import { registerWhy } from './why.js';
 
 export const VERSION = '0.1.0';
 
@@ -39,6 +40,7 @@ export function buildProgram(io: CommandIO): Program {
   registerInject(program, io, setExit);
   registerValidate(program, io, setExit);
   registerPlanRollout(program, io, setExit);
+  registerWhy(program, io, setExit);
   registerFn(program, io, setExit);
   registerCompletion(program, io, setExit);
   for (const sub of program.commands) sub.exitOverride().configureOutput(program.configureOutput());

@@ -6,42 +6,15 @@ import { describe, expect, it } from 'vitest';
 import type { ControllerRevision, Pod } from '../../src/k8s/api.js';
 import type { SidecarSet } from '../../src/kruise/apis/types.js';
 import { injectPod } from '../../src/kruise/inject/index.js';
-import { podWebhookScope, rulesCoverPodCreate, type MutatingWebhookConfiguration } from '../../src/kruise/inject/webhook-scope.js';
+import { podWebhookScope, rulesCoverPodCreate } from '../../src/kruise/inject/webhook-scope.js';
 import { explainInjection, type ExplanationInput, type ReasonCode } from '../../src/kruise/inject/why.js';
 import { explanationText } from '../../src/kruise/inject/why-text.js';
 import { podSidecarSetRecord } from '../../src/kruise/inject/injection-time.js';
 import { copy, ctx, pod1, sidecarSet1 } from './inject-fixtures.js';
+import { chartConfiguration } from './why-fixtures.js';
 
 const HASH = 'kruise.io/sidecarset-hash';
 const HASH_NO_IMAGE = 'kruise.io/sidecarset-hash-without-image';
-
-/** The chart's Pod webhook (versions/kruise/1.9.0-alpha.3 and next: same scope for the Pod entry). */
-export function chartConfiguration(): MutatingWebhookConfiguration {
-  return {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'MutatingWebhookConfiguration',
-    metadata: { name: 'kruise-mutating-webhook-configuration' },
-    webhooks: [
-      {
-        name: 'mpod.kb.io',
-        clientConfig: { service: { name: 'kruise-webhook-service', namespace: 'kruise-system', path: '/mutate-pod' } },
-        failurePolicy: 'Fail',
-        namespaceSelector: {
-          matchExpressions: [
-            { key: 'control-plane', operator: 'NotIn', values: ['openkruise'] },
-            { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] },
-          ],
-        },
-        rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }],
-      },
-      {
-        name: 'mcloneset.kb.io',
-        clientConfig: { service: { name: 'kruise-webhook-service', namespace: 'kruise-system', path: '/mutate-apps-kruise-io-v1alpha1-cloneset' } },
-        rules: [{ apiGroups: ['apps.kruise.io'], apiVersions: ['v1alpha1'], operations: ['CREATE', 'UPDATE'], resources: ['clonesets'] }],
-      },
-    ],
-  };
-}
 
 const DEFAULT_NS = new Map([['default', {}]]);
 const readyEndpoints = { objects: [{ kind: 'Endpoints' as const, metadata: { name: 'kruise-webhook-service' }, subsets: [{ addresses: [{}] }] }] };

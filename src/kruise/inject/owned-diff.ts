@@ -29,9 +29,22 @@ function byName<T extends { name: string }>(list: readonly T[] | undefined): Map
   return new Map((list ?? []).map((item) => [item.name, item]));
 }
 
+// The API server stores `resources: {}` where a render has none, and Go drops empty values on output: an
+// empty object, list or null says the same as an absent field.
+function meaningful(v: unknown): unknown {
+  if (Array.isArray(v)) return v.length === 0 ? undefined : v.map(meaningful);
+  if (typeof v !== 'object' || v === null) return v === null ? undefined : v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    const m = meaningful(x);
+    if (m !== undefined) out[k] = m;
+  }
+  return Object.keys(out).length === 0 ? undefined : out;
+}
+
 function differingFields(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-  return keys.filter((k) => !deepEqual(a[k], b[k]));
+  return keys.filter((k) => !deepEqual(meaningful(a[k]), meaningful(b[k])));
 }
 
 function diffItem<T extends { name: string }>(kind: PartKind, name: string, live: T | undefined, rendered: T | undefined): OwnedPartDiff | undefined {

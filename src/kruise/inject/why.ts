@@ -82,6 +82,8 @@ export interface ExplanationInput {
   target: ExplanationTarget;
   injection: InjectionContext;
   webhook: WebhookScopeInput;
+  /** Set when the ControllerRevisions could not be read: a pinned revision is then unchecked, not missing. */
+  revisionsUnavailable?: string;
   notes?: string[];
 }
 
@@ -106,7 +108,7 @@ interface RuleVerdict {
   revision?: string;
 }
 
-function ruleVerdicts(pod: Pod, ctx: InjectionContext): RuleVerdict[] {
+function ruleVerdicts(pod: Pod, ctx: InjectionContext, revisionsUnavailable: string | undefined): RuleVerdict[] {
   const verdicts: RuleVerdict[] = [];
   for (const sidecarSet of [...ctx.sidecarSets].sort((a, b) => compareGoStrings(nameOf(a), nameOf(b)))) {
     const reasons: Reason[] = [];
@@ -135,6 +137,10 @@ function ruleVerdicts(pod: Pod, ctx: InjectionContext): RuleVerdict[] {
         reasons.push(rule('RevisionPinned', 'info', `spec.injectionStrategy.revision pins ${which} (policy ${pinned.policy ?? 'Always'}): a new Pod gets ${gets}, not necessarily the current spec`));
       } catch (err) {
         if (!(err instanceof SidecarsetError)) throw err;
+        if (revisionsUnavailable !== undefined) {
+          reasons.push(rule('RevisionPinned', 'unchecked', `spec.injectionStrategy.revision pins a revision, and the ControllerRevisions could not be read (${revisionsUnavailable})`));
+          continue;
+        }
         reasons.push(rule('RevisionUnavailable', 'rejects', `${err.message}; Kruise's webhook rejects the Pod when it cannot find it`));
         continue;
       }
@@ -219,7 +225,7 @@ export function explainInjection(input: ExplanationInput): InjectionExplanation 
   const { pod, injection: ctx } = input;
   const scope = podWebhookScope(pod, ctx.namespaces, input.webhook);
   const webhookReasons = scope.findings.map(webhookReason);
-  const verdicts = ruleVerdicts(pod, ctx);
+  const verdicts = ruleVerdicts(pod, ctx, input.revisionsUnavailable);
   const outcomes = render(pod, ctx, verdicts);
 
   const sidecarSets = verdicts.map((v): SidecarSetExplanation => {

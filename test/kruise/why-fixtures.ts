@@ -1,0 +1,31 @@
+// Kruise's chart MutatingWebhookConfiguration, as the `why` tests use it.
+import type { MutatingWebhookConfiguration } from '../../src/kruise/inject/webhook-scope.js';
+
+/** The chart's Pod webhook (versions/kruise/1.9.0-alpha.3 and next: same scope for the Pod entry). */
+export function chartConfiguration(): MutatingWebhookConfiguration {
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'MutatingWebhookConfiguration',
+    metadata: { name: 'kruise-mutating-webhook-configuration' },
+    webhooks: [
+      {
+        name: 'mpod.kb.io',
+        clientConfig: { service: { name: 'kruise-webhook-service', namespace: 'kruise-system', path: '/mutate-pod' } },
+        failurePolicy: 'Fail',
+        namespaceSelector: {
+          matchExpressions: [
+            { key: 'control-plane', operator: 'NotIn', values: ['openkruise'] },
+            { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] },
+          ],
+        },
+        rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }],
+      },
+      {
+        name: 'mcloneset.kb.io',
+        clientConfig: { service: { name: 'kruise-webhook-service', namespace: 'kruise-system', path: '/mutate-apps-kruise-io-v1alpha1-cloneset' } },
+        rules: [{ apiGroups: ['apps.kruise.io'], apiVersions: ['v1alpha1'], operations: ['CREATE', 'UPDATE'], resources: ['clonesets'] }],
+      },
+    ],
+  };
+}
+
