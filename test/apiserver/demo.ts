@@ -1,6 +1,7 @@
 // A small cluster made of the fixtures: every manifest under fixtures/, plus running Pods for each
 // Deployment (as its ReplicaSet would make them) so live commands have something to look at.
 import { createHash } from 'node:crypto';
+import { loadSidecarSet } from '../../src/kruise/sidecarcontrol/sidecarset.js';
 import { loadObjects } from './fixtures.js';
 import type { KubeObject } from './store.js';
 
@@ -24,8 +25,46 @@ function podsOf(deployment: KubeObject): KubeObject[] {
   }));
 }
 
+// Kruise's Pod webhook as its chart installs it (kruise-mutating-webhook-configuration, mpod.kb.io), with a
+// ready service, so that `why` has the webhook's scope to look at.
+function kruiseWebhook(): KubeObject[] {
+  const service = { name: 'kruise-webhook-service', namespace: 'kruise-system' };
+  return [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kruise-system', labels: { 'control-plane': 'openkruise' } } },
+    {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'MutatingWebhookConfiguration',
+      metadata: { name: 'kruise-mutating-webhook-configuration' },
+      webhooks: [
+        {
+          name: 'mpod.kb.io',
+          admissionReviewVersions: ['v1', 'v1beta1'],
+          clientConfig: { service: { ...service, path: '/mutate-pod' } },
+          failurePolicy: 'Fail',
+          sideEffects: 'None',
+          timeoutSeconds: 30,
+          namespaceSelector: {
+            matchExpressions: [
+              { key: 'control-plane', operator: 'NotIn', values: ['openkruise'] },
+              { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] },
+            ],
+          },
+          rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }],
+        },
+      ],
+    },
+    { apiVersion: 'v1', kind: 'Endpoints', metadata: service, subsets: [{ addresses: [{ ip: '10.0.0.5' }], ports: [{ port: 9876 }] }] },
+  ];
+}
+
+// A SidecarSet in a cluster went through Kruise's SidecarSet webhook: defaulted, with its hash annotations.
+function asKruiseStores(object: KubeObject): KubeObject {
+  if (object.kind !== 'SidecarSet') return object;
+  return loadSidecarSet(object, { keepHash: false }).sidecarSet as unknown as KubeObject;
+}
+
 export function demoObjects(fixturesDir: string): KubeObject[] {
-  const objects = loadObjects(fixturesDir);
+  const objects = loadObjects(fixturesDir).map(asKruiseStores);
   const pods = objects.filter((o) => o.kind === 'Deployment').flatMap(podsOf);
-  return [...objects, ...pods];
+  return [...kruiseWebhook(), ...objects, ...pods];
 }

@@ -66,7 +66,7 @@ export function latestControllerRevision(sidecarSet: SidecarSet, revisions: read
 
 /**
  * The time layer for a live Pod and one SidecarSet. `matchesNow` says whether the SidecarSet's own rules select
- * the Pod today: a later change can only explain a missing sidecar that the SidecarSet would inject now.
+ * the Pod today: its age can only explain a missing sidecar that the SidecarSet would inject now.
  */
 export function injectionTimeFindings(
   pod: Pod,
@@ -90,7 +90,8 @@ export function injectionTimeFindings(
       : 'fields other than images differ, and injection happens only at creation: only a re-created Pod gets them';
     return [{ code: 'InjectedOlderRevision', effect: 'info', message: `injected at hash ${record.hash}${then}, the SidecarSet is now at ${hash}; ${next}` }];
   }
-  if (podCreated === undefined) return []; // a template: it is created now
+  // a template is created now; a SidecarSet that would not inject it now is explained by its rules, not by time
+  if (podCreated === undefined || !matchesNow) return [];
   const setCreated = millis(sidecarSet.metadata?.creationTimestamp);
   if (setCreated !== undefined && podCreated < setCreated) {
     return [{
@@ -101,7 +102,7 @@ export function injectionTimeFindings(
   }
   const latest = latestControllerRevision(sidecarSet, revisions);
   const changed = millis(latest?.metadata?.creationTimestamp);
-  if (matchesNow && changed !== undefined && podCreated < changed) {
+  if (changed !== undefined && podCreated < changed) {
     return [{
       code: 'CreatedBeforeSidecarSetChange',
       effect: 'blocks',
