@@ -23,10 +23,11 @@ beforeAll(async () => {
   api = await startApiServer({ objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } }], kubelet: false });
   kubeconfig = api.writeKubeconfig(dir);
 }, 60_000);
+// The temporary prefix holds a global install and a standalone build: removing it takes a while on a busy machine.
 afterAll(async () => {
   await api.close();
   rmSync(dir, { recursive: true, force: true });
-});
+}, 60_000);
 
 const hasKubectl = spawnSync('sh', ['-c', 'command -v kubectl']).status === 0;
 
