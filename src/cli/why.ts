@@ -1,6 +1,7 @@
 // `kubectl sidecarset why TYPE/NAME`: options filled once from flags, checked, then the explanation gathered
 // from the cluster and printed on stdout (it is this command's payload) as text, JSON or YAML.
 import type { Command } from 'commander';
+import type { ClusterFlags } from '../cluster/index.js';
 import { UsageError } from '../errors.js';
 import type { InjectionExplanation } from '../kruise/inject/why.js';
 import type { WhyOptions } from '../render/why.js';
@@ -8,15 +9,7 @@ import { kruiseNow } from './clock.js';
 import { checkOutput } from './flags.js';
 import { write, type CommandIO } from './io.js';
 
-interface WhyFlags {
-  kubeconfig?: string;
-  context?: string;
-  cluster?: string;
-  user?: string;
-  namespace?: string;
-  requestTimeout?: string;
-  output?: string;
-}
+type WhyFlags = Omit<ClusterFlags, 'allNamespaces'> & { output?: string };
 
 const FORMATS = ['text', 'json', 'yaml'] as const;
 type Format = (typeof FORMATS)[number];
@@ -62,19 +55,16 @@ export function completeWhyOptions(target: string, flags: WhyFlags, io: Pick<Com
   return {
     options: {
       target,
-      flags: {
-        kubeconfig: flags.kubeconfig,
-        context: flags.context,
-        cluster: flags.cluster,
-        user: flags.user,
-        namespace: flags.namespace,
-        requestTimeout: flags.requestTimeout,
-      },
+      flags: clusterFlags(flags),
       env: io.env,
       now: kruiseNow(io.env),
     },
     format,
   };
+}
+
+function clusterFlags({ kubeconfig, context, cluster, user, namespace, requestTimeout }: WhyFlags): ClusterFlags {
+  return { kubeconfig, context, cluster, user, namespace, requestTimeout };
 }
 
 export async function printExplanation(explanation: InjectionExplanation, format: Format): Promise<string> {

@@ -2,6 +2,7 @@
 // Deployment (as its ReplicaSet would make them) so live commands have something to look at.
 import { createHash } from 'node:crypto';
 import { loadSidecarSet } from '../../src/kruise/sidecarcontrol/sidecarset.js';
+import { chartConfiguration, webhookEndpoints } from '../kruise/why-fixtures.js';
 import { loadObjects } from './fixtures.js';
 import type { KubeObject } from './store.js';
 
@@ -25,35 +26,12 @@ function podsOf(deployment: KubeObject): KubeObject[] {
   }));
 }
 
-// Kruise's Pod webhook as its chart installs it (kruise-mutating-webhook-configuration, mpod.kb.io), with a
-// ready service, so that `why` has the webhook's scope to look at.
+// Kruise's Pod webhook as its chart installs it, with a ready service, so that `why` has its scope to look at.
 function kruiseWebhook(): KubeObject[] {
-  const service = { name: 'kruise-webhook-service', namespace: 'kruise-system' };
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kruise-system', labels: { 'control-plane': 'openkruise' } } },
-    {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'MutatingWebhookConfiguration',
-      metadata: { name: 'kruise-mutating-webhook-configuration' },
-      webhooks: [
-        {
-          name: 'mpod.kb.io',
-          admissionReviewVersions: ['v1', 'v1beta1'],
-          clientConfig: { service: { ...service, path: '/mutate-pod' } },
-          failurePolicy: 'Fail',
-          sideEffects: 'None',
-          timeoutSeconds: 30,
-          namespaceSelector: {
-            matchExpressions: [
-              { key: 'control-plane', operator: 'NotIn', values: ['openkruise'] },
-              { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] },
-            ],
-          },
-          rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }],
-        },
-      ],
-    },
-    { apiVersion: 'v1', kind: 'Endpoints', metadata: service, subsets: [{ addresses: [{ ip: '10.0.0.5' }], ports: [{ port: 9876 }] }] },
+    chartConfiguration() as unknown as KubeObject,
+    webhookEndpoints(true) as unknown as KubeObject,
   ];
 }
 

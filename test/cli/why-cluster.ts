@@ -5,7 +5,7 @@ import type { SidecarSet } from '../../src/kruise/apis/types.js';
 import { injectPod } from '../../src/kruise/inject/index.js';
 import { loadSidecarSet } from '../../src/kruise/sidecarcontrol/sidecarset.js';
 import type { KubeObject } from '../apiserver/index.js';
-import { chartConfiguration } from '../kruise/why-fixtures.js';
+import { chartConfiguration, webhookEndpoints } from '../kruise/why-fixtures.js';
 
 export const SET_CREATED = '2024-02-01T00:00:00Z';
 
@@ -43,13 +43,7 @@ function injected(p: Pod, set: SidecarSet): Pod {
 }
 
 export function readyEndpoints(ready: boolean): KubeObject {
-  const address = { ip: '10.0.0.5' };
-  return {
-    apiVersion: 'v1',
-    kind: 'Endpoints',
-    metadata: { name: 'kruise-webhook-service', namespace: 'kruise-system' },
-    subsets: [ready ? { addresses: [address], ports: [{ port: 9876 }] } : { notReadyAddresses: [address], ports: [{ port: 9876 }] }],
-  };
+  return webhookEndpoints(ready) as unknown as KubeObject;
 }
 
 export function webhookConfiguration(): KubeObject {

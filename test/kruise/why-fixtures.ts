@@ -1,5 +1,5 @@
 // Kruise's chart MutatingWebhookConfiguration, as the `why` tests use it.
-import type { MutatingWebhookConfiguration } from '../../src/kruise/inject/webhook-scope.js';
+import type { Endpoints, MutatingWebhookConfiguration } from '../../src/kruise/inject/webhook-scope.js';
 
 /** The chart's Pod webhook (versions/kruise/1.9.0-alpha.3 and next: same scope for the Pod entry). */
 export function chartConfiguration(): MutatingWebhookConfiguration {
@@ -10,6 +10,9 @@ export function chartConfiguration(): MutatingWebhookConfiguration {
     webhooks: [
       {
         name: 'mpod.kb.io',
+        admissionReviewVersions: ['v1', 'v1beta1'],
+        sideEffects: 'None',
+        timeoutSeconds: 30,
         clientConfig: { service: { name: 'kruise-webhook-service', namespace: 'kruise-system', path: '/mutate-pod' } },
         failurePolicy: 'Fail',
         namespaceSelector: {
@@ -29,3 +32,13 @@ export function chartConfiguration(): MutatingWebhookConfiguration {
   };
 }
 
+/** The Endpoints of kruise-webhook-service: one address, ready or not. */
+export function webhookEndpoints(ready: boolean): Endpoints & { apiVersion: string } {
+  const address = [{ ip: '10.0.0.5' }];
+  return {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: 'kruise-webhook-service', namespace: 'kruise-system' },
+    subsets: [ready ? { addresses: address } : { notReadyAddresses: address }],
+  };
+}
