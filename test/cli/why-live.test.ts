@@ -11,6 +11,7 @@ import { readyEndpoints, webhookConfiguration, whyObjects } from './why-cluster.
 
 const NO_MWC = 'no-mwc-token-7a6b5c4d3e2f';
 const NO_POD = 'no-pod-token-1a2b3c4d5e6f';
+const NO_REVISIONS = 'no-revisions-token-9f8e7d6c5b4a';
 let api: TestApiServer;
 let tmp: ReturnType<typeof tempDir>;
 let kubeconfig: string;
@@ -26,6 +27,10 @@ beforeAll(async () => {
         rules: [reads(['pods', 'namespaces', 'endpoints'], ['']), reads(['sidecarsets'], ['apps.kruise.io']), reads(['controllerrevisions', 'deployments'], ['apps'])],
       },
       [NO_POD]: { user: 'outsider', rules: [reads(['sidecarsets'], ['apps.kruise.io'])] },
+      [NO_REVISIONS]: {
+        user: 'no-history',
+        rules: [reads(['pods', 'namespaces', 'endpoints'], ['']), reads(['sidecarsets'], ['apps.kruise.io']), reads(['mutatingwebhookconfigurations'], ['admissionregistration.k8s.io'])],
+      },
     },
   });
   tmp = tempDir('why');
@@ -98,6 +103,18 @@ describe('why: the webhook layer', () => {
     expect(e.webhook).toMatchObject({ admits: 'unknown', reasons: [{ code: 'WebhookUnchecked', effect: 'unchecked' }] });
     expect(e.notes.join('\n')).toMatch(/MutatingWebhookConfiguration "kruise-mutating-webhook-configuration" could not be read \(.*forbidden/);
     expect(e.sidecarSets.find((s) => s.name === 'log-agent')).toMatchObject({ newPod: 'unknown', reasons: [{ code: 'CreatedBeforeSidecarSet' }, { code: 'Matched' }] });
+  });
+});
+
+describe('why: unreadable ControllerRevisions', () => {
+  it('leave a pinned revision unchecked, with a note', async () => {
+    const config = api.writeKubeconfig(tmp.dir, { token: NO_REVISIONS, fileName: 'no-revisions' });
+    const r = await cli(['why', 'pod/pinned-pod', '--kubeconfig', config, '-o', 'json']);
+    expect(r.code).toBe(0);
+    const e = JSON.parse(r.stdout) as InjectionExplanation;
+    expect(e.webhook.admits).toBe(true);
+    expect(e.sidecarSets.find((s) => s.name === 'pinned-agent')).toMatchObject({ newPod: 'unknown', reasons: [{ code: 'RevisionPinned', effect: 'unchecked' }] });
+    expect(e.notes).toEqual([expect.stringMatching(/^the ControllerRevisions in kruise-system could not be read \(.*forbidden/)]);
   });
 });
 

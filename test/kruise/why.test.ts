@@ -95,6 +95,17 @@ describe('webhook scope (the chart Pod webhook)', () => {
     expect(podWebhookScope(pod1, DEFAULT_NS, { configuration: chartConfiguration(), backends: ready }).findings).toEqual([]);
   });
 
+  it('matchConditions are not evaluated; a URL webhook has no Service to check; unreadable Endpoints', () => {
+    const configuration = chartConfiguration();
+    configuration.webhooks![0].matchConditions = [{ name: 'not-system', expression: "!request.userInfo.username.startsWith('system:')" }];
+    const scope = podWebhookScope(pod1, DEFAULT_NS, { configuration, backends: { unknown: 'forbidden' } });
+    expect(scope.admits).toBe('unknown');
+    expect(scope.findings.map((f) => [f.code, f.effect])).toEqual([['WebhookMatchConditions', 'unchecked'], ['WebhookUnchecked', 'unchecked']]);
+    const byUrl = chartConfiguration();
+    byUrl.webhooks![0].clientConfig = { url: 'https://kruise.example.com:9876/mutate-pod' };
+    expect(podWebhookScope(pod1, DEFAULT_NS, { configuration: byUrl, backends: { objects: [] } })).toMatchObject({ admits: true, findings: [] });
+  });
+
   it('an unreadable configuration is reported as unchecked', () => {
     const scope = podWebhookScope(pod1, new Map(), { configuration: { unknown: 'forbidden' } });
     expect(scope).toMatchObject({ admits: 'unknown', findings: [{ code: 'WebhookUnchecked', effect: 'unchecked' }] });
@@ -208,6 +219,13 @@ describe('explainInjection', () => {
 
     const missing = explainInjection(input(copy(pod1), [set]));
     expect(missing.sidecarSets[0]).toMatchObject({ newPod: 'rejected', reasons: [{ code: 'RevisionUnavailable', effect: 'rejects' }] });
+  });
+
+  it('a pinned revision with unreadable ControllerRevisions is unchecked, not missing', () => {
+    const set = copy(sidecarSet1);
+    set.spec.injectionStrategy = { revision: { revisionName: 'sidecarset1-1' } };
+    const e = explainInjection({ ...input(copy(pod1), [set]), revisionsUnavailable: 'forbidden' });
+    expect(e.sidecarSets[0]).toMatchObject({ newPod: 'unknown', reasons: [{ code: 'RevisionPinned', effect: 'unchecked' }] });
   });
 
   it('PodMatchedSidecarSet namespace cases: a namespaceSelector mismatch, and undecidable without the labels', () => {
