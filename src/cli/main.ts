@@ -10,8 +10,9 @@ import { execPluginArgv, registerFn } from './krm.js';
 import { registerValidate } from './validate.js';
 import { registerPlanRollout } from './plan-rollout.js';
 import { registerWhy } from './why.js';
+import packageJson from '../../package.json' with { type: 'json' };
 
-export const VERSION = '0.1.0';
+export const VERSION: string = packageJson.version;
 
 export interface Program {
   command: Command;

@@ -23,11 +23,13 @@ beforeAll(async () => {
   api = await startApiServer({ objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } }], kubelet: false });
   kubeconfig = api.writeKubeconfig(dir);
 }, 60_000);
-// The temporary prefix holds a global install and a standalone build: removing it takes a while on a busy machine.
+
+// Removing the global install (thousands of files) right after the standalone build has written its executable can
+// outlast vitest's default hook timeout on a busy machine.
 afterAll(async () => {
   await api.close();
   rmSync(dir, { recursive: true, force: true });
-}, 60_000);
+}, 120_000);
 
 const hasKubectl = spawnSync('sh', ['-c', 'command -v kubectl']).status === 0;
 
