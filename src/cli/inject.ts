@@ -1,11 +1,16 @@
-// `kubectl sidecarset inject`: options from flags, checked, then handed to the injection pipeline.
+// `kubectl sidecarset inject`: options from flags, checked, the printer chosen from -o, then the inject pipeline.
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { injectManifests, type InjectOptions } from '../render/inject.js';
-import type { FileMode, FilesOutcome } from '../render/files.js';
+import { write } from '../manifests/output.js';
+import { checkStdinOnce } from '../manifests/sources.js';
+import { writerFor } from '../manifests/writers.js';
+import type { FileMode, FilesOutcome } from '../pipeline/inject-files.js';
+import { injectToStream, type InjectOptions } from '../pipeline/inject.js';
+import { countOf } from '../pipeline/plural.js';
 import { kruiseNow } from './clock.js';
-import { addFilenameFlags, addNamespaceFlag, checkOutput, collectPaths } from './flags.js';
-import { write, type CommandIO } from './io.js';
+import { commandAction, type CommandOptions } from './command.js';
+import { addFilenameFlags, addNamespaceFlag, checkOutput, collectPaths, requireFilenames } from './flags.js';
+import type { CommandIO } from './io.js';
 import { colourFor, reportInjection } from './report.js';
 
 interface InjectFlags {
@@ -50,41 +55,52 @@ export function registerInject(program: Command, io: CommandIO, setExit: (code: 
         '  kustomize build . | kubectl sidecarset inject --sidecarsets platform/sidecarsets/ -f - | kubectl apply -f -\n' +
         '  kubectl sidecarset inject --sidecarsets platform/sidecarsets/ -f rendered/ --check   # CI: fail on drift',
     )
-    .action(async (flags: InjectFlags) => {
-      const options = completeInjectOptions(flags, io);
-      const mode = completeFileMode(flags);
-      if (mode) {
-        const { injectFiles } = await import('../render/files.js'); // with the diff library: only for these modes
-        const outcome = await injectFiles(options, mode, io.stdin);
-        await write(io.stdout, outcome.diff);
-        if (!options.quiet) io.stderr.write(reportInjection(outcome, io) + reportFiles(outcome, mode, io));
-        setExit(mode.kind === 'check' && outcome.files.some((f) => f.changed) ? 1 : 0);
-        return;
-      }
-      const outcome = await injectManifests(options, io);
-      if (!options.quiet) io.stderr.write(reportInjection(outcome, io));
-      setExit(0);
-    });
+    .action(commandAction(io, setExit, (cio, flags: InjectFlags) => new InjectCommand(flags, cio)));
 }
 
-export function completeInjectOptions(flags: InjectFlags, io: CommandIO): InjectOptions {
-  if (flags.filename.length === 0) throw new UsageError('must specify -f (a file, a directory, or - for stdin)');
-  const stdinUses = [...flags.filename, ...flags.sidecarsets].filter((p) => p === '-').length;
-  if (stdinUses > 1) throw new UsageError('standard input (-) can be given only once');
-  return {
-    filenames: flags.filename,
-    sidecarSetPaths: flags.sidecarsets,
-    recursive: flags.recursive,
-    output: checkOutput(flags.output, ['yaml', 'json'] as const, 'yaml'),
-    namespace: flags.namespace,
-    keepHash: flags.keepHash,
-    quiet: flags.quiet,
-    now: kruiseNow(io.env),
-  };
+class InjectCommand implements CommandOptions {
+  private options!: InjectOptions;
+  private format: 'yaml' | 'json' = 'yaml';
+  private mode: FileMode | undefined;
+
+  constructor(
+    private readonly flags: InjectFlags,
+    private readonly io: CommandIO,
+  ) {}
+
+  validate(): void {
+    const { flags } = this;
+    requireFilenames(flags.filename);
+    checkStdinOnce([...flags.filename, ...flags.sidecarsets]);
+    this.format = checkOutput(flags.output, ['yaml', 'json'] as const, 'yaml');
+    this.options = {
+      filenames: flags.filename,
+      sidecarSetPaths: flags.sidecarsets,
+      recursive: flags.recursive,
+      namespace: flags.namespace,
+      keepHash: flags.keepHash,
+      now: kruiseNow(this.io.env),
+    };
+    this.mode = fileMode(flags);
+  }
+
+  async run(io: CommandIO): Promise<number> {
+    const { mode, options } = this;
+    if (mode) {
+      const { injectFiles } = await import('../pipeline/inject-files.js'); // with the diff library: only for these modes
+      const outcome = await injectFiles(options, mode, io.stdin);
+      await write(io.stdout, outcome.diff);
+      if (!this.flags.quiet) io.stderr.write(reportInjection(outcome, io) + reportFiles(outcome, mode, io));
+      return mode.kind === 'check' && outcome.files.some((f) => f.changed) ? 1 : 0;
+    }
+    const outcome = await injectToStream(options, { stdin: io.stdin, stdout: io.stdout, writer: writerFor(this.format) });
+    if (!this.flags.quiet) io.stderr.write(reportInjection(outcome, io));
+    return 0;
+  }
 }
 
 /** --in-place, --output-dir, --check, --diff: one at most, and not with -o json (each file keeps its format). */
-export function completeFileMode(flags: Pick<InjectFlags, 'inPlace' | 'outputDir' | 'check' | 'diff' | 'output'>): FileMode | undefined {
+function fileMode(flags: Pick<InjectFlags, 'inPlace' | 'outputDir' | 'check' | 'diff' | 'output'>): FileMode | undefined {
   const modes: FileMode[] = [];
   if (flags.inPlace) modes.push({ kind: 'in-place' });
   if (flags.outputDir !== undefined) {
@@ -109,14 +125,10 @@ function reportFiles(outcome: FilesOutcome, mode: FileMode, io: CommandIO): stri
   const lines: string[] = [];
   if (mode.kind === 'check' || mode.kind === 'diff') {
     for (const f of changed) lines.push(`${f.source}: ${c.yellow('would change')}`);
-    lines.push(changed.length ? `${changed.length} of ${plural(total, 'file')} would change` : `${plural(total, 'file')} up to date`);
+    lines.push(changed.length ? `${changed.length} of ${countOf(total, 'file')} would change` : `${countOf(total, 'file')} up to date`);
   } else {
     for (const f of written) lines.push(`${f.target}: ${c.green('written')}`);
-    lines.push(`${plural(written.length, 'file')} written, ${total - written.length} unchanged`);
+    lines.push(`${countOf(written.length, 'file')} written, ${total - written.length} unchanged`);
   }
   return lines.join('\n') + '\n';
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

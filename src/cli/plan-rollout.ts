@@ -5,10 +5,13 @@ import { SidecarsetError,UsageError } from '../errors.js';
 import { parseGoDuration } from '../go/duration.js';
 import type { IntOrString } from '../k8s/api.js';
 import type { StrategyOverrides } from '../kruise/rollout/types.js';
-import type { FileRolloutSourceOptions } from '../render/rollout-sources.js';
+import { write } from '../manifests/output.js';
+import { checkStdinOnce } from '../manifests/sources.js';
+import type { FileRolloutSourceOptions } from '../pipeline/rollout-inputs.js';
 import { kruiseNow } from './clock.js';
-import { addFilenameFlags,addNamespaceFlag,checkOutput } from './flags.js';
-import { colourEnabled,write,type CommandIO } from './io.js';
+import { commandAction, type CommandOptions } from './command.js';
+import { addFilenameFlags, addNamespaceFlag, checkOutput, requireFilenames } from './flags.js';
+import { colourEnabled, type CommandIO } from './io.js';
 import { parseSelectorFlag } from './selector-flag.js';
 
 interface PlanRolloutFlags {
@@ -62,37 +65,52 @@ export function registerPlanRollout(program: Command, io: CommandIO, setExit: (c
         '  kubectl sidecarset plan-rollout -f sidecarset.yaml -f pods.yaml --max-unavailable 20% --paused=false -o wide\n' +
         '  kubectl get pods -A -o yaml | kubectl sidecarset plan-rollout -f sidecarset.yaml -f - -o json',
     )
-    .action(async (flags: PlanRolloutFlags) => {
-      const options = completePlanRolloutOptions(flags, io);
-      // what only this command needs is loaded when it runs: start-up of every other command stays lighter
-      const [{ fileRolloutSource }, { planRollout }, { simulateFast }] = await Promise.all([
-        import('../render/rollout-sources.js'),
-        import('../kruise/rollout/plan.js'),
-        import('../kruise/rollout/simulate-fast.js'),
-      ]);
-      const inputs = await fileRolloutSource(options.sources).load();
-      for (const note of inputs.notes) io.stderr.write(`note: ${note}\n`);
-      const plan = planRollout(
-        {
-          sidecarSet: inputs.sidecarSet,
-          pods: inputs.pods,
-          namespaces: inputs.namespaces,
-          overrides: options.overrides,
-          batchDuration: options.batchDuration,
-        },
-        simulateFast,
-      );
-      if (options.output === 'json' || options.output === 'yaml') for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
-      if (options.output === 'json') await writeJson(io, plan);
-      else if (options.output === 'yaml') await write(io.stdout, stringify(plan, { lineWidth: 0 }));
-      else await write(io.stdout, (await import('./plan-table.js')).renderPlanTable(plan, { wide: options.output === 'wide', colour: colourEnabled(io, 'stdout'), now: options.now }));
-      setExit(0);
-    });
+    .action(commandAction(io, setExit, (cio, flags: PlanRolloutFlags) => new PlanRolloutCommand(flags, cio)));
 }
 
-export function completePlanRolloutOptions(flags: PlanRolloutFlags, io: CommandIO): PlanRolloutOptions {
-  if (flags.filename.length === 0) throw new UsageError('must specify -f for the SidecarSet and the Pods (a file, a directory, or - for stdin)');
-  if (flags.filename.filter((p) => p === '-').length > 1) throw new UsageError('standard input (-) can be given only once');
+class PlanRolloutCommand implements CommandOptions {
+  private options!: PlanRolloutOptions;
+
+  constructor(
+    private readonly flags: PlanRolloutFlags,
+    private readonly io: CommandIO,
+  ) {}
+
+  validate(): void {
+    this.options = planRolloutOptions(this.flags, this.io);
+  }
+
+  async run(io: CommandIO): Promise<number> {
+    const { options } = this;
+    // what only this command needs is loaded when it runs: start-up of every other command stays lighter
+    const [{ fileRolloutSource }, { planRollout }, { simulateFast }] = await Promise.all([
+      import('../pipeline/rollout-inputs.js'),
+      import('../kruise/rollout/plan.js'),
+      import('../kruise/rollout/simulate-fast.js'),
+    ]);
+    const inputs = await fileRolloutSource(options.sources).load();
+    for (const note of inputs.notes) io.stderr.write(`note: ${note}\n`);
+    const plan = planRollout(
+      {
+        sidecarSet: inputs.sidecarSet,
+        pods: inputs.pods,
+        namespaces: inputs.namespaces,
+        overrides: options.overrides,
+        batchDuration: options.batchDuration,
+      },
+      simulateFast,
+    );
+    if (options.output === 'json' || options.output === 'yaml') for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
+    if (options.output === 'json') await writeJson(io, plan);
+    else if (options.output === 'yaml') await write(io.stdout, stringify(plan, { lineWidth: 0 }));
+    else await write(io.stdout, (await import('./plan-table.js')).renderPlanTable(plan, { wide: options.output === 'wide', colour: colourEnabled(io, 'stdout'), now: options.now }));
+    return 0;
+  }
+}
+
+function planRolloutOptions(flags: PlanRolloutFlags, io: CommandIO): PlanRolloutOptions {
+  requireFilenames(flags.filename, ' for the SidecarSet and the Pods');
+  checkStdinOnce(flags.filename);
   const overrides: StrategyOverrides = {};
   if (flags.partition !== undefined) overrides.partition = intOrPercentFlag('--partition', flags.partition);
   if (flags.maxUnavailable !== undefined) overrides.maxUnavailable = intOrPercentFlag('--max-unavailable', flags.maxUnavailable);

@@ -1,13 +1,14 @@
-// `kubectl sidecarset why TYPE/NAME`: options filled once from flags, checked, then the explanation gathered
-// from the cluster and printed on stdout (it is this command's payload) as text, JSON or YAML.
+// `kubectl sidecarset why TYPE/NAME`: options filled once from flags (complete), checked (validate), then the
+// explanation gathered from the cluster and printed on stdout (this command's payload) as text, JSON or YAML.
 import type { Command } from 'commander';
 import type { ClusterFlags } from '../cluster/index.js';
-import { UsageError } from '../errors.js';
 import type { InjectionExplanation } from '../kruise/inject/why.js';
-import type { WhyOptions } from '../render/why.js';
+import { parseTarget, type WhyOptions } from '../pipeline/why-target.js';
 import { kruiseNow } from './clock.js';
 import { checkOutput } from './flags.js';
-import { write, type CommandIO } from './io.js';
+import { write } from '../manifests/output.js';
+import { commandAction, type CommandOptions } from './command.js';
+import type { CommandIO } from './io.js';
 
 type WhyFlags = Omit<ClusterFlags, 'allNamespaces'> & { output?: string };
 
@@ -23,7 +24,7 @@ export function registerWhy(program: Command, io: CommandIO, setExit: (code: num
       "Reads the object from the cluster with everything Kruise's Pod webhook looks at and explains, for every " +
         "SidecarSet: whether Kruise's MutatingWebhookConfiguration sees the Pod (rules, namespaceSelector, " +
         'objectSelector, ready endpoints, failurePolicy), whether the Pod was created before the SidecarSet or its ' +
-        'last change (injection happens only at creation), what the SidecarSet\'s own rules decide (selectors, ' +
+        "last change (injection happens only at creation), what the SidecarSet's own rules decide (selectors, " +
         'paused, pinned revision, canary, conflicts), and what injecting now would render against the live Pod. ' +
         'Every reason has a stable code in -o json|yaml (apiVersion kubectl-sidecarset/v1, kind InjectionExplanation).',
     )
@@ -40,27 +41,31 @@ export function registerWhy(program: Command, io: CommandIO, setExit: (code: num
         '  kubectl sidecarset why pod/web-0\n' +
         '  kubectl sidecarset why deployment/web -n shop -o json',
     )
-    .action(async (target: string, flags: WhyFlags) => {
-      const { options, format } = completeWhyOptions(target, flags, io);
-      const { explainTarget } = await import('../render/why.js'); // reaches the cluster: loaded by this command only
-      const explanation = await explainTarget(options);
-      await write(io.stdout, await printExplanation(explanation, format));
-      setExit(0);
-    });
+    .action(commandAction(io, setExit, (cio, target: string, flags: WhyFlags) => new WhyCommand(target, flags, cio)));
 }
 
-export function completeWhyOptions(target: string, flags: WhyFlags, io: Pick<CommandIO, 'env'>): { options: WhyOptions; format: Format } {
-  if (!target.includes('/')) throw new UsageError(`expected TYPE/NAME (e.g. pod/web-0, deployment/web), got "${target}"`);
-  const format = checkOutput(flags.output, FORMATS, 'text');
-  return {
-    options: {
-      target,
-      flags: clusterFlags(flags),
-      env: io.env,
-      now: kruiseNow(io.env),
-    },
-    format,
-  };
+class WhyCommand implements CommandOptions {
+  private readonly options: WhyOptions;
+  private format: Format = 'text';
+
+  constructor(
+    target: string,
+    private readonly flags: WhyFlags,
+    io: Pick<CommandIO, 'env'>,
+  ) {
+    this.options = { target, flags: clusterFlags(flags), env: io.env, now: kruiseNow(io.env) };
+  }
+
+  validate(): void {
+    parseTarget(this.options.target);
+    this.format = checkOutput(this.flags.output, FORMATS, 'text');
+  }
+
+  async run(io: CommandIO): Promise<number> {
+    const { explainTarget } = await import('../pipeline/why.js'); // reaches the cluster: loaded by this command only
+    await write(io.stdout, await printExplanation(await explainTarget(this.options), this.format));
+    return 0;
+  }
 }
 
 function clusterFlags({ kubeconfig, context, cluster, user, namespace, requestTimeout }: WhyFlags): ClusterFlags {

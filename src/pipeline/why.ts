@@ -20,20 +20,11 @@ import {
   type WebhookScopeInput,
 } from '../kruise/inject/webhook-scope.js';
 import { explainInjection, type InjectionExplanation } from '../kruise/inject/why.js';
-import { isPodTemplateLocation, KRUISE_SYSTEM_NAMESPACE, locatePodTemplate } from '../manifests/pod-template.js';
-import type { Cluster, ClusterFlags, Env, KubeObject, ResourceType } from '../cluster/index.js';
-import { podFromTemplate } from './pod-template.js';
+import { isPodTemplateLocation, KRUISE_SYSTEM_NAMESPACE, locatePodTemplate, podFromTemplate } from '../manifests/pod-template.js';
+import type { Cluster, KubeObject, ResourceType } from '../cluster/index.js';
+import { parseTarget, type WhyOptions } from './why-target.js';
 
 type ClusterModule = typeof import('../cluster/index.js');
-
-export interface WhyOptions {
-  /** TYPE/NAME as given */
-  target: string;
-  flags: ClusterFlags;
-  env: Env;
-  /** the injection time of the render (Kruise's clock) */
-  now: string;
-}
 
 const CONTROLLER_REVISIONS: ResourceType = { group: 'apps', version: 'v1', resource: 'controllerrevisions', kind: 'ControllerRevision', namespaced: true };
 const MUTATING_WEBHOOK_CONFIGURATIONS: ResourceType = {
@@ -44,17 +35,6 @@ const MUTATING_WEBHOOK_CONFIGURATIONS: ResourceType = {
   namespaced: false,
 };
 const ENDPOINTS: ResourceType = { group: '', version: 'v1', resource: 'endpoints', kind: 'Endpoints', namespaced: true };
-
-/** "pod/x" -> ["pod", "x"]; one clear usage error otherwise. */
-export function parseTarget(target: string): { type: string; name: string } {
-  const slash = target.indexOf('/');
-  const type = target.slice(0, slash);
-  const name = target.slice(slash + 1);
-  if (slash <= 0 || name === '' || name.includes('/')) {
-    throw new SidecarsetError(`expected TYPE/NAME (e.g. pod/web-0, deployment/web), got "${target}"`, {}, 2);
-  }
-  return { type, name };
-}
 
 interface Optional<T> {
   value?: T;
