@@ -22,6 +22,7 @@ const LAYERS: { layer: string; rank: number }[] = [
   { layer: 'k8s', rank: 1 },
   { layer: 'go', rank: 0 },
   { layer: 'errors.ts', rank: -1 },
+  { layer: 'words.ts', rank: -1 },
 ];
 
 function layerOf(file: string): { layer: string; rank: number } | undefined {

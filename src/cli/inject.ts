@@ -6,7 +6,7 @@ import { checkStdinOnce } from '../manifests/sources.js';
 import { writerFor } from '../manifests/writers.js';
 import type { FileMode, FilesOutcome } from '../pipeline/inject-files.js';
 import { injectToStream, type InjectOptions } from '../pipeline/inject.js';
-import { countOf } from '../pipeline/plural.js';
+import { countOf } from '../words.js';
 import { kruiseNow } from './clock.js';
 import { commandAction, type CommandOptions } from './command.js';
 import { addFilenameFlags, addNamespaceFlag, checkOutput, collectPaths, requireFilenames } from './flags.js';

@@ -6,7 +6,7 @@ import Table from 'cli-table3';
 import type { LabelSelector } from '../k8s/api.js';
 import type { PlanBatch, PlanPod, RolloutPlan } from '../kruise/rollout/plan-schema.js';
 import { shortHash } from '../kruise/sidecarcontrol/short-hash.js';
-import { countOf } from '../pipeline/plural.js';
+import { countOf } from '../words.js';
 
 export interface PlanTableOptions {
   wide: boolean;

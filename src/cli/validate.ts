@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { write } from '../manifests/output.js';
 import { checkStdinOnce } from '../manifests/sources.js';
-import { countOf } from '../pipeline/plural.js';
+import { countOf } from '../words.js';
 import type { SidecarSetVerdict, ValidateOptions, ValidationReport } from '../pipeline/validate.js';
 import { commandAction, type CommandOptions } from './command.js';
 import { addFilenameFlags, checkOutput, requireFilenames } from './flags.js';

@@ -10,7 +10,7 @@ import { objectRef } from '../manifests/object-ref.js';
 import { apiGroup, locatePodTemplate } from '../manifests/pod-template.js';
 import type { ManifestDocument } from '../manifests/types.js';
 import { buildConfiguration, where } from './configuration.js';
-import { countOf } from './plural.js';
+import { countOf } from '../words.js';
 
 export interface RolloutInputs {
   /** as Kruise stores it: defaulted and re-hashed from a file (unless --keep-hash), as is from a cluster */
