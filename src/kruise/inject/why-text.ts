@@ -1,6 +1,7 @@
 // An InjectionExplanation in words, for people: the webhook first (it decides for every SidecarSet), then one
 // block per SidecarSet with its verdict, its reasons and what injecting now would change. Plain lines; the CLI
 // adds colour. The texts are documented output: change them with the schema.
+import { countOf } from '../../words.js';
 import type { OwnedPartDiff } from './owned-diff.js';
 import type { InjectionExplanation, NewPodOutcome, Reason, SidecarSetExplanation } from './why.js';
 
@@ -30,7 +31,7 @@ function sidecarSetBlock(s: SidecarSetExplanation, template: boolean): string[] 
   const at = s.render.revision !== undefined ? ` (ControllerRevision ${s.render.revision})` : '';
   if (changes.length === 0) lines.push(`  render now${at}: same as the ${template ? 'template' : 'live Pod'}`);
   else {
-    lines.push(`  render now${at}: ${changes.length} change(s) against the ${template ? 'template' : 'live Pod'}`);
+    lines.push(`  render now${at}: ${countOf(changes.length, 'change')} against the ${template ? 'template' : 'live Pod'}`);
     lines.push(...changes.map(partLine));
   }
   return lines;
