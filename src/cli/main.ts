@@ -10,6 +10,7 @@ import { execPluginArgv, registerFn } from './krm.js';
 import { registerValidate } from './validate.js';
 import { registerPlanRollout } from './plan-rollout.js';
 import { registerStatus } from './status.js';
+import { registerWhy } from './why.js';
 import packageJson from '../../package.json' with { type: 'json' };
 
 export const VERSION: string = packageJson.version;
@@ -41,6 +42,7 @@ export function buildProgram(io: CommandIO): Program {
   registerValidate(program, io, setExit);
   registerPlanRollout(program, io, setExit);
   registerStatus(program, io, setExit);
+  registerWhy(program, io, setExit);
   registerFn(program, io, setExit);
   registerCompletion(program, io, setExit);
   for (const sub of program.commands) sub.exitOverride().configureOutput(program.configureOutput());

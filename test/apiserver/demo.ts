@@ -1,6 +1,8 @@
 // A small cluster made of the fixtures: every manifest under fixtures/, plus running Pods for each
 // Deployment (as its ReplicaSet would make them) so live commands have something to look at.
 import { createHash } from 'node:crypto';
+import { loadSidecarSet } from '../../src/kruise/sidecarcontrol/sidecarset.js';
+import { chartConfiguration, webhookEndpoints } from '../kruise/why-fixtures.js';
 import { loadObjects } from './fixtures.js';
 import type { KubeObject } from './store.js';
 
@@ -24,8 +26,23 @@ function podsOf(deployment: KubeObject): KubeObject[] {
   }));
 }
 
+// Kruise's Pod webhook as its chart installs it, with a ready service, so that `why` has its scope to look at.
+function kruiseWebhook(): KubeObject[] {
+  return [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kruise-system', labels: { 'control-plane': 'openkruise' } } },
+    chartConfiguration() as unknown as KubeObject,
+    webhookEndpoints(true) as unknown as KubeObject,
+  ];
+}
+
+// A SidecarSet in a cluster went through Kruise's SidecarSet webhook: defaulted, with its hash annotations.
+function asKruiseStores(object: KubeObject): KubeObject {
+  if (object.kind !== 'SidecarSet') return object;
+  return loadSidecarSet(object, { keepHash: false }).sidecarSet as unknown as KubeObject;
+}
+
 export function demoObjects(fixturesDir: string): KubeObject[] {
-  const objects = loadObjects(fixturesDir);
+  const objects = loadObjects(fixturesDir).map(asKruiseStores);
   const pods = objects.filter((o) => o.kind === 'Deployment').flatMap(podsOf);
-  return [...objects, ...pods];
+  return [...kruiseWebhook(), ...objects, ...pods];
 }

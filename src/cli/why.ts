@@ -1,0 +1,83 @@
+// `kubectl sidecarset why TYPE/NAME`: options filled once from flags (complete), checked (validate), then the
+// explanation gathered from the cluster and printed on stdout (this command's payload) as text, JSON or YAML.
+import type { Command } from 'commander';
+import type { ClusterFlags } from '../cluster/index.js';
+import type { InjectionExplanation } from '../kruise/inject/why.js';
+import { parseTarget, type WhyOptions } from '../pipeline/why-target.js';
+import { kruiseNow } from './clock.js';
+import { checkOutput } from './flags.js';
+import { write } from '../manifests/output.js';
+import { commandAction, type CommandOptions } from './command.js';
+import type { CommandIO } from './io.js';
+
+type WhyFlags = Omit<ClusterFlags, 'allNamespaces'> & { output?: string };
+
+const FORMATS = ['text', 'json', 'yaml'] as const;
+type Format = (typeof FORMATS)[number];
+
+export function registerWhy(program: Command, io: CommandIO, setExit: (code: number) => void): void {
+  program
+    .command('why')
+    .argument('<TYPE/NAME>', 'pod/NAME, or a workload (deployment/NAME, cloneset/NAME, ...) for a Pod it would create now')
+    .summary('explain why a Pod was or was not injected by each SidecarSet, layer by layer')
+    .description(
+      "Reads the object from the cluster with everything Kruise's Pod webhook looks at and explains, for every " +
+        "SidecarSet: whether Kruise's MutatingWebhookConfiguration sees the Pod (rules, namespaceSelector, " +
+        'objectSelector, ready endpoints, failurePolicy), whether the Pod was created before the SidecarSet or its ' +
+        "last change (injection happens only at creation), what the SidecarSet's own rules decide (selectors, " +
+        'paused, pinned revision, canary, conflicts), and what injecting now would render against the live Pod. ' +
+        'Every reason has a stable code in -o json|yaml (apiVersion kubectl-sidecarset/v1, kind InjectionExplanation).',
+    )
+    .option('--kubeconfig <path>', 'path to the kubeconfig file')
+    .option('--context <name>', 'the kubeconfig context to use')
+    .option('--cluster <name>', 'the kubeconfig cluster to use')
+    .option('--user <name>', 'the kubeconfig user to use')
+    .option('-n, --namespace <name>', "the object's namespace (default: the context's)")
+    .option('--request-timeout <duration>', 'how long to wait for each request (0: no limit), e.g. 30s')
+    .option('-o, --output <format>', 'output format: text, json or yaml', 'text')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  kubectl sidecarset why pod/web-0\n' +
+        '  kubectl sidecarset why deployment/web -n shop -o json',
+    )
+    .action(commandAction(io, setExit, (cio, target: string, flags: WhyFlags) => new WhyCommand(target, flags, cio)));
+}
+
+class WhyCommand implements CommandOptions {
+  private readonly options: WhyOptions;
+  private format: Format = 'text';
+
+  constructor(
+    target: string,
+    private readonly flags: WhyFlags,
+    io: Pick<CommandIO, 'env'>,
+  ) {
+    this.options = { target, flags: clusterFlags(flags), env: io.env, now: kruiseNow(io.env) };
+  }
+
+  validate(): void {
+    parseTarget(this.options.target);
+    this.format = checkOutput(this.flags.output, FORMATS, 'text');
+  }
+
+  async run(io: CommandIO): Promise<number> {
+    const { explainTarget } = await import('../pipeline/why.js'); // reaches the cluster: loaded by this command only
+    await write(io.stdout, await printExplanation(await explainTarget(this.options), this.format));
+    return 0;
+  }
+}
+
+function clusterFlags({ kubeconfig, context, cluster, user, namespace, requestTimeout }: WhyFlags): ClusterFlags {
+  return { kubeconfig, context, cluster, user, namespace, requestTimeout };
+}
+
+export async function printExplanation(explanation: InjectionExplanation, format: Format): Promise<string> {
+  if (format === 'json') return `${JSON.stringify(explanation, null, 2)}\n`;
+  if (format === 'yaml') {
+    const { stringify } = await import('yaml');
+    return stringify(explanation);
+  }
+  const { explanationText } = await import('../kruise/inject/why-text.js');
+  return explanationText(explanation);
+}
