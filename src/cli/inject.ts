@@ -4,15 +4,18 @@ import { UsageError } from '../errors.js';
 import { injectManifests, type InjectOptions } from '../render/inject.js';
 import type { FileMode, FilesOutcome } from '../render/files.js';
 import { kruiseNow } from './clock.js';
+import { addClusterFlags, clusterFlagsOf, objectNamespace, type ClusterFlagValues } from './cluster-flags.js';
 import { addFilenameFlags, addNamespaceFlag, checkOutput, collectPaths } from './flags.js';
 import { write, type CommandIO } from './io.js';
 import { colourFor, reportInjection } from './report.js';
 
-interface InjectFlags {
+interface InjectFlags extends ClusterFlagValues {
   filename: string[];
   recursive: boolean;
   output?: string;
-  namespace: string;
+  selector?: string;
+  local: boolean;
+  verify: boolean;
   sidecarsets: string[];
   keepHash: boolean;
   quiet: boolean;
@@ -32,9 +35,15 @@ export function registerInject(program: Command, io: CommandIO, setExit: (code: 
         'SidecarSets, Namespaces, ControllerRevisions and the kruise-system/kruise-configuration ConfigMap ' +
         'configure the injection and are printed unchanged; --sidecarsets gives them without printing them.',
     );
+  cmd.argument('[TYPE/NAME...]', 'workloads to read from the cluster (deployment/nginx, pod/web-0, cloneset/shop); with -l, TYPEs');
   addFilenameFlags(cmd, 'manifests to render');
   addNamespaceFlag(cmd);
+  addClusterFlags(cmd);
   cmd
+    .option('-l, --selector <selector>', 'render the workloads of the cluster with these labels (kubectl syntax); TYPE arguments narrow the kinds')
+    .option('-A, --all-namespaces', 'with -l: read workloads in every namespace', false)
+    .option('--local', 'never contact a cluster: every input comes from files', false)
+    .option('--verify', "dry-run create each rendered Pod on the cluster (dryRun=All) and report where its admission differs; exit 1 if it does", false)
     .option('-o, --output <format>', 'output format: yaml or json', 'yaml')
     .option('--sidecarsets <path>', 'SidecarSets and other configuration to use but not print (repeatable)', collectPaths, [])
     .option('--keep-hash', 'read hash annotations of SidecarSets as stored instead of recomputing them (snapshots)', false)
@@ -48,11 +57,26 @@ export function registerInject(program: Command, io: CommandIO, setExit: (code: 
       '\nExamples:\n' +
         '  kubectl sidecarset inject -f sidecarset.yaml -f deployment.yaml\n' +
         '  kustomize build . | kubectl sidecarset inject --sidecarsets platform/sidecarsets/ -f - | kubectl apply -f -\n' +
-        '  kubectl sidecarset inject --sidecarsets platform/sidecarsets/ -f rendered/ --check   # CI: fail on drift',
+        '  kubectl sidecarset inject --sidecarsets platform/sidecarsets/ -f rendered/ --check   # CI: fail on drift\n' +
+        '  kubectl sidecarset inject deployment/nginx -n shop          # the workload and SidecarSets from the cluster\n' +
+        '  kubectl sidecarset inject -l app=web deployment,cloneset --verify',
     )
-    .action(async (flags: InjectFlags) => {
-      const options = completeInjectOptions(flags, io);
+    .action(async (args: string[], flags: InjectFlags) => {
+      const live = completeClusterUse(args, flags);
+      const options = completeInjectOptions(flags, io, live);
       const mode = completeFileMode(flags);
+      if (live) {
+        if (mode) throw new UsageError(`--${mode.kind} rewrites -f files; it cannot be combined with workloads from the cluster or --verify`);
+        const { injectWithCluster } = await import('../pipeline/cluster/inject.js');
+        const outcome = await injectWithCluster({ ...options, cluster: clusterFlagsOf(flags), workloads: { args, selector: flags.selector }, verify: flags.verify }, io);
+        if (!options.quiet) io.stderr.write(reportInjection(outcome, io));
+        if (outcome.verified) {
+          const { describeDifferences } = await import('../pipeline/cluster/verify.js');
+          io.stderr.write(describeDifferences(outcome.verified.differences, outcome.verified.pods));
+        }
+        setExit(outcome.verified && outcome.verified.differences.length > 0 ? 1 : 0);
+        return;
+      }
       if (mode) {
         const { injectFiles } = await import('../render/files.js'); // with the diff library: only for these modes
         const outcome = await injectFiles(options, mode, io.stdin);
@@ -67,8 +91,20 @@ export function registerInject(program: Command, io: CommandIO, setExit: (code: 
     });
 }
 
-export function completeInjectOptions(flags: InjectFlags, io: CommandIO): InjectOptions {
-  if (flags.filename.length === 0) throw new UsageError('must specify -f (a file, a directory, or - for stdin)');
+/** Whether the cluster is read: TYPE/NAME, -l or --verify ask for it; --local forbids it. */
+export function completeClusterUse(args: string[], flags: Pick<InjectFlags, 'selector' | 'local' | 'verify' | 'allNamespaces'>): boolean {
+  const wanted = args.length > 0 || flags.selector !== undefined;
+  if (flags.local && wanted) {
+    const what = args.length > 0 ? args[0] : `-l ${flags.selector}`;
+    throw new UsageError(`--local never contacts a cluster, and ${what} is read from one; give the manifests with -f instead`);
+  }
+  if (flags.local && flags.verify) throw new UsageError('--verify asks the cluster; it cannot be combined with --local');
+  if (flags.allNamespaces && flags.selector === undefined) throw new UsageError('-A goes with -l (workloads selected by labels in every namespace)');
+  return !flags.local && (wanted || flags.verify);
+}
+
+export function completeInjectOptions(flags: InjectFlags, io: CommandIO, live = false): InjectOptions {
+  if (flags.filename.length === 0 && !live) throw new UsageError('must specify -f (a file, a directory, or - for stdin), or TYPE/NAME or -l to read workloads from the cluster');
   const stdinUses = [...flags.filename, ...flags.sidecarsets].filter((p) => p === '-').length;
   if (stdinUses > 1) throw new UsageError('standard input (-) can be given only once');
   return {
@@ -76,7 +112,7 @@ export function completeInjectOptions(flags: InjectFlags, io: CommandIO): Inject
     sidecarSetPaths: flags.sidecarsets,
     recursive: flags.recursive,
     output: checkOutput(flags.output, ['yaml', 'json'] as const, 'yaml'),
-    namespace: flags.namespace,
+    namespace: objectNamespace(flags, io.env),
     keepHash: flags.keepHash,
     quiet: flags.quiet,
     now: kruiseNow(io.env),

@@ -7,14 +7,15 @@ import type { IntOrString } from '../k8s/api.js';
 import type { StrategyOverrides } from '../kruise/rollout/types.js';
 import type { FileRolloutSourceOptions } from '../render/rollout-sources.js';
 import { kruiseNow } from './clock.js';
+import { addClusterFlags, clusterFlagsOf, objectNamespace, type ClusterFlagValues } from './cluster-flags.js';
 import { addFilenameFlags,addNamespaceFlag,checkOutput } from './flags.js';
 import { colourEnabled,write,type CommandIO } from './io.js';
 import { parseSelectorFlag } from './selector-flag.js';
 
-interface PlanRolloutFlags {
+interface PlanRolloutFlags extends ClusterFlagValues {
   filename: string[];
   recursive: boolean;
-  namespace: string;
+  live: boolean;
   output?: string;
   partition?: string;
   maxUnavailable?: string;
@@ -27,6 +28,8 @@ interface PlanRolloutFlags {
 export interface PlanRolloutOptions {
   /** where the SidecarSet and the Pods are read from */
   sources: FileRolloutSourceOptions;
+  /** the Pods (and NAME's SidecarSet) from the cluster */
+  live?: { name?: string; flags: ClusterFlagValues };
   output: 'table' | 'wide' | 'json' | 'yaml';
   overrides: StrategyOverrides;
   batchDuration?: bigint;
@@ -44,9 +47,12 @@ export function registerPlanRollout(program: Command, io: CommandIO, setExit: (c
         'finish between rounds, readiness does not change). Pods come from files, directories, stdin, or the output ' +
         'of kubectl get pods -A -o yaml; Namespace objects among the inputs serve spec.namespaceSelector.',
     );
+  cmd.argument('[NAME]', "the cluster's SidecarSet, planned against the cluster's Pods");
   addFilenameFlags(cmd, 'the SidecarSet, the Pods (and Namespaces)');
   addNamespaceFlag(cmd);
+  addClusterFlags(cmd);
   cmd
+    .option('--live', "plan the -f SidecarSet against the cluster's Pods (and Namespaces)", false)
     .option('-o, --output <format>', 'output format: table, wide, json or yaml', 'table')
     .option('--partition <N|P%>', 'what if spec.updateStrategy.partition were this')
     .option('--max-unavailable <N|P%>', 'what if spec.updateStrategy.maxUnavailable were this')
@@ -60,17 +66,30 @@ export function registerPlanRollout(program: Command, io: CommandIO, setExit: (c
         '  kubectl get pods -A -o yaml > pods.yaml\n' +
         '  kubectl sidecarset plan-rollout -f log-agent-sidecarset.yaml -f pods.yaml\n' +
         '  kubectl sidecarset plan-rollout -f sidecarset.yaml -f pods.yaml --max-unavailable 20% --paused=false -o wide\n' +
-        '  kubectl get pods -A -o yaml | kubectl sidecarset plan-rollout -f sidecarset.yaml -f - -o json',
+        '  kubectl get pods -A -o yaml | kubectl sidecarset plan-rollout -f sidecarset.yaml -f - -o json\n' +
+        "  kubectl sidecarset plan-rollout log-agent                    # the cluster's SidecarSet and Pods\n" +
+        "  kubectl sidecarset plan-rollout -f new-log-agent.yaml --live  # the new version against the live Pods",
     )
-    .action(async (flags: PlanRolloutFlags) => {
-      const options = completePlanRolloutOptions(flags, io);
+    .action(async (name: string | undefined, flags: PlanRolloutFlags) => {
+      const options = completePlanRolloutOptions(flags, io, name);
       // what only this command needs is loaded when it runs: start-up of every other command stays lighter
       const [{ fileRolloutSource }, { planRollout }, { simulateFast }] = await Promise.all([
         import('../render/rollout-sources.js'),
         import('../kruise/rollout/plan.js'),
         import('../kruise/rollout/simulate-fast.js'),
       ]);
-      const inputs = await fileRolloutSource(options.sources).load();
+      const source = options.live
+        ? (await import('../pipeline/cluster/rollout.js')).liveRolloutSource({
+            name: options.live.name,
+            filenames: options.sources.filenames,
+            recursive: options.sources.recursive,
+            read: { stdin: options.sources.stdin },
+            keepHash: options.sources.keepHash,
+            cluster: clusterFlagsOf(options.live.flags),
+            env: io.env,
+          })
+        : fileRolloutSource(options.sources);
+      const inputs = await source.load();
       for (const note of inputs.notes) io.stderr.write(`note: ${note}\n`);
       const plan = planRollout(
         {
@@ -90,8 +109,10 @@ export function registerPlanRollout(program: Command, io: CommandIO, setExit: (c
     });
 }
 
-export function completePlanRolloutOptions(flags: PlanRolloutFlags, io: CommandIO): PlanRolloutOptions {
-  if (flags.filename.length === 0) throw new UsageError('must specify -f for the SidecarSet and the Pods (a file, a directory, or - for stdin)');
+export function completePlanRolloutOptions(flags: PlanRolloutFlags, io: CommandIO, name?: string): PlanRolloutOptions {
+  if (name !== undefined && flags.live) throw new UsageError("NAME plans the cluster's SidecarSet; --live goes with -f (a new version of it)");
+  if (flags.live && flags.filename.length === 0) throw new UsageError('--live plans the SidecarSet given with -f against the live Pods; give it with -f, or name the cluster\'s SidecarSet');
+  if (flags.filename.length === 0 && name === undefined) throw new UsageError('must specify -f for the SidecarSet and the Pods (a file, a directory, or - for stdin), or the NAME of a SidecarSet in the cluster');
   if (flags.filename.filter((p) => p === '-').length > 1) throw new UsageError('standard input (-) can be given only once');
   const overrides: StrategyOverrides = {};
   if (flags.partition !== undefined) overrides.partition = intOrPercentFlag('--partition', flags.partition);
@@ -114,9 +135,10 @@ export function completePlanRolloutOptions(flags: PlanRolloutFlags, io: CommandI
       recursive: flags.recursive,
       stdin: io.stdin,
       keepHash: flags.keepHash,
-      namespace: flags.namespace,
+      namespace: objectNamespace(flags, io.env),
       env: io.env,
     },
+    live: name !== undefined || flags.live ? { name, flags } : undefined,
     output: checkOutput(flags.output, ['table', 'wide', 'json', 'yaml'] as const, 'table'),
     overrides,
     batchDuration,
