@@ -1,7 +1,8 @@
 // Builds the standalone executable (a Node single executable application), for people without Node.js:
 //   node scripts/build-sea.mjs [--out FILE] [--archive]
-// 1. one CommonJS bundle of the CLI (SEA runs a single CommonJS script); @kubernetes/client-node is bundled in,
-//    still loaded only when a command reaches a cluster;
+// 1. one CommonJS bundle of the CLI (SEA runs a single CommonJS script), built as dist/cli.cjs is
+//    (scripts/bundle-options.mjs) but with @kubernetes/client-node bundled in, still loaded only when a command
+//    reaches a cluster;
 // 2. the SEA preparation blob (node --experimental-sea-config);
 // 3. a copy of this node binary with the blob injected (postject).
 // --archive also writes FILE.tar.gz holding the executable as `kubectl-sidecarset` (krew's download) and
@@ -12,6 +13,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { bundleOptions } from './bundle-options.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -23,6 +25,7 @@ const work = mkdtempSync(path.join(tmpdir(), 'sidecarset-sea-'));
 try {
   const bundle = path.join(work, 'cli.cjs');
   await build({
+    ...bundleOptions({ external: [] }),
     stdin: {
       // Installed as (or linked to) kubectl_complete-sidecarset, the executable speaks kubectl's completion protocol.
       contents: `
@@ -37,12 +40,7 @@ try {
       sourcefile: 'sea-main.ts',
     },
     outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
     minify: true,
-    legalComments: 'none',
     logLevel: 'error',
   });
 

@@ -9,8 +9,9 @@ import { COMPLETE_COMMAND, registerCompletion, runCompletion } from './completio
 import { execPluginArgv, registerFn } from './krm.js';
 import { registerValidate } from './validate.js';
 import { registerPlanRollout } from './plan-rollout.js';
+import packageJson from '../../package.json' with { type: 'json' };
 
-export const VERSION = '0.1.0';
+export const VERSION: string = packageJson.version;
 
 export interface Program {
   command: Command;

@@ -50,9 +50,18 @@ export interface Connection {
 
 let loaded: Promise<ClientModule> | undefined;
 
+/**
+ * The import() that bin/load-cli.cjs passes to the bundle it runs (scripts/build.mjs): code run through node:vm has
+ * none of its own on Node.js 20. Undefined everywhere else (the sources, the standalone executable).
+ */
+declare const __sidecarsetImport: ((specifier: string) => Promise<unknown>) | undefined;
+
 /** Loads the client library once, on first use (offline commands never reach this). */
 export function loadClient(): Promise<ClientModule> {
-  loaded ??= import('@kubernetes/client-node');
+  loaded ??=
+    typeof __sidecarsetImport === 'function'
+      ? (__sidecarsetImport('@kubernetes/client-node') as Promise<ClientModule>)
+      : import('@kubernetes/client-node');
   return loaded;
 }
 

@@ -1,5 +1,5 @@
 // `npm run cluster`: the test API server by hand, loaded with the project's fixtures, until SIGINT/SIGTERM.
-// The first line of stdout is `export KUBECONFIG=...`, so `eval "$(npm run -s cluster | head -1)"` works.
+// The first line of stdout is `export KUBECONFIG=...`, ready for a shell's eval.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

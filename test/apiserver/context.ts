@@ -50,10 +50,16 @@ export function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0].trim().toLowerCase();
 }
 
+/** What create and update bodies may be (protobuf and CBOR are not spoken here). */
+const OBJECT_MEDIA_TYPES = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
+
 /** The request body as JSON (YAML is accepted too, as the API server does for create and update). */
 export function parseBody(call: Call): any {
   const text = (call.body ?? Buffer.alloc(0)).toString('utf8');
   const type = mediaType(call.req.headers['content-type']);
+  if (call.target.verb !== 'patch' && type !== '' && type !== 'application/json' && type !== 'application/yaml') {
+    throw errors.unsupportedMediaType(OBJECT_MEDIA_TYPES);
+  }
   try {
     if (type === 'application/yaml' || type === 'application/apply-patch+yaml') return YAML.parse(text);
     return JSON.parse(text);

@@ -2,7 +2,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type TestApiServer } from './index.js';
-import { eventually, kubeConfigFor, rawRequest, statusOf, tempDir } from './testing.js';
+import { eventually, failureStatus, kubeConfigFor, rawRequest, statusOf, tempDir } from './testing.js';
 
 let api: TestApiServer;
 let tmp: ReturnType<typeof tempDir>;
@@ -40,16 +40,7 @@ describe('faults', () => {
   it('fails the next N matching requests with 500 or 503, then serves again', async () => {
     api.faults.serverError({ verb: 'list' }, { times: 2, message: 'etcd is sad' });
     const first = await statusOf(core.listNamespacedPod({ namespace: 'apps' }));
-    expect(first.body).toEqual({
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Failure',
-      message: 'Internal error occurred: etcd is sad',
-      reason: 'InternalError',
-      details: { causes: [{ message: 'etcd is sad' }] },
-      code: 500,
-    });
+    expect(JSON.stringify(first.body)).toBe(failureStatus(500, 'InternalError', 'Internal error occurred: etcd is sad', { causes: [{ message: 'etcd is sad' }] }));
     expect((await statusOf(core.listNamespacedPod({ namespace: 'apps' }))).code).toBe(500);
     expect((await core.listNamespacedPod({ namespace: 'apps' })).items).toHaveLength(1);
     api.faults.serverError({ path: /\/pods\/p$/ }, { code: 503, message: 'try later' });

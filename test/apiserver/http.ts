@@ -18,6 +18,17 @@ export interface HttpContext {
   hanging: Set<ServerResponse>;
 }
 
+const HANDLERS: Record<string, (call: Call) => void | Promise<void>> = {
+  get: handleGet,
+  list: handleList,
+  watch: handleWatch,
+  create: handleCreate,
+  update: handleUpdate,
+  patch: handlePatch,
+  delete: handleDelete,
+  deletecollection: handleDeleteCollection,
+};
+
 const PUBLIC = new Set(['/version', '/healthz', '/livez', '/readyz']);
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -71,28 +82,11 @@ export async function serve(ctx: HttpContext, req: IncomingMessage, res: ServerR
       } else if (action.kind === 'error') throw action.error();
       else forceConflict = true;
     }
+    const handler = HANDLERS[target.verb];
+    if (!handler) throw errors.methodNotAllowed();
     authorize(grant, { ...target, group: target.resource.group, resource: target.resource.resource });
     const call: Call = { state: ctx.state, req, res, url, record, grant, target, forceConflict, body };
-    switch (target.verb) {
-      case 'get':
-        return handleGet(call);
-      case 'list':
-        return handleList(call);
-      case 'watch':
-        return handleWatch(call);
-      case 'create':
-        return await handleCreate(call);
-      case 'update':
-        return handleUpdate(call);
-      case 'patch':
-        return handlePatch(call);
-      case 'delete':
-        return handleDelete(call);
-      case 'deletecollection':
-        return handleDeleteCollection(call);
-      default:
-        throw errors.methodNotAllowed();
-    }
+    return await handler(call);
   } catch (e) {
     const error = e instanceof ApiError ? e : errors.internal((e as Error).message ?? String(e));
     if (res.headersSent) return void res.end();

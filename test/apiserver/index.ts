@@ -13,7 +13,7 @@ import { Kubelet, type KubeletOptions } from './kubelet.js';
 import { kubeconfigYaml, writeKubeconfigFile, type KubeconfigOptions } from './kubeconfig.js';
 import { defaultPod, initialStatus, stampNew } from './objects.js';
 import type { RequestRecord } from './requests.js';
-import { ResourceRegistry, resourceTypes, splitApiVersion, type ResourceType, type SidecarSetVersions } from './resources.js';
+import { ResourceRegistry, resourceTypes, type ResourceType, type SidecarSetVersions } from './resources.js';
 import { ObjectStore, type KubeObject } from './store.js';
 
 export type { KubeObject } from './store.js';

@@ -37,7 +37,7 @@ function includeObject(call: Call): IncludeObject {
 }
 
 /** A matcher for the label and field selectors of the request (and the name of a single-object watch). */
-function filterOf(call: Call): (o: KubeObject) => boolean {
+export function filterOf(call: Call): (o: KubeObject) => boolean {
   const labels = labelSelector(call.url.searchParams.get('labelSelector'));
   const fields = fieldSelector(call.url.searchParams.get('fieldSelector'), call.target.resource.kind);
   const { namespace, name } = call.target;

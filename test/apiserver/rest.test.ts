@@ -2,7 +2,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type TestApiServer } from './index.js';
-import { kubeConfigFor, rawRequest, statusOf, tempDir } from './testing.js';
+import { failureStatus, kubeConfigFor, rawRequest, statusOf, tempDir } from './testing.js';
 
 const pod = (name: string, labels: Record<string, string> = {}, image = 'nginx:1.25') => ({
   apiVersion: 'v1',
@@ -66,16 +66,27 @@ describe('discovery', () => {
   it('answers unknown paths with the generic NotFound Status', async () => {
     const res = await rawRequest(api, '/apis/nope.example.com/v1/things');
     expect(res.status).toBe(404);
-    expect(res.body).toEqual({
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Failure',
-      message: 'the server could not find the requested resource',
-      reason: 'NotFound',
-      details: {},
-      code: 404,
-    });
+    expect(JSON.stringify(res.body)).toBe(failureStatus(404, 'NotFound', 'the server could not find the requested resource', {}));
+  });
+});
+
+describe('methods and media types', () => {
+  it('answers 405 for a method the endpoint does not have', async () => {
+    const put = await rawRequest(api, '/api/v1/namespaces/apps/pods', { method: 'PUT', body: '{}', contentType: 'application/json' });
+    expect(put.status).toBe(405);
+    expect(JSON.stringify(put.body)).toBe(failureStatus(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {}));
+    expect((await rawRequest(api, '/api/v1/namespaces/apps/pods/web-0', { method: 'POST', body: '{}', contentType: 'application/json' })).status).toBe(405);
+  });
+
+  it('answers 415 for a body it cannot read, and 400 for malformed JSON', async () => {
+    const text = await rawRequest(api, '/api/v1/namespaces/apps/configmaps', { method: 'POST', body: 'x', contentType: 'text/plain' });
+    expect(text.status).toBe(415);
+    expect(text.body.reason).toBe('UnsupportedMediaType');
+    const broken = await rawRequest(api, '/api/v1/namespaces/apps/configmaps', { method: 'POST', body: '{', contentType: 'application/json' });
+    expect(broken.body).toMatchObject({ code: 400, reason: 'BadRequest' });
+    const yaml = await rawRequest(api, '/api/v1/namespaces/apps/configmaps', { method: 'POST', body: 'metadata:\n  name: from-yaml\n', contentType: 'application/yaml' });
+    expect(yaml.status).toBe(201);
+    expect(yaml.body).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'from-yaml', namespace: 'apps' } });
   });
 });
 
@@ -84,7 +95,7 @@ describe('authentication and authorization', () => {
     for (const token of [null, 'wrong']) {
       const res = await rawRequest(api, '/api/v1/namespaces/apps/pods', { token });
       expect(res.status).toBe(401);
-      expect(res.body).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+      expect(JSON.stringify(res.body)).toBe(failureStatus(401, 'Unauthorized', 'Unauthorized'));
     }
   });
 
@@ -107,16 +118,7 @@ describe('authentication and authorization', () => {
         client.patchNamespacedPod({ name: 'x', namespace: 'apps', body: [{ op: 'add', path: '/metadata/labels', value: {} }] }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch)),
       );
       expect(patch.code).toBe(403);
-      expect(patch.body).toEqual({
-        kind: 'Status',
-        apiVersion: 'v1',
-        metadata: {},
-        status: 'Failure',
-        message: 'pods "x" is forbidden: User "system:serviceaccount:apps:viewer" cannot patch resource "pods" in API group "" in the namespace "apps"',
-        reason: 'Forbidden',
-        details: { name: 'x', kind: 'pods' },
-        code: 403,
-      });
+      expect(JSON.stringify(patch.body)).toBe(failureStatus(403, 'Forbidden', 'pods "x" is forbidden: User "system:serviceaccount:apps:viewer" cannot patch resource "pods" in API group "" in the namespace "apps"', { name: 'x', kind: 'pods' }));
       const all = await statusOf(client.listPodForAllNamespaces());
       expect(all.body.message).toBe('pods is forbidden: User "system:serviceaccount:apps:viewer" cannot list resource "pods" in API group "" at the cluster scope');
       const deploy = await statusOf(kubeConfigFor(restricted, dir.dir, { token: 'viewer' }).makeApiClient(k8s.AppsV1Api).listNamespacedDeployment({ namespace: 'apps' }));
@@ -141,16 +143,7 @@ describe('get and list', () => {
     expect(Number(p.metadata?.resourceVersion)).toBeGreaterThan(0);
     const missing = await statusOf(core.readNamespacedPod({ name: 'x', namespace: 'apps' }));
     expect(missing.code).toBe(404);
-    expect(missing.body).toEqual({
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Failure',
-      message: 'pods "x" not found',
-      reason: 'NotFound',
-      details: { name: 'x', kind: 'pods' },
-      code: 404,
-    });
+    expect(JSON.stringify(missing.body)).toBe(failureStatus(404, 'NotFound', 'pods "x" not found', { name: 'x', kind: 'pods' }));
     const deploy = await statusOf(apps.readNamespacedDeployment({ name: 'x', namespace: 'apps' }));
     expect(deploy.body.message).toBe('deployments.apps "x" not found');
     expect(deploy.body.details).toEqual({ name: 'x', group: 'apps', kind: 'deployments' });
@@ -238,16 +231,7 @@ describe('create, update, delete', () => {
     expect(created.status?.phase).toBe('Pending');
     expect(created.spec?.containers[0].imagePullPolicy).toBe('IfNotPresent');
     const again = await statusOf(core.createNamespacedPod({ namespace: 'apps', body: pod('new-0') as k8s.V1Pod }));
-    expect(again.body).toEqual({
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Failure',
-      message: 'pods "new-0" already exists',
-      reason: 'AlreadyExists',
-      details: { name: 'new-0', kind: 'pods' },
-      code: 409,
-    });
+    expect(JSON.stringify(again.body)).toBe(failureStatus(409, 'AlreadyExists', 'pods "new-0" already exists', { name: 'new-0', kind: 'pods' }));
     const generated = await core.createNamespacedPod({
       namespace: 'apps',
       body: { ...pod(''), metadata: { generateName: 'gen-', namespace: 'apps' } } as k8s.V1Pod,
@@ -292,16 +276,7 @@ describe('create, update, delete', () => {
     const scaled = await apps.replaceNamespacedDeployment({ name: 'd', namespace: 'apps', body: labelled });
     expect(scaled.metadata?.generation).toBe(2);
     const conflict = await statusOf(apps.replaceNamespacedDeployment({ name: 'd', namespace: 'apps', body: stale }));
-    expect(conflict.body).toEqual({
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Failure',
-      message: 'Operation cannot be fulfilled on deployments.apps "d": the object has been modified; please apply your changes to the latest version and try again',
-      reason: 'Conflict',
-      details: { name: 'd', group: 'apps', kind: 'deployments' },
-      code: 409,
-    });
+    expect(JSON.stringify(conflict.body)).toBe(failureStatus(409, 'Conflict', 'Operation cannot be fulfilled on deployments.apps "d": the object has been modified; please apply your changes to the latest version and try again', { name: 'd', group: 'apps', kind: 'deployments' }));
     const unchanged = await apps.replaceNamespacedDeployment({ name: 'd', namespace: 'apps', body: scaled });
     expect(unchanged.metadata?.resourceVersion).toBe(scaled.metadata?.resourceVersion);
   });
@@ -315,6 +290,15 @@ describe('create, update, delete', () => {
     const gone = await core.deleteNamespacedPod({ name: 'new-0', namespace: 'apps' });
     expect(gone.metadata?.name).toBe('new-0');
     expect(api.store.get('pods', 'apps', 'new-0')).toBeUndefined();
+  });
+
+  it('deletes a collection by selector', async () => {
+    for (const name of ['tmp-a', 'tmp-b']) api.store.put(pod(name, { tmp: 'yes' }));
+    const gone = await core.deleteCollectionNamespacedPod({ namespace: 'apps', labelSelector: 'tmp=yes', fieldSelector: 'metadata.name!=tmp-b' });
+    expect(gone).toMatchObject({ kind: 'PodList' });
+    expect(api.store.get('pods', 'apps', 'tmp-a')).toBeUndefined();
+    expect(api.store.get('pods', 'apps', 'tmp-b')).toBeDefined();
+    api.store.delete('pods', 'apps', 'tmp-b');
   });
 
   it('validates dryRun=All writes without storing them or bumping the resourceVersion', async () => {
@@ -348,16 +332,7 @@ describe('patch', () => {
     const failed = await statusOf(
       core.patchNamespacedPod({ name: 'web-1', namespace: 'apps', body: [{ op: 'test', path: '/metadata/labels/tier', value: 'back' }] }, as(k8s.PatchStrategy.JsonPatch)),
     );
-    expect(failed.body).toEqual({
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Failure',
-      message: 'the server rejected our request due to an error in our request',
-      reason: 'Invalid',
-      details: { causes: [{ reason: 'UnexpectedServerResponse', message: 'testing value /metadata/labels/tier failed: test failed' }] },
-      code: 422,
-    });
+    expect(JSON.stringify(failed.body)).toBe(failureStatus(422, 'Invalid', 'the server rejected our request due to an error in our request', { causes: [{ reason: 'UnexpectedServerResponse', message: 'testing value /metadata/labels/tier failed: test failed' }] }));
   });
 
   it('merges strategically by container name for built-in kinds, and refuses it for custom resources (415)', async () => {
@@ -373,15 +348,7 @@ describe('patch', () => {
     const refused = await statusOf(
       custom.patchClusterCustomObject({ group: 'apps.kruise.io', version: 'v1beta1', plural: 'sidecarsets', name: 'logs', body: { metadata: { labels: { a: 'b' } } } }, as(k8s.PatchStrategy.StrategicMergePatch)),
     );
-    expect(refused.body).toEqual({
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Failure',
-      message: 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
-      reason: 'UnsupportedMediaType',
-      code: 415,
-    });
+    expect(JSON.stringify(refused.body)).toBe(failureStatus(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml'));
     const merged: any = await custom.patchClusterCustomObject(
       { group: 'apps.kruise.io', version: 'v1beta1', plural: 'sidecarsets', name: 'logs', body: { metadata: { labels: { a: 'b' } } } },
       as(k8s.PatchStrategy.MergePatch),

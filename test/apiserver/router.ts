@@ -60,19 +60,19 @@ export function route(registry: ResourceRegistry, method: string, url: URL): Rou
       verb = watch ? 'watch' : collection ? 'list' : 'get';
       break;
     case 'POST':
-      verb = 'create';
+      verb = collection && !subresource ? 'create' : 'unsupported';
       break;
     case 'PUT':
-      verb = 'update';
+      verb = collection ? 'unsupported' : 'update';
       break;
     case 'PATCH':
-      verb = 'patch';
+      verb = collection ? 'unsupported' : 'patch';
       break;
     case 'DELETE':
       verb = collection ? 'deletecollection' : 'delete';
       break;
     default:
-      verb = method.toLowerCase();
+      verb = 'unsupported';
   }
   return { kind: 'resource', request: { resource, version, namespace, name, subresource, verb } };
 }

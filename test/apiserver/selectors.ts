@@ -10,52 +10,88 @@ export type Selector = (labels: Record<string, string>) => boolean;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
-// Splits on commas that are not inside parentheses: "a in (x,y),b" -> ["a in (x,y)", "b"].
-function splitTerms(text: string): string[] {
-  const terms: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '(') depth++;
-    else if (text[i] === ')') depth--;
-    else if (text[i] === ',' && depth === 0) {
-      terms.push(text.slice(start, i));
-      start = i + 1;
+// labels.Parse reads the selector as tokens: identifiers and the symbols below, with whitespace between.
+type Token = { kind: 'id' | 'sym' | 'end'; text: string };
+
+const SYMBOLS = ['!=', '==', '=', '!', '(', ')', ','];
+
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    if (/\s/.test(text[i])) {
+      i++;
+      continue;
     }
+    const symbol = SYMBOLS.find((sym) => text.startsWith(sym, i));
+    if (symbol) {
+      tokens.push({ kind: 'sym', text: symbol });
+      i += symbol.length;
+      continue;
+    }
+    let j = i;
+    while (j < text.length && !/\s/.test(text[j]) && !SYMBOLS.some((sym) => text.startsWith(sym, j))) j++;
+    tokens.push({ kind: 'id', text: text.slice(i, j) });
+    i = j;
   }
-  terms.push(text.slice(start));
-  return terms.map((t) => t.trim());
+  tokens.push({ kind: 'end', text: '' });
+  return tokens;
 }
 
-function checkKey(key: string, term: string): string {
-  if (!LABEL_KEY.test(key)) throw errors.badRequest(`unable to parse requirement: invalid label key "${key}" in "${term}"`);
+function checkKey(key: string): string {
+  if (!LABEL_KEY.test(key)) throw errors.badRequest(`unable to parse requirement: invalid label key "${key}"`);
   return key;
 }
 
-function checkValue(value: string, term: string): string {
-  if (value.length > 63 || !LABEL_VALUE.test(value)) {
-    throw errors.badRequest(`unable to parse requirement: invalid label value "${value}" in "${term}"`);
-  }
+function checkValue(value: string): string {
+  if (value.length > 63 || !LABEL_VALUE.test(value)) throw errors.badRequest(`unable to parse requirement: invalid label value: "${value}"`);
   return value;
 }
 
 export function parseLabelSelector(text: string): Requirement[] {
-  if (text.trim() === '') return [];
-  return splitTerms(text).map((term): Requirement => {
-    let m = /^(\S+?)\s+(in|notin)\s*\((.*)\)$/.exec(term);
-    if (m) {
-      const values = m[3].split(',').map((v) => checkValue(v.trim(), term));
-      return { key: checkKey(m[1], term), op: m[2] as 'in' | 'notin', values };
+  const tokens = tokenize(text);
+  let at = 0;
+  const peek = () => tokens[at];
+  const next = () => tokens[at++];
+  const unexpected = (t: Token, expected: string) => errors.badRequest(`unable to parse requirement: found '${t.text}', expected: ${expected}`);
+  const identifier = () => {
+    const t = next();
+    if (t.kind !== 'id') throw unexpected(t, 'identifier');
+    return t.text;
+  };
+  const out: Requirement[] = [];
+  if (peek().kind === 'end') return out;
+  for (;;) {
+    if (peek().text === '!') {
+      next();
+      out.push({ key: checkKey(identifier()), op: '!exists' });
+    } else {
+      const key = checkKey(identifier());
+      const op = peek();
+      if (op.kind === 'end' || op.text === ',') out.push({ key, op: 'exists' });
+      else if (op.text === '=' || op.text === '==' || op.text === '!=') {
+        next();
+        const value = peek().kind === 'id' ? next().text : '';
+        out.push({ key, op: op.text === '!=' ? 'notin' : 'in', values: [checkValue(value)] });
+      } else if (op.kind === 'id' && (op.text === 'in' || op.text === 'notin')) {
+        next();
+        if (next().text !== '(') throw unexpected(tokens[at - 1], "'('");
+        const values: string[] = [];
+        for (;;) {
+          values.push(checkValue(peek().kind === 'id' ? next().text : ''));
+          const t = next();
+          if (t.text === ')') break;
+          if (t.text !== ',') throw unexpected(t, "',' or ')'");
+        }
+        out.push({ key, op: op.text, values });
+      } else {
+        throw unexpected(op, "'=', '!=', '==', 'in', notin'");
+      }
     }
-    m = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(term);
-    if (m) {
-      const op = m[2] === '!=' ? 'notin' : 'in';
-      return { key: checkKey(m[1], term), op, values: [checkValue(m[3], term)] };
-    }
-    m = /^(!?)\s*([^=!\s()]+)$/.exec(term);
-    if (m) return { key: checkKey(m[2], term), op: m[1] ? '!exists' : 'exists' };
-    throw errors.badRequest(`unable to parse requirement: found '${term}', expected: identifier`);
-  });
+    const t = next();
+    if (t.kind === 'end') return out;
+    if (t.text !== ',') throw unexpected(t, "','");
+  }
 }
 
 export function matchesRequirements(requirements: Requirement[], labels: Record<string, string>): boolean {

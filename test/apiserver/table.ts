@@ -1,4 +1,6 @@
 // Server-side printing: kubectl asks for `as=Table` and prints the rows the server computes.
+// The CLI's rendering of kubectl's AGE (duration.HumanDuration); a pure function, shared rather than copied.
+import { humanDuration } from '../../src/cli/plan-table.js';
 import type { ResourceType } from './resources.js';
 import type { KubeObject } from './store.js';
 
@@ -11,32 +13,13 @@ interface Column {
   cell: (o: KubeObject) => unknown;
 }
 
-/** Kubernetes' duration.HumanDuration, as the AGE column shows it. */
-export function humanDuration(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
-  if (seconds < -1) return '<invalid>';
-  if (seconds < 0) return '0s';
-  if (seconds < 120) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 10) return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`;
-  if (minutes < 180) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
-  if (hours < 48) return `${hours}h`;
-  if (hours < 24 * 8) return hours % 24 === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${hours % 24}h`;
-  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24)}d`;
-  const days = Math.floor(hours / 24);
-  if (hours < 24 * 365 * 8) return days % 365 === 0 ? `${Math.floor(days / 365)}y` : `${Math.floor(days / 365)}y${days % 365}d`;
-  return `${Math.floor(days / 365)}y`;
-}
-
 const name: Column = { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0, cell: (o) => o.metadata.name };
 const age: Column = {
   name: 'Age',
   type: 'string',
   description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
   priority: 0,
-  cell: (o) => (o.metadata.creationTimestamp ? humanDuration(Date.now() - Date.parse(o.metadata.creationTimestamp)) : '<unknown>'),
+  cell: (o) => (o.metadata.creationTimestamp ? humanDuration(Math.floor((Date.now() - Date.parse(o.metadata.creationTimestamp)) / 1000)) : '<unknown>'),
 };
 const col = (n: string, cell: (o: any) => unknown, priority = 0, type = 'string'): Column => ({ name: n, type, description: n, priority, cell });
 

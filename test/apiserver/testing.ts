@@ -68,3 +68,8 @@ export function rawRequest(api: TestApiServer, path: string, options: RawOptions
     req.end(options.body);
   });
 }
+
+/** The Status body Kubernetes writes for a failure, keys in its order (`details` left out when undefined). */
+export function failureStatus(code: number, reason: string | undefined, message: string, details?: Record<string, unknown>): string {
+  return JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, details, code });
+}

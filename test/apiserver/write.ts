@@ -14,7 +14,7 @@ import {
   STRATEGIC_MERGE_PATCH,
 } from './patch.js';
 import { apiVersionOf, splitApiVersion, type ResourceType } from './resources.js';
-import { labelSelector } from './selectors.js';
+import { filterOf } from './read.js';
 import { errors } from './status.js';
 import type { KubeObject } from './store.js';
 import { validateCreate, validatePodUpdate } from './validation.js';
@@ -63,8 +63,7 @@ function requireNamespace(call: Call): void {
 }
 
 export async function handleCreate(call: Call): Promise<void> {
-  const { resource, version, subresource } = call.target;
-  if (subresource || call.target.name) throw errors.methodNotAllowed();
+  const { resource, version } = call.target;
   const dryRun = isDryRun(call.url);
   const object = checkBody(call, parseBody(call), false);
   requireNamespace(call);
@@ -233,10 +232,8 @@ export function handleDeleteCollection(call: Call): void {
   const { resource, version, namespace } = call.target;
   const { store } = call.state;
   const dryRun = isDryRun(call.url);
-  const labels = call.url.searchParams.get('labelSelector');
-  const match = labelSelector(labels);
   const scope = resource.namespaced && namespace ? namespace : undefined;
-  const items = store.list(resource, scope).filter((o) => match(o.metadata.labels ?? {}));
+  const items = store.list(resource, scope).filter(filterOf(call));
   if (!dryRun) for (const o of items) store.commit(resource, o.metadata.namespace, o.metadata.name!, null);
   sendJson(call.res, 200, {
     kind: `${resource.kind}List`,

@@ -23,10 +23,13 @@ beforeAll(async () => {
   api = await startApiServer({ objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } }], kubelet: false });
   kubeconfig = api.writeKubeconfig(dir);
 }, 60_000);
+
+// Removing the global install (thousands of files) right after the standalone build has written its executable can
+// outlast vitest's default hook timeout on a busy machine.
 afterAll(async () => {
   await api.close();
   rmSync(dir, { recursive: true, force: true });
-});
+}, 120_000);
 
 const hasKubectl = spawnSync('sh', ['-c', 'command -v kubectl']).status === 0;
 

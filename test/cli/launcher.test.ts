@@ -16,7 +16,6 @@ beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'sidecarset-launcher-'));
   cpSync(path.join(ROOT, 'bin'), path.join(dir, 'bin'), { recursive: true });
   cpSync(path.join(ROOT, 'dist/cli.cjs'), path.join(dir, 'dist/cli.cjs'));
-  cpSync(path.join(ROOT, 'dist/cli-lazy.cjs'), path.join(dir, 'dist/cli-lazy.cjs'));
   cache = path.join(dir, 'dist/cli.cjs.cache');
 });
 afterEach(() => {
@@ -25,8 +24,8 @@ afterEach(() => {
 
 const FIXTURES = ['-f', 'fixtures/efk/filebeat-sidecarset.yaml', '-f', 'fixtures/efk/nginx-deployment.yaml'];
 
-function launch(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const { status, stdout, stderr } = spawnSync(process.execPath, [path.join(dir, 'bin/kubectl-sidecarset'), ...args], {
+function launch(args: string[], nodeArgs: string[] = []): { status: number | null; stdout: string; stderr: string } {
+  const { status, stdout, stderr } = spawnSync(process.execPath, [...nodeArgs, path.join(dir, 'bin/kubectl-sidecarset'), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '', SOURCE_DATE_EPOCH: '1700000000' },
@@ -34,8 +33,8 @@ function launch(args: string[]): { status: number | null; stdout: string; stderr
   return { status, stdout, stderr };
 }
 
-function buildId(bundle = 'cli.cjs'): string {
-  const text = readFileSync(path.join(dir, 'dist', bundle), 'latin1');
+function buildId(): string {
+  const text = readFileSync(path.join(dir, 'dist/cli.cjs'), 'latin1');
   return /\/\/# sidecarset-build=(\w+)\s*$/.exec(text)?.[1] ?? '';
 }
 
@@ -78,22 +77,22 @@ describe('launcher code cache', () => {
     const r = launch(['inject', ...FIXTURES]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toBe('deployment.apps/nginx -n default: injected filebeat-sidecarset: filebeat\n');
-    expect(readdirSync(path.join(dir, 'dist')).sort()).toEqual(['cli-lazy.cjs', 'cli.cjs', 'cli.cjs.cache']);
+    expect(readdirSync(path.join(dir, 'dist')).sort()).toEqual(['cli.cjs', 'cli.cjs.cache']);
   });
 
-  it('of the lazy bundle is made by the first command that loads it; inject never does', () => {
-    const lazyCache = path.join(dir, 'dist/cli-lazy.cjs.cache');
-    expect(launch(['inject', ...FIXTURES]).status).toBe(0);
-    expect(existsSync(lazyCache)).toBe(false);
+  it('made by one command serves the others, which load no client library', () => {
+    const offline = ['--require', path.join(ROOT, 'test/cli/offline-guard.cjs')];
+    const injected = launch(['inject', ...FIXTURES], offline);
+    expect(injected.status, injected.stderr).toBe(0);
+    expect(cacheHeader()).toBe(buildId());
+    const made = readFileSync(cache);
 
     const rollout = ['plan-rollout', '-f', 'fixtures/rollout/log-shipper-sidecarset.yaml', '-f', 'fixtures/rollout/pods.yaml', '-o', 'json'];
-    const first = launch(rollout);
+    const first = launch(rollout, offline);
     expect(first.status, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout).kind).toBe('RolloutPlan');
-    expect(cacheHeader(lazyCache)).toBe(buildId('cli-lazy.cjs'));
-    const made = readFileSync(lazyCache);
-    expect(launch(rollout)).toEqual(first);
-    expect(readFileSync(lazyCache).equals(made)).toBe(true);
+    expect(launch(rollout, offline)).toEqual(first);
+    expect(readFileSync(cache).equals(made)).toBe(true);
   });
 });
 
