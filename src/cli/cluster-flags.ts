@@ -4,15 +4,8 @@ import type { Command } from 'commander';
 import { kubeconfigNamespace, type ClusterFlags } from '../cluster/kubeconfig.js';
 import { UsageError } from '../errors.js';
 
-export interface ClusterFlagValues {
-  kubeconfig?: string;
-  context?: string;
-  cluster?: string;
-  user?: string;
-  namespace?: string;
-  allNamespaces?: boolean;
-  requestTimeout?: string;
-}
+/** The flags as commander fills them: kubectl's names, the same fields the cluster layer reads. */
+export type ClusterFlagValues = ClusterFlags;
 
 export function addClusterFlags(cmd: Command): Command {
   return cmd
