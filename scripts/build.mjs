@@ -12,11 +12,11 @@ import { bundleOptions } from './bundle-options.mjs';
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
 
-// What worker threads of `inject` and `plan-rollout` start with (src/render/worker-code.ts calls them by these
+// What worker threads of `inject` and `plan-rollout` start with (src/pipeline/parallel/worker-code.ts calls them by these
 // names). Imported on first call, so that a command that starts no worker never runs these modules.
 const WORKER_ENTRIES = {
-  runInjectWorker: './src/render/inject-parallel.ts',
-  runRolloutWorker: './src/render/rollout-parallel.ts',
+  runInjectWorker: './src/pipeline/parallel/inject-parallel.ts',
+  runRolloutWorker: './src/pipeline/parallel/rollout-parallel.ts',
 };
 const entry = [
   `export * from './src/cli/main.ts';`,

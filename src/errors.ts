@@ -25,6 +25,22 @@ export class SidecarsetError extends Error {
     this.exitCode = exitCode;
   }
 
+  /**
+   * The message without the field it names. A few throwers (src/k8s/json/decode.ts, src/kruise/apis/defaults.ts,
+   * src/kruise/rollout/plan.ts) still write their field at the head of the message as well as in `place`: that
+   * head is recognised here, the one place that knows of it.
+   */
+  get detail(): string {
+    const { field } = this.place;
+    return field && this.message.startsWith(`${field}: `) ? this.message.slice(field.length + 2) : this.message;
+  }
+
+  /** The message led by its field: "spec.containers[0].image: Required value". */
+  get fieldMessage(): string {
+    const { field } = this.place;
+    return field && !this.message.startsWith(field) ? `${field}: ${this.message}` : this.message;
+  }
+
   /** The same error, placed more precisely (outer layers know the file, inner ones the field). */
   at(place: ErrorPlace): SidecarsetError {
     return new SidecarsetError(this.message, { ...definedOnly(place), ...definedOnly(this.place) }, this.exitCode);

@@ -3,6 +3,8 @@
 // kubectl's plugin completion calls `kubectl_complete-sidecarset WORDS...`. Both print one candidate per
 // line ("value<TAB>description") and then ":<directive>", the protocol of cobra, which kubectl speaks.
 import { Argument, type Command, type Option } from 'commander';
+import { MANIFEST_EXTENSIONS } from '../manifests/sources.js';
+import { commandAction } from './command.js';
 import type { CommandIO } from './io.js';
 
 /** cobra's ShellCompDirective bits, as kubectl reads them. */
@@ -21,7 +23,6 @@ export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 const BINARY = 'kubectl-sidecarset';
 /** Cluster look-ups during completion give up after this long: a TAB must never hang. */
 const CLUSTER_TIMEOUT_MS = 2000;
-const MANIFEST_EXTENSIONS = ['yaml', 'yml', 'json'];
 
 export interface Completion {
   candidates: string[];
@@ -45,10 +46,15 @@ export function registerCompletion(program: Command, io: CommandIO, setExit: (co
         '  kubectl sidecarset completion zsh > "${fpath[1]}/_kubectl-sidecarset"\n' +
         '  kubectl sidecarset completion fish > ~/.config/fish/completions/kubectl-sidecarset.fish',
     )
-    .action((shell: (typeof SHELLS)[number]) => {
-      io.stdout.write(completionScript(shell));
-      setExit(0);
-    });
+    .action(
+      commandAction(io, setExit, (_io, shell: (typeof SHELLS)[number]) => ({
+        validate: () => {},
+        run: async (cio) => {
+          cio.stdout.write(completionScript(shell));
+          return 0;
+        },
+      })),
+    );
 }
 
 /** `__complete WORDS...`: always exits 0; a failed cluster look-up only means fewer candidates. */
@@ -248,7 +254,7 @@ async function completeKind(
   if (choices) return { candidates: matching(choices, toComplete, prefix), directive: Directive.NoFileComp };
   switch (kind) {
     case 'manifest':
-      return { candidates: MANIFEST_EXTENSIONS, directive: Directive.FilterFileExt };
+      return { candidates: [...MANIFEST_EXTENSIONS], directive: Directive.FilterFileExt };
     case 'file':
       return { candidates: [], directive: Directive.Default };
     case 'dir':

@@ -21,7 +21,6 @@ export function placeMessage(err: SidecarsetError): string {
   if (p.source !== undefined) parts.push(p.source);
   if (p.document !== undefined) parts.push(`document ${p.document + 1}`);
   if (p.line !== undefined) parts.push(`line ${p.line}`);
-  if (p.field !== undefined && !err.message.startsWith(p.field)) parts.push(p.field);
-  parts.push(err.message);
+  parts.push(err.fieldMessage);
   return parts.join(': ');
 }

@@ -25,3 +25,8 @@ export function checkOutput<T extends string>(value: string | undefined, allowed
   }
   return v as T;
 }
+
+/** -f is required: `forWhat` says what it gives (" for the SidecarSet and the Pods"). */
+export function requireFilenames(filenames: string[], forWhat = ''): void {
+  if (filenames.length === 0) throw new UsageError(`must specify -f${forWhat} (a file, a directory, or - for stdin)`);
+}

@@ -1,12 +1,17 @@
-// `kubectl sidecarset inject`: options from flags, checked, then handed to the injection pipeline.
+// `kubectl sidecarset inject`: options from flags, checked, the printer chosen from -o, then the inject pipeline.
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { injectManifests, type InjectOptions } from '../render/inject.js';
-import type { FileMode, FilesOutcome } from '../render/files.js';
+import { write } from '../manifests/output.js';
+import { checkStdinOnce } from '../manifests/sources.js';
+import { writerFor } from '../manifests/writers.js';
+import type { FileMode, FilesOutcome } from '../pipeline/inject-files.js';
+import { injectToStream, type InjectOptions } from '../pipeline/inject.js';
+import { countOf } from '../words.js';
 import { kruiseNow } from './clock.js';
 import { addClusterFlags, clusterFlagsOf, objectNamespace, type ClusterFlagValues } from './cluster-flags.js';
-import { addFilenameFlags, addNamespaceFlag, checkOutput, collectPaths } from './flags.js';
-import { write, type CommandIO } from './io.js';
+import { commandAction, type CommandOptions } from './command.js';
+import { addFilenameFlags, addNamespaceFlag, checkOutput, collectPaths, requireFilenames } from './flags.js';
+import type { CommandIO } from './io.js';
 import { colourFor, reportInjection } from './report.js';
 
 interface InjectFlags extends ClusterFlagValues {
@@ -61,38 +66,72 @@ export function registerInject(program: Command, io: CommandIO, setExit: (code: 
         '  kubectl sidecarset inject deployment/nginx -n shop          # the workload and SidecarSets from the cluster\n' +
         '  kubectl sidecarset inject -l app=web deployment,cloneset --verify',
     )
-    .action(async (args: string[], flags: InjectFlags) => {
-      const live = completeClusterUse(args, flags);
-      const options = completeInjectOptions(flags, io, live);
-      const mode = completeFileMode(flags);
-      if (live) {
-        if (mode) throw new UsageError(`--${mode.kind} rewrites -f files; it cannot be combined with workloads from the cluster or --verify`);
-        const { injectWithCluster } = await import('../pipeline/cluster/inject.js');
-        const outcome = await injectWithCluster({ ...options, cluster: clusterFlagsOf(flags), workloads: { args, selector: flags.selector }, verify: flags.verify }, io);
-        if (!options.quiet) io.stderr.write(reportInjection(outcome, io));
-        if (outcome.verified) {
-          const { describeDifferences } = await import('../pipeline/cluster/verify.js');
-          io.stderr.write(describeDifferences(outcome.verified.differences, outcome.verified.pods));
-        }
-        setExit(outcome.verified && outcome.verified.differences.length > 0 ? 1 : 0);
-        return;
-      }
-      if (mode) {
-        const { injectFiles } = await import('../render/files.js'); // with the diff library: only for these modes
-        const outcome = await injectFiles(options, mode, io.stdin);
-        await write(io.stdout, outcome.diff);
-        if (!options.quiet) io.stderr.write(reportInjection(outcome, io) + reportFiles(outcome, mode, io));
-        setExit(mode.kind === 'check' && outcome.files.some((f) => f.changed) ? 1 : 0);
-        return;
-      }
-      const outcome = await injectManifests(options, io);
-      if (!options.quiet) io.stderr.write(reportInjection(outcome, io));
-      setExit(0);
-    });
+    .action(commandAction(io, setExit, (cio, args: string[], flags: InjectFlags) => new InjectCommand(args, flags, cio)));
+}
+
+class InjectCommand implements CommandOptions {
+  private options!: InjectOptions;
+  private format: 'yaml' | 'json' = 'yaml';
+  private mode: FileMode | undefined;
+  /** TYPE/NAME, -l or --verify: the cluster is read */
+  private live = false;
+
+  constructor(
+    private readonly args: string[],
+    private readonly flags: InjectFlags,
+    private readonly io: CommandIO,
+  ) {}
+
+  validate(): void {
+    const { flags } = this;
+    this.live = clusterUse(this.args, flags);
+    if (!this.live) requireFilenames(flags.filename);
+    checkStdinOnce([...flags.filename, ...flags.sidecarsets]);
+    this.format = checkOutput(flags.output, ['yaml', 'json'] as const, 'yaml');
+    this.options = {
+      filenames: flags.filename,
+      sidecarSetPaths: flags.sidecarsets,
+      recursive: flags.recursive,
+      namespace: objectNamespace(flags, this.io.env),
+      keepHash: flags.keepHash,
+      now: kruiseNow(this.io.env),
+    };
+    this.mode = fileMode(flags);
+    if (this.live && this.mode) throw new UsageError(`--${this.mode.kind} rewrites -f files; it cannot be combined with workloads from the cluster or --verify`);
+  }
+
+  async run(io: CommandIO): Promise<number> {
+    const { mode, options } = this;
+    if (this.live) return this.runWithCluster(io);
+    if (mode) {
+      const { injectFiles } = await import('../pipeline/inject-files.js'); // with the diff library: only for these modes
+      const outcome = await injectFiles(options, mode, io.stdin);
+      await write(io.stdout, outcome.diff);
+      if (!this.flags.quiet) io.stderr.write(reportInjection(outcome, io) + reportFiles(outcome, mode, io));
+      return mode.kind === 'check' && outcome.files.some((f) => f.changed) ? 1 : 0;
+    }
+    const outcome = await injectToStream(options, { stdin: io.stdin, stdout: io.stdout, writer: writerFor(this.format) });
+    if (!this.flags.quiet) io.stderr.write(reportInjection(outcome, io));
+    return 0;
+  }
+
+  private async runWithCluster(io: CommandIO): Promise<number> {
+    const { flags } = this;
+    const { injectWithCluster } = await import('../pipeline/cluster/inject.js');
+    const outcome = await injectWithCluster(
+      { ...this.options, cluster: clusterFlagsOf(flags), workloads: { args: this.args, selector: flags.selector }, verify: flags.verify },
+      { stdin: io.stdin, stdout: io.stdout, env: io.env, writer: writerFor(this.format) },
+    );
+    if (!flags.quiet) io.stderr.write(reportInjection(outcome, io));
+    if (!outcome.verified) return 0;
+    const { describeDifferences } = await import('../pipeline/cluster/verify.js');
+    io.stderr.write(describeDifferences(outcome.verified.differences, outcome.verified.pods));
+    return outcome.verified.differences.length > 0 ? 1 : 0;
+  }
 }
 
 /** Whether the cluster is read: TYPE/NAME, -l or --verify ask for it; --local forbids it. */
-export function completeClusterUse(args: string[], flags: Pick<InjectFlags, 'selector' | 'local' | 'verify' | 'allNamespaces'>): boolean {
+function clusterUse(args: string[], flags: Pick<InjectFlags, 'selector' | 'local' | 'verify' | 'allNamespaces'>): boolean {
   const wanted = args.length > 0 || flags.selector !== undefined;
   if (flags.local && wanted) {
     const what = args.length > 0 ? args[0] : `-l ${flags.selector}`;
@@ -103,24 +142,8 @@ export function completeClusterUse(args: string[], flags: Pick<InjectFlags, 'sel
   return !flags.local && (wanted || flags.verify);
 }
 
-export function completeInjectOptions(flags: InjectFlags, io: CommandIO, live = false): InjectOptions {
-  if (flags.filename.length === 0 && !live) throw new UsageError('must specify -f (a file, a directory, or - for stdin), or TYPE/NAME or -l to read workloads from the cluster');
-  const stdinUses = [...flags.filename, ...flags.sidecarsets].filter((p) => p === '-').length;
-  if (stdinUses > 1) throw new UsageError('standard input (-) can be given only once');
-  return {
-    filenames: flags.filename,
-    sidecarSetPaths: flags.sidecarsets,
-    recursive: flags.recursive,
-    output: checkOutput(flags.output, ['yaml', 'json'] as const, 'yaml'),
-    namespace: objectNamespace(flags, io.env),
-    keepHash: flags.keepHash,
-    quiet: flags.quiet,
-    now: kruiseNow(io.env),
-  };
-}
-
 /** --in-place, --output-dir, --check, --diff: one at most, and not with -o json (each file keeps its format). */
-export function completeFileMode(flags: Pick<InjectFlags, 'inPlace' | 'outputDir' | 'check' | 'diff' | 'output'>): FileMode | undefined {
+function fileMode(flags: Pick<InjectFlags, 'inPlace' | 'outputDir' | 'check' | 'diff' | 'output'>): FileMode | undefined {
   const modes: FileMode[] = [];
   if (flags.inPlace) modes.push({ kind: 'in-place' });
   if (flags.outputDir !== undefined) {
@@ -145,14 +168,10 @@ function reportFiles(outcome: FilesOutcome, mode: FileMode, io: CommandIO): stri
   const lines: string[] = [];
   if (mode.kind === 'check' || mode.kind === 'diff') {
     for (const f of changed) lines.push(`${f.source}: ${c.yellow('would change')}`);
-    lines.push(changed.length ? `${changed.length} of ${plural(total, 'file')} would change` : `${plural(total, 'file')} up to date`);
+    lines.push(changed.length ? `${changed.length} of ${countOf(total, 'file')} would change` : `${countOf(total, 'file')} up to date`);
   } else {
     for (const f of written) lines.push(`${f.target}: ${c.green('written')}`);
-    lines.push(`${plural(written.length, 'file')} written, ${total - written.length} unchanged`);
+    lines.push(`${countOf(written.length, 'file')} written, ${total - written.length} unchanged`);
   }
   return lines.join('\n') + '\n';
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

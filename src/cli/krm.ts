@@ -7,10 +7,13 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { SidecarsetError } from '../errors.js';
-import { readStream, STDIN_SOURCE } from '../manifests/read.js';
-import { renderInputs, renderText } from '../render/inject.js';
+import { write } from '../manifests/output.js';
+import { readStream, STDIN_SOURCE } from '../manifests/sources.js';
+import { renderText, yamlWriter } from '../manifests/writers.js';
+import { injectInputs } from '../pipeline/inject.js';
 import { kruiseNow } from './clock.js';
-import { write, type CommandIO } from './io.js';
+import { commandAction } from './command.js';
+import type { CommandIO } from './io.js';
 import { reportInjection } from './report.js';
 
 export const FN_COMMAND = 'fn';
@@ -37,13 +40,16 @@ export function registerFn(program: Command, io: CommandIO, setExit: (code: numb
         '  kpt fn eval apps/ --exec "kubectl-sidecarset fn" -- sidecarSets=platform/sidecarsets/\n' +
         '  kubectl kustomize --enable-alpha-plugins .   # with the plugin installed, see the README',
     )
-    .action(async (config: string | undefined) => {
-      setExit(config === undefined ? await runFunction(io) : await runExecPlugin(config, io));
-    });
+    .action(
+      commandAction(io, setExit, (_io, config: string | undefined) => ({
+        validate: () => {},
+        run: (cio) => (config === undefined ? runFunction(cio) : runExecPlugin(config, cio)),
+      })),
+    );
 }
 
 async function runFunction(io: CommandIO): Promise<number> {
-  const { runResourceList } = await import('../krm/resource-list.js'); // loaded by this command only
+  const { runResourceList } = await import('../pipeline/krm/resource-list.js'); // loaded by this command only
   const run = await runResourceList(await readAll(io.stdin), { baseDir: io.cwd, now: kruiseNow(io.env) });
   await write(io.stdout, run.text);
   for (const r of run.results) if (r.severity === 'error') io.stderr.write(`error: ${r.message}\n`);
@@ -52,10 +58,10 @@ async function runFunction(io: CommandIO): Promise<number> {
 
 async function runExecPlugin(configFile: string, io: CommandIO): Promise<number> {
   const config = parse(await readFile(configFile, 'utf8').catch(() => io.env[KUSTOMIZE_CONFIG_STRING] ?? '')) as unknown;
-  const { readFunctionConfig } = await import('../krm/function-config.js');
+  const { readFunctionConfig } = await import('../pipeline/krm/function-config.js');
   const options = readFunctionConfig(config, io.env[KUSTOMIZE_CONFIG_ROOT] ?? io.cwd);
-  const rendered = await renderInputs({ ...options, filenames: ['-'], output: 'yaml', quiet: false, now: kruiseNow(io.env) }, io.stdin);
-  await write(io.stdout, renderText(rendered.docs, 'yaml'));
+  const rendered = await injectInputs({ ...options, filenames: ['-'], now: kruiseNow(io.env) }, io.stdin);
+  await write(io.stdout, renderText(rendered.docs, yamlWriter));
   io.stderr.write(reportInjection(rendered, io));
   return 0;
 }

@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { describeError } from './errors.js';
 import { processIO, type CommandIO } from './io.js';
 
-export { outputSettled } from './io.js';
+export { outputSettled } from '../manifests/output.js';
 import { registerInject } from './inject.js';
 import { COMPLETE_COMMAND, registerCompletion, runCompletion } from './completion.js';
 import { execPluginArgv, registerFn } from './krm.js';
@@ -31,7 +31,6 @@ export function buildProgram(io: CommandIO): Program {
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(s.replace(/^error: /, 'error: ')),
     })
     .exitOverride();
   const setExit = (code: number) => {

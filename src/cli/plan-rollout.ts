@@ -5,11 +5,14 @@ import { SidecarsetError,UsageError } from '../errors.js';
 import { parseGoDuration } from '../go/duration.js';
 import type { IntOrString } from '../k8s/api.js';
 import type { StrategyOverrides } from '../kruise/rollout/types.js';
-import type { FileRolloutSourceOptions } from '../render/rollout-sources.js';
+import { write } from '../manifests/output.js';
+import { checkStdinOnce } from '../manifests/sources.js';
+import type { FileRolloutSourceOptions } from '../pipeline/rollout-inputs.js';
 import { kruiseNow } from './clock.js';
 import { addClusterFlags, clusterFlagsOf, objectNamespace, type ClusterFlagValues } from './cluster-flags.js';
-import { addFilenameFlags,addNamespaceFlag,checkOutput } from './flags.js';
-import { colourEnabled,write,type CommandIO } from './io.js';
+import { commandAction, type CommandOptions } from './command.js';
+import { addFilenameFlags, addNamespaceFlag, checkOutput, requireFilenames } from './flags.js';
+import { colourEnabled, type CommandIO } from './io.js';
 import { parseSelectorFlag } from './selector-flag.js';
 
 interface PlanRolloutFlags extends ClusterFlagValues {
@@ -70,50 +73,66 @@ export function registerPlanRollout(program: Command, io: CommandIO, setExit: (c
         "  kubectl sidecarset plan-rollout log-agent                    # the cluster's SidecarSet and Pods\n" +
         "  kubectl sidecarset plan-rollout -f new-log-agent.yaml --live  # the new version against the live Pods",
     )
-    .action(async (name: string | undefined, flags: PlanRolloutFlags) => {
-      const options = completePlanRolloutOptions(flags, io, name);
-      // what only this command needs is loaded when it runs: start-up of every other command stays lighter
-      const [{ fileRolloutSource }, { planRollout }, { simulateFast }] = await Promise.all([
-        import('../render/rollout-sources.js'),
-        import('../kruise/rollout/plan.js'),
-        import('../kruise/rollout/simulate-fast.js'),
-      ]);
-      const source = options.live
-        ? (await import('../pipeline/cluster/rollout.js')).liveRolloutSource({
-            name: options.live.name,
-            filenames: options.sources.filenames,
-            recursive: options.sources.recursive,
-            read: { stdin: options.sources.stdin },
-            keepHash: options.sources.keepHash,
-            cluster: clusterFlagsOf(options.live.flags),
-            env: io.env,
-          })
-        : fileRolloutSource(options.sources);
-      const inputs = await source.load();
-      for (const note of inputs.notes) io.stderr.write(`note: ${note}\n`);
-      const plan = planRollout(
-        {
-          sidecarSet: inputs.sidecarSet,
-          pods: inputs.pods,
-          namespaces: inputs.namespaces,
-          overrides: options.overrides,
-          batchDuration: options.batchDuration,
-        },
-        simulateFast,
-      );
-      if (options.output === 'json' || options.output === 'yaml') for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
-      if (options.output === 'json') await writeJson(io, plan);
-      else if (options.output === 'yaml') await write(io.stdout, stringify(plan, { lineWidth: 0 }));
-      else await write(io.stdout, (await import('./plan-table.js')).renderPlanTable(plan, { wide: options.output === 'wide', colour: colourEnabled(io, 'stdout'), now: options.now }));
-      setExit(0);
-    });
+    .action(commandAction(io, setExit, (cio, name: string | undefined, flags: PlanRolloutFlags) => new PlanRolloutCommand(name, flags, cio)));
 }
 
-export function completePlanRolloutOptions(flags: PlanRolloutFlags, io: CommandIO, name?: string): PlanRolloutOptions {
+class PlanRolloutCommand implements CommandOptions {
+  private options!: PlanRolloutOptions;
+
+  constructor(
+    private readonly name: string | undefined,
+    private readonly flags: PlanRolloutFlags,
+    private readonly io: CommandIO,
+  ) {}
+
+  validate(): void {
+    this.options = planRolloutOptions(this.flags, this.io, this.name);
+  }
+
+  async run(io: CommandIO): Promise<number> {
+    const { options } = this;
+    // what only this command needs is loaded when it runs: start-up of every other command stays lighter
+    const [{ fileRolloutSource }, { planRollout }, { simulateFast }] = await Promise.all([
+      import('../pipeline/rollout-inputs.js'),
+      import('../kruise/rollout/plan.js'),
+      import('../kruise/rollout/simulate-fast.js'),
+    ]);
+    const source = options.live
+      ? (await import('../pipeline/cluster/rollout.js')).liveRolloutSource({
+          name: options.live.name,
+          filenames: options.sources.filenames,
+          recursive: options.sources.recursive,
+          read: { stdin: options.sources.stdin },
+          keepHash: options.sources.keepHash,
+          cluster: clusterFlagsOf(options.live.flags),
+          env: io.env,
+        })
+      : fileRolloutSource(options.sources);
+    const inputs = await source.load();
+    for (const note of inputs.notes) io.stderr.write(`note: ${note}\n`);
+    const plan = planRollout(
+      {
+        sidecarSet: inputs.sidecarSet,
+        pods: inputs.pods,
+        namespaces: inputs.namespaces,
+        overrides: options.overrides,
+        batchDuration: options.batchDuration,
+      },
+      simulateFast,
+    );
+    if (options.output === 'json' || options.output === 'yaml') for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
+    if (options.output === 'json') await writeJson(io, plan);
+    else if (options.output === 'yaml') await write(io.stdout, stringify(plan, { lineWidth: 0 }));
+    else await write(io.stdout, (await import('./plan-table.js')).renderPlanTable(plan, { wide: options.output === 'wide', colour: colourEnabled(io, 'stdout'), now: options.now }));
+    return 0;
+  }
+}
+
+function planRolloutOptions(flags: PlanRolloutFlags, io: CommandIO, name?: string): PlanRolloutOptions {
   if (name !== undefined && flags.live) throw new UsageError("NAME plans the cluster's SidecarSet; --live goes with -f (a new version of it)");
-  if (flags.live && flags.filename.length === 0) throw new UsageError('--live plans the SidecarSet given with -f against the live Pods; give it with -f, or name the cluster\'s SidecarSet');
-  if (flags.filename.length === 0 && name === undefined) throw new UsageError('must specify -f for the SidecarSet and the Pods (a file, a directory, or - for stdin), or the NAME of a SidecarSet in the cluster');
-  if (flags.filename.filter((p) => p === '-').length > 1) throw new UsageError('standard input (-) can be given only once');
+  if (flags.live && flags.filename.length === 0) throw new UsageError("--live plans the SidecarSet given with -f against the live Pods; give it with -f, or name the cluster's SidecarSet");
+  if (name === undefined) requireFilenames(flags.filename, ' for the SidecarSet and the Pods, or the NAME of a SidecarSet in the cluster');
+  checkStdinOnce(flags.filename);
   const overrides: StrategyOverrides = {};
   if (flags.partition !== undefined) overrides.partition = intOrPercentFlag('--partition', flags.partition);
   if (flags.maxUnavailable !== undefined) overrides.maxUnavailable = intOrPercentFlag('--max-unavailable', flags.maxUnavailable);

@@ -4,7 +4,9 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import type { LabelSelector } from '../k8s/api.js';
-import type { PlanBatch,PlanPod,RolloutPlan } from '../kruise/rollout/plan-schema.js';
+import type { PlanBatch, PlanPod, RolloutPlan } from '../kruise/rollout/plan-schema.js';
+import { shortHash } from '../kruise/sidecarcontrol/short-hash.js';
+import { countOf } from '../words.js';
 
 export interface PlanTableOptions {
   wide: boolean;
@@ -47,7 +49,7 @@ function header(plan: RolloutPlan, c: Paint): string[] {
     lines.push(['What-if', `${c.yellow(`${o.flag} ${valueText(o.value)}`)} (the SidecarSet says ${o.was === null ? 'nothing' : valueText(o.was)})`]);
   }
   for (const img of plan.images) {
-    const from = img.from.map((f) => `${f.image} (${f.pods} Pod${f.pods === 1 ? '' : 's'})`).join(', ') || '(no Pods)';
+    const from = img.from.map((f) => `${f.image} (${countOf(f.pods, 'Pod')})`).join(', ') || '(no Pods)';
     lines.push(['Images', `${img.sidecar}: ${from} → ${c.green(img.to)}`]);
   }
   lines.push(['Outcome', outcome(plan)]);
@@ -60,7 +62,7 @@ function header(plan: RolloutPlan, c: Paint): string[] {
 
 function outcome(plan: RolloutPlan): string {
   const t = plan.totals;
-  const parts = [`${t.inBatches} Pod${t.inBatches === 1 ? '' : 's'} upgraded in ${t.batches} batch${t.batches === 1 ? '' : 'es'}`];
+  const parts = [`${countOf(t.inBatches, 'Pod')} upgraded in ${countOf(t.batches, 'batch', 'batches')}`];
   const add = (n: number, what: string) => n > 0 && parts.push(`${n} ${what}`);
   add(t.updated, 'already updated');
   add(t.heldByPartition, 'held by partition');
@@ -169,8 +171,9 @@ function footer(plan: RolloutPlan, c: Paint): string[] {
 
 // ---- small formats ----
 
+/** At most `max` characters. */
 function short(s: string, max = 12): string {
-  return s === '' ? '(none)' : s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  return shortHash(s, max - 1, '(none)', max);
 }
 
 function valueText(v: unknown): string {

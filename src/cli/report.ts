@@ -1,6 +1,7 @@
 // The human report of an injection, on stderr: one line per pod-bearing object, stable reason codes.
 import { Chalk } from 'chalk';
-import type { InjectOutcome, ObjectReport } from '../render/inject.js';
+import type { ObjectReport } from '../pipeline/inject-document.js';
+import type { InjectOutcome } from '../pipeline/inject.js';
 import { colourEnabled, type CommandIO } from './io.js';
 
 export function colourFor(io: CommandIO): InstanceType<typeof Chalk> {

@@ -1,10 +1,13 @@
 // `kubectl sidecarset validate`: options from flags, the SidecarSets judged, the verdicts printed on stdout
 // (they are this command's payload) as text or as JSON; exit 1 when any SidecarSet would be rejected.
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
-import type { SidecarSetVerdict, ValidateOptions, ValidationReport } from '../render/validate.js';
-import { addFilenameFlags, checkOutput } from './flags.js';
-import { write, type CommandIO } from './io.js';
+import { write } from '../manifests/output.js';
+import { checkStdinOnce } from '../manifests/sources.js';
+import { countOf } from '../words.js';
+import type { SidecarSetVerdict, ValidateOptions, ValidationReport } from '../pipeline/validate.js';
+import { commandAction, type CommandOptions } from './command.js';
+import { addFilenameFlags, checkOutput, requireFilenames } from './flags.js';
+import type { CommandIO } from './io.js';
 
 interface ValidateFlags {
   filename: string[];
@@ -34,22 +37,29 @@ export function registerValidate(program: Command, io: CommandIO, setExit: (code
         '  kubectl sidecarset validate -f platform/sidecarsets/\n' +
         '  kubectl sidecarset validate -f sidecarsets/ -f kruise-configuration.yaml -o json',
     )
-    .action(async (flags: ValidateFlags) => {
-      const { options, format } = completeValidateOptions(flags);
-      const { validateManifests } = await import('../render/validate.js'); // loaded by this command only
-      const report = await validateManifests(options, io.stdin);
-      await write(io.stdout, format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
-      setExit(report.valid ? 0 : 1);
-    });
+    .action(commandAction(io, setExit, (_io, flags: ValidateFlags) => new ValidateCommand(flags)));
 }
 
-export function completeValidateOptions(flags: ValidateFlags): { options: ValidateOptions; format: 'text' | 'json' } {
-  if (flags.filename.length === 0) throw new UsageError('must specify -f (a file, a directory, or - for stdin)');
-  if (flags.filename.filter((p) => p === '-').length > 1) throw new UsageError('standard input (-) can be given only once');
-  return {
-    options: { filenames: flags.filename, recursive: flags.recursive },
-    format: checkOutput(flags.output, ['text', 'json'] as const, 'text'),
-  };
+class ValidateCommand implements CommandOptions {
+  private readonly options: ValidateOptions;
+  private format: 'text' | 'json' = 'text';
+
+  constructor(private readonly flags: ValidateFlags) {
+    this.options = { filenames: flags.filename, recursive: flags.recursive };
+  }
+
+  validate(): void {
+    requireFilenames(this.flags.filename);
+    checkStdinOnce(this.flags.filename);
+    this.format = checkOutput(this.flags.output, ['text', 'json'] as const, 'text');
+  }
+
+  async run(io: CommandIO): Promise<number> {
+    const { validateManifests } = await import('../pipeline/validate.js'); // loaded by this command only
+    const report = await validateManifests(this.options, io.stdin);
+    await write(io.stdout, this.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    return report.valid ? 0 : 1;
+  }
 }
 
 /** One block per SidecarSet, then a summary line. */
@@ -57,14 +67,13 @@ export function formatReport(report: ValidationReport): string {
   const lines = report.sidecarSets.flatMap(verdictLines);
   const invalid = report.sidecarSets.filter((s) => !s.valid).length;
   const total = report.sidecarSets.length;
-  const noun = total === 1 ? 'SidecarSet' : 'SidecarSets';
-  lines.push(invalid === 0 ? `${total} ${noun} valid` : `${invalid} of ${total} ${noun} invalid`);
+  lines.push(invalid === 0 ? `${countOf(total, 'SidecarSet')} valid` : `${invalid} of ${countOf(total, 'SidecarSet')} invalid`);
   return lines.join('\n') + '\n';
 }
 
 function verdictLines(v: SidecarSetVerdict): string[] {
   const place = `${v.source}: document ${v.document}${v.item !== undefined ? ` item ${v.item}` : ''}`;
-  const count = v.errors.length === 1 ? '1 error' : `${v.errors.length} errors`;
+  const count = countOf(v.errors.length, 'error');
   return [
     `${v.ref} (${place}): ${v.valid ? 'valid' : `invalid, ${count}`}`,
     ...v.errors.map((e) => `  ${e.message}`),

@@ -1,11 +1,13 @@
 // Inputs read whole, with a fast path for JSON: `kubectl get pods -A -o json` of a large cluster is one JSON
-// value of a hundred megabytes and more, which JSON.parse reads in about a second, while the general reader
-// (read.ts) builds a YAML document model of it to keep its layout for writing back. Commands that only read
+// value of a hundred megabytes and more, which JSON.parse reads directly, while the general reader
+// (documents.ts) builds a YAML document model of it to keep its layout for writing back. Commands that only read
 // objects (plan-rollout) use this. A source whose first non-blank character is `{` (kubectl's rule for JSON)
 // and that is one valid JSON value gives its object, or the items of a List, as documents; anything else
 // (YAML, a stream of several JSON objects, invalid JSON, an item that is not a Kubernetes object) goes
 // through the general reader, which gives the same objects and the same errors with their place.
-import { parseManifests, parseSourceText, readSourceFile, readStream, resolveSources, STDIN_SOURCE, type ManifestDocument, type ReadOptions } from './read.js';
+import { parseManifests, parseSourceText } from './documents.js';
+import { readSourceFile, readStream, resolveSources, STDIN_SOURCE, type ReadOptions } from './sources.js';
+import type { ManifestDocument } from './types.js';
 
 /** One object of an input; `origin` is there when it came through the general reader. */
 export type InputDocument = Pick<ManifestDocument, 'source' | 'index' | 'listItem' | 'object'> & Partial<Pick<ManifestDocument, 'origin'>>;
@@ -15,10 +17,15 @@ export async function* readInputDocuments(paths: string[], opts: ReadOptions): A
   for (const file of await resolveSources(paths, opts.recursive ?? false)) {
     const source = file === '-' ? STDIN_SOURCE : file;
     const text = file === '-' ? (await readStream(opts.stdin, source)).toString('utf8') : (await readSourceFile(file, source)).text;
-    const fast = jsonDocuments(text, source);
-    if (fast) yield* fast;
-    else yield* parseSourceText({ source, text });
+    yield* documentsOf(source, text);
   }
+}
+
+/** The documents of one source's text: by JSON.parse when it is one JSON value of objects, else the general reader. */
+export async function* documentsOf(source: string, text: string): AsyncGenerator<InputDocument> {
+  const fast = jsonDocuments(text, source);
+  if (fast) yield* fast;
+  else yield* parseSourceText({ source, text });
 }
 
 /** A document as the general reader gives it (with its YAML node), for the few objects that need one. */

@@ -2,10 +2,9 @@
 // sidecar goes into many Pods, so the text of a made collection, once rendered at a given place (indentation,
 // layout options...), is remembered and reused: that spares most of the work of rendering an injected document.
 import { Pair, Scalar, YAMLMap, YAMLSeq, type Node, type Schema } from 'yaml';
+import { UNUSUAL } from './to-plain.js';
 
 type Context = NonNullable<Parameters<YAMLMap['toString']>[0]>;
-
-export const UNUSUAL = Symbol('unusual');
 
 /**
  * The nodes `doc.createNode(withoutNullKeys(value))` makes of plain data (objects, arrays, strings, numbers,

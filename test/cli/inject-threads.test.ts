@@ -1,4 +1,4 @@
-// A large input is rendered by several threads (src/render/inject-parallel.ts) when the bundled CLI runs: the
+// A large input is rendered by several threads (src/pipeline/parallel/inject-parallel.ts) when the bundled CLI runs: the
 // output, the report and the errors must be exactly what one thread gives. One thread is what the in-process
 // harness runs (the sources), so the real binary is compared with it.
 import { spawnSync } from 'node:child_process';
@@ -141,8 +141,8 @@ describe('inject in several threads', () => {
 
 describe('shareSources', () => {
   it('cuts at documents: pieces put back together are the input, and number their documents as it does', async () => {
-    const { shareSources } = await import('../../src/render/inject-parallel.js');
-    const { parseManifests } = await import('../../src/manifests/read.js');
+    const { shareSources } = await import('../../src/pipeline/parallel/inject-parallel.js');
+    const { parseManifests } = await import('../../src/manifests/documents.js');
     const inputs = [
       stream(300),
       `# only comments before\n\n---\n${stream(200)}`,

@@ -6,7 +6,8 @@ import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { descriptorOutput, isTerminal, outputSettled, write } from '../../src/cli/io.js';
+import { isTerminal } from '../../src/cli/io.js';
+import { descriptorOutput, outputSettled, write } from '../../src/manifests/output.js';
 import { ROOT } from './harness.js';
 
 let dir: string;

@@ -1,4 +1,4 @@
-// plan-rollout reads a large JSON List of Pods in pieces, in several threads (src/render/rollout-sources.ts,
+// plan-rollout reads a large JSON List of Pods in pieces, in several threads (src/pipeline/rollout-inputs.ts,
 // rollout-parallel.ts): the plan, the notes and every error must be exactly those of reading the whole text at
 // once. The sources read in pieces in this thread only; a worker thread runs a bundle of rollout-parallel.ts
 // made here, and the real binary is run on an input large enough to take that way by itself.
@@ -14,7 +14,7 @@ import type { Pod } from '../../src/k8s/api.js';
 import { planRollout } from '../../src/kruise/rollout/plan.js';
 import { simulateFast } from '../../src/kruise/rollout/simulate-fast.js';
 import { readInputDocuments } from '../../src/manifests/json-source.js';
-import { fileRolloutSource, type PieceOptions } from '../../src/render/rollout-sources.js';
+import { fileRolloutSource, type PieceOptions } from '../../src/pipeline/rollout-inputs.js';
 import { randomRollout } from '../kruise/rollout-random.js';
 import { cli, ROOT } from './harness.js';
 
@@ -24,7 +24,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'sidecarset-pieces-'));
   const bundle = path.join(dir, 'rollout-worker.cjs');
   await build({
-    stdin: { contents: "export { runRolloutWorker } from './src/render/rollout-parallel.ts';", resolveDir: ROOT, loader: 'ts' },
+    stdin: { contents: "export { runRolloutWorker } from './src/pipeline/parallel/rollout-parallel.ts';", resolveDir: ROOT, loader: 'ts' },
     outfile: bundle,
     bundle: true,
     platform: 'node',

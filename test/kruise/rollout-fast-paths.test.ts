@@ -9,7 +9,7 @@ import { planRollout } from '../../src/kruise/rollout/plan.js';
 import { simulateFast } from '../../src/kruise/rollout/simulate-fast.js';
 import { simulateReference } from '../../src/kruise/rollout/simulate-reference.js';
 import { jsonDocuments } from '../../src/manifests/json-source.js';
-import { parseManifests } from '../../src/manifests/read.js';
+import { parseManifests } from '../../src/manifests/documents.js';
 import { randomRollout, rng } from './rollout-random.js';
 
 const HASH = 'kruise.io/sidecarset-hash';

@@ -5,13 +5,9 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { SidecarsetError, UsageError } from '../../src/errors.js';
 import { placeMessage } from '../../src/cli/errors.js';
-import {
-  listManifestFiles,
-  parseManifests,
-  parseManifestStream,
-  readManifests,
-  type ManifestDocument,
-} from '../../src/manifests/read.js';
+import { parseManifests, parseManifestStream, readManifests } from '../../src/manifests/documents.js';
+import { listManifestFiles } from '../../src/manifests/sources.js';
+import type { ManifestDocument } from '../../src/manifests/types.js';
 
 const pod = (name: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n`;
 const names = (docs: ManifestDocument[]) => docs.map((d) => (d.object.metadata as { name: string }).name);

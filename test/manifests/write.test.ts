@@ -1,21 +1,17 @@
 import { describe, expect, test } from 'vitest';
 import type { YAMLMap } from 'yaml';
 import { Readable } from 'node:stream';
-import { parseManifests, parseManifestStream, type ManifestDocument } from '../../src/manifests/read.js';
-import {
-  createWriter,
-  JsonWriter,
-  patchDocument,
-  renderYamlDocument,
-  YamlWriter,
-} from '../../src/manifests/write.js';
+import { parseManifests, parseManifestStream } from '../../src/manifests/documents.js';
+import { patchDocument } from '../../src/manifests/patch.js';
+import type { ManifestDocument } from '../../src/manifests/types.js';
+import { JsonWriter, renderYamlDocument, writerFor, YamlWriter } from '../../src/manifests/writers.js';
 
 // Tests walk arbitrary manifests; the shapes are checked by the assertions themselves.
 type Plain = Record<string, any>;
 
 function render(docs: ManifestDocument[], format: 'yaml' | 'json' = 'yaml'): string {
   let out = '';
-  const writer = createWriter(format, (chunk) => (out += chunk));
+  const writer = writerFor(format)((chunk) => (out += chunk));
   for (const d of docs) writer.write(d);
   writer.end();
   return out;

@@ -1,6 +1,8 @@
 // The plan in words: every reason, note and message a RolloutPlan carries, so the planning code above it
 // decides and this module says. The texts are part of the documented output: change them as the schema.
 import { formatGoDuration } from '../../go/duration.js';
+import { countOf } from '../../words.js';
+import { shortHash } from '../sidecarcontrol/short-hash.js';
 import type { SidecarSetUpdateStrategy } from '../apis/types.js';
 import type { PodDisposition,RolloutPlan } from './plan-schema.js';
 import { isKruiseReady } from './pod-state.js';
@@ -65,21 +67,18 @@ function inFlightReason(p: RolloutPod): string {
 export function notUpgradableReason(ctx: RolloutContext, diffs: string[] | null, p: RolloutPod): string {
   // a Pod is not upgradable in place only when its hash-without-image differs, and then its record has these
   if (diffs === null) throw new Error(`internal: Pod ${p.namespace}/${p.name} is not upgradable but was read as upgradable`);
-  const hashes = `hash-without-image ${short(p.hashWithoutImage)} on the Pod, ${short(ctx.hashWithoutImage)} on the SidecarSet`;
+  const hashes = `hash-without-image ${shortHash(p.hashWithoutImage, 10)} on the Pod, ${shortHash(ctx.hashWithoutImage, 10)} on the SidecarSet`;
   const what = diffs.length > 0 ? `differs in ${diffs.join(', ')}` : 'the SidecarSet changed more than images since the Pod was injected';
   return `needs a recreate: ${what} (${hashes}); Kruise only changes images in place`;
 }
 
-function short(hash: string): string {
-  return hash === '' ? '(none)' : hash.length > 10 ? `${hash.slice(0, 10)}…` : hash;
-}
 
 // A plan of 100,000 one-Pod batches says "1 Pod" 100,000 times: `notes` makes each text once.
 export function upgradeNote(pods: number, free: number, notes: Map<number, string>): string {
   const key = pods * 0x100000000 + free;
   let note = notes.get(key);
   if (note === undefined) {
-    note = count(pods, 'Pod') + (free > 0 ? ` (${free} not ready: upgraded without using maxUnavailable)` : '');
+    note = countOf(pods, 'Pod') + (free > 0 ? ` (${free} not ready: upgraded without using maxUnavailable)` : '');
     notes.set(key, note);
   }
   return note;
@@ -99,13 +98,13 @@ export function firstRoundNote(first: RoundResult, ctx: RolloutContext, pods: re
       break;
   }
   const s = first.strategy!;
-  const held = s.busy.length > 0 ? `; ${count(s.busy.length, 'slot')} held by ${names(s.busy, pods)}` : '';
+  const held = s.busy.length > 0 ? `; ${countOf(s.busy.length, 'slot')} held by ${names(s.busy, pods)}` : '';
   if (first.batch.length > 0) {
     const free = first.batch.filter((i) => !isKruiseReady(ctx, pods[i])).length;
-    return `what Kruise upgrades now: ${count(first.batch.length, 'Pod')}` + (free > 0 ? ` (${free} not ready, free)` : '') + `; maxUnavailable ${s.maxUnavailable.value}${held}`;
+    return `what Kruise upgrades now: ${countOf(first.batch.length, 'Pod')}` + (free > 0 ? ` (${free} not ready, free)` : '') + `; maxUnavailable ${s.maxUnavailable.value}${held}`;
   }
   if (s.order.length === 0) return 'nothing: no Pod can be upgraded now';
-  if (s.eligible.length === 0) return `nothing: partition ${s.partition.value} holds back all ${count(s.order.length, 'candidate')}`;
+  if (s.eligible.length === 0) return `nothing: partition ${s.partition.value} holds back all ${countOf(s.order.length, 'candidate')}`;
   return `nothing: maxUnavailable ${s.maxUnavailable.value}${held}`;
 }
 
@@ -114,9 +113,6 @@ export function names(indexes: readonly number[], pods: readonly RolloutPod[], m
   return shown.join(', ') + (indexes.length > max ? ` and ${indexes.length - max} more` : '');
 }
 
-export function count(n: number, noun: string): string {
-  return `${n} ${n === 1 ? noun : noun.endsWith('ch') ? `${noun}es` : `${noun}s`}`;
-}
 
 export function stopReason(final: RoundResult, pods: readonly RolloutPod[]): RolloutPlan['stop'] {
   switch (final.kind) {
@@ -141,12 +137,12 @@ export function stopReason(final: RoundResult, pods: readonly RolloutPod[]): Rol
     return { reason: 'NoCandidates', message: `no Pod left that Kruise can upgrade: ${parts.join(', ')}` };
   }
   if (s.eligible.length === 0) {
-    return { reason: 'Partition', message: `partition ${s.partition.value} holds back the remaining ${count(s.order.length, 'candidate')}` };
+    return { reason: 'Partition', message: `partition ${s.partition.value} holds back the remaining ${countOf(s.order.length, 'candidate')}` };
   }
   return {
     reason: 'MaxUnavailable',
     message:
-      `maxUnavailable ${s.maxUnavailable.value} stays used up by ${count(s.busy.length, 'updated Pod')} that ` +
+      `maxUnavailable ${s.maxUnavailable.value} stays used up by ${countOf(s.busy.length, 'updated Pod')} that ` +
       `${s.busy.length === 1 ? 'is' : 'are'} not ready (${names(s.busy, pods)}); the model does not make Pods ready, so the rollout stalls here`,
   };
 }
@@ -156,7 +152,7 @@ export function warnings(pods: readonly RolloutPod[], strategy: SidecarSetUpdate
   const noStatus = pods.filter((p) => !p.hasStatus);
   if (noStatus.length > 0) {
     out.push(
-      `${count(noStatus.length, 'matched Pod')} ${noStatus.length === 1 ? 'has' : 'have'} no status (${names(noStatus.map((p) => p.index), pods)}): ` +
+      `${countOf(noStatus.length, 'matched Pod')} ${noStatus.length === 1 ? 'has' : 'have'} no status (${names(noStatus.map((p) => p.index), pods)}): ` +
         'counted as not ready, so upgraded without using maxUnavailable, and then holding a slot for good',
     );
   }
@@ -176,6 +172,6 @@ export function estimate(rounds: readonly SimulatedRound[], perBatch: bigint): N
     batches,
     batchDuration: each,
     total: formatGoDuration(perBatch * BigInt(batches)),
-    rule: `${count(batches, 'batch')} × ${each} (one reconcile round per batch; a batch that only waits or resets counts too)`,
+    rule: `${countOf(batches, 'batch', 'batches')} × ${each} (one reconcile round per batch; a batch that only waits or resets counts too)`,
   };
 }

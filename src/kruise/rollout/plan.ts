@@ -4,6 +4,7 @@
 import { SidecarsetError } from '../../errors.js';
 import type { Pod } from '../../k8s/api.js';
 import { formatMetaTime } from '../../k8s/meta-time.js';
+import { countOf } from '../../words.js';
 import type { SidecarSet,SidecarSetUpdateStrategy } from '../apis/types.js';
 import type { NamespaceLabels } from '../sidecarcontrol/match.js';
 import { buildRolloutContext,overrideStrategy } from './context.js';
@@ -24,7 +25,7 @@ type PodReason,
 type PodRef,
 type RolloutPlan,
 } from './plan-schema.js';
-import { count,estimate,finalDisposition,firstRoundNote,notUpgradableReason,readyText,stopReason,upgradeNote,warnings,whyNotFirst } from './plan-text.js';
+import { estimate,finalDisposition,firstRoundNote,notUpgradableReason,readyText,stopReason,upgradeNote,warnings,whyNotFirst } from './plan-text.js';
 import { CONSISTENT,readAllPodFacts,READY,UPDATED } from './pod-facts.js';
 import { readPodRecords } from './pod-record.js';
 import { podContainer,workingAndIdle } from './pod-state.js';
@@ -324,7 +325,7 @@ function describeRound(
       kind: 'reset',
       pods: [],
       reset: r.pods.map((i) => ({ namespace: pods[i].namespace, name: pods[i].name })),
-      note: `HotUpgrade: the old container of ${count(r.pods.length, 'Pod')} goes back to the empty image; nothing is upgraded in this round`,
+      note: `HotUpgrade: the old container of ${countOf(r.pods.length, 'Pod')} goes back to the empty image; nothing is upgraded in this round`,
     };
   }
   let free = 0;

@@ -2,7 +2,8 @@
 // the writers treat them alike. Printed as `kubectl get -o yaml` prints them: keys sorted (sigs.k8s.io/yaml
 // goes through JSON maps), sequences not indented, and without metadata.managedFields (hidden by kubectl).
 import { stringify } from 'yaml';
-import { parseManifests, type ManifestDocument } from '../../manifests/read.js';
+import { parseManifests } from '../../manifests/documents.js';
+import type { ManifestDocument } from '../../manifests/types.js';
 import type { KubeObject } from '../../cluster/index.js';
 
 /** Where an object from the cluster came from, for messages: `deployment.apps/nginx -n shop (cluster)`. */

@@ -2,14 +2,15 @@
 // files' (files win), and with --verify each rendered Pod checked against the server's own admission.
 // Everything is read and rendered before the first byte is written, as in the files-only pipeline.
 import type { Readable } from 'node:stream';
-import type { Output } from '../../cli/io.js';
+import type { Output } from '../../manifests/output.js';
 import type { Pod } from '../../k8s/api.js';
-import { isPodTemplateLocation, locatePodTemplate, namespaceOf } from '../../manifests/pod-template.js';
-import { readManifests, type ManifestDocument } from '../../manifests/read.js';
-import { createWriter } from '../../manifests/write.js';
-import { buildConfiguration } from '../../render/configuration.js';
-import { collect, readConfigurationDocs, renderDocument, type InjectOptions, type InjectOutcome, type ObjectReport } from '../../render/inject.js';
-import { podFromTemplate } from '../../render/pod-template.js';
+import { readManifests } from '../../manifests/documents.js';
+import { isPodTemplateLocation, locatePodTemplate, namespaceOf, podFromTemplate } from '../../manifests/pod-template.js';
+import type { ManifestDocument } from '../../manifests/types.js';
+import type { WriterFactory } from '../../manifests/writers.js';
+import { buildConfiguration } from '../configuration.js';
+import { injectDocument, type ObjectReport } from '../inject-document.js';
+import { collect, readConfigurationDocs, type InjectOptions, type InjectOutcome } from '../inject.js';
 import { connect, type ClusterFlags } from '../../cluster/index.js';
 import { clusterDocument } from './documents.js';
 import { mergeConfiguration, readClusterConfiguration, storedBeside } from './inputs.js';
@@ -29,7 +30,7 @@ export interface ClusterInjectOutcome extends InjectOutcome {
 
 export async function injectWithCluster(
   options: ClusterInjectOptions,
-  io: { stdin: Readable; stdout: Output; env: Record<string, string | undefined> },
+  io: { stdin: Readable; stdout: Output; env: Record<string, string | undefined>; writer: WriterFactory },
 ): Promise<ClusterInjectOutcome> {
   const read = {
     recursive: options.recursive,
@@ -55,7 +56,7 @@ export async function injectWithCluster(
   const checks: VerifyItem[] = [];
   for (const md of docs) {
     const input = options.verify ? podOf(md.object, options.namespace) : undefined;
-    const report = renderDocument(md, config, options);
+    const report = injectDocument(md, config, options);
     if (!report) continue;
     objects.push(report);
     const ours = input && podOf(md.object, options.namespace);
@@ -63,7 +64,7 @@ export async function injectWithCluster(
   }
 
   const chunks: string[] = [];
-  const writer = createWriter(options.output, (chunk) => chunks.push(chunk));
+  const writer = io.writer((chunk) => chunks.push(chunk));
   for (const md of docs) writer.write(md);
   writer.end();
   const text = chunks.join('');

@@ -6,8 +6,8 @@ import { SidecarsetError } from '../../errors.js';
 import type { ControllerRevision } from '../../k8s/api.js';
 import type { SidecarSet } from '../../kruise/apis/types.js';
 import { KRUISE_CONFIGURATION_NAME, KRUISE_SYSTEM_NAMESPACE } from '../../manifests/pod-template.js';
-import type { ManifestDocument } from '../../manifests/read.js';
-import { buildConfiguration, type InjectionConfiguration, type StoredConfiguration } from '../../render/configuration.js';
+import type { ManifestDocument } from '../../manifests/types.js';
+import { buildConfiguration, type InjectionConfiguration, type StoredConfiguration } from '../configuration.js';
 import {
   ApiError,
   NAMESPACE,

@@ -11,9 +11,10 @@ import type { PodRecord } from '../../kruise/rollout/types.js';
 import { isSelectorNamespace } from '../../kruise/sidecarcontrol/match.js';
 import { readInputDocuments, toManifestDocument } from '../../manifests/json-source.js';
 import { apiGroup, locatePodTemplate } from '../../manifests/pod-template.js';
-import type { ManifestDocument, ReadOptions } from '../../manifests/read.js';
-import { buildConfiguration } from '../../render/configuration.js';
-import type { RolloutInputs, RolloutSource } from '../../render/rollout-sources.js';
+import type { ReadOptions } from '../../manifests/sources.js';
+import type { ManifestDocument } from '../../manifests/types.js';
+import { buildConfiguration } from '../configuration.js';
+import type { RolloutInputs, RolloutSource } from '../rollout-inputs.js';
 import { NAMESPACE, POD, connect, getObject, listObjects, listPages, sidecarSetType, type Cluster, type ClusterFlags } from '../../cluster/index.js';
 import { clusterDocument } from './documents.js';
 

@@ -1,7 +1,7 @@
 // Rendered documents on their way to stdout: gathered into writes of about FLUSH_BYTES, so that documents go out
 // as they are done without a write call each. After a failed multi-thread render, the one-thread render that
 // takes over writes only what had not gone out yet (both render byte-identical text).
-import { write, type Output } from '../cli/io.js';
+import { write, type Output } from '../manifests/output.js';
 
 /** Output is written once this much is waiting (or the command ends). */
 export const FLUSH_BYTES = 1 << 16;

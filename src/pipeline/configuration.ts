@@ -4,6 +4,7 @@
 // reports every one of them.
 import type { ControllerRevision } from '../k8s/api.js';
 import type { SidecarSet } from '../kruise/apis/types.js';
+import { shortHash } from '../kruise/sidecarcontrol/short-hash.js';
 import { loadSidecarSet, type LoadedSidecarSet } from '../kruise/sidecarcontrol/sidecarset.js';
 import {
   formatFieldError,
@@ -13,8 +14,8 @@ import {
   type ValidationResult,
 } from '../kruise/validate/index.js';
 import { SidecarsetError } from '../errors.js';
-import type { ManifestDocument } from '../manifests/read.js';
 import { apiGroup } from '../manifests/pod-template.js';
+import type { ManifestDocument } from '../manifests/types.js';
 
 export interface InjectionConfiguration {
   sidecarSets: SidecarSet[];
@@ -132,7 +133,7 @@ export function buildConfiguration(docs: ManifestDocument[], keepHash: boolean, 
     for (const r of entry.loaded!.replacedHashes) {
       notes.push(
         `${where(entry.md)}: SidecarSet ${entry.name}: ${r.annotation} recomputed as Kruise's webhook would ` +
-          `(${short(r.was)} -> ${short(r.now)}); use --keep-hash to read it as stored`,
+          `(${shortHash(r.was, 12, '(empty)')} -> ${shortHash(r.now, 12, '(empty)')}); use --keep-hash to read it as stored`,
       );
     }
   }
@@ -164,8 +165,4 @@ export function where(md: ManifestDocument): string {
 
 export function placed(err: unknown, md: ManifestDocument): unknown {
   return err instanceof SidecarsetError ? err.at({ source: md.source, document: md.index }) : err;
-}
-
-function short(hash: string): string {
-  return hash === '' ? '(empty)' : hash.length > 12 ? `${hash.slice(0, 12)}…` : hash;
 }

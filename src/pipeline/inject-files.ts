@@ -7,8 +7,10 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { SidecarsetError, UsageError } from '../errors.js';
-import { listManifestFiles, readStream, STDIN_SOURCE, type ManifestDocument } from '../manifests/read.js';
-import { renderInputs, renderText, type InjectOptions, type InjectOutcome } from './inject.js';
+import { listManifestFiles, readStream, STDIN_SOURCE } from '../manifests/sources.js';
+import type { ManifestDocument } from '../manifests/types.js';
+import { renderText, writerFor } from '../manifests/writers.js';
+import { injectInputs, type InjectOptions, type InjectOutcome } from './inject.js';
 
 export type FileMode = { kind: 'in-place' } | { kind: 'output-dir'; dir: string } | { kind: 'check' } | { kind: 'diff' };
 
@@ -49,7 +51,7 @@ export async function injectFiles(options: InjectOptions, mode: FileMode, stdin:
   // stdin is read once, kept for the diff, and handed to the pipeline as a fresh stream
   const stdinText = [...options.filenames, ...options.sidecarSetPaths].includes('-') ? await readStream(stdin, STDIN_SOURCE) : Buffer.alloc(0);
   const { Readable } = await import('node:stream'); // on first use: start-up never needs it
-  const rendered = await renderInputs(options, Readable.from([stdinText]));
+  const rendered = await injectInputs(options, Readable.from([stdinText]));
   const planned = await planFiles(options, rendered.docs, stdinText);
 
   const files: FileResult[] = [];
@@ -109,7 +111,7 @@ function plan(input: InputFile, docs: ManifestDocument[]): PlannedFile {
   // A file none of whose documents was patched is kept byte for byte (JSON included, which would re-indent).
   if (!docs.some((md) => md.origin.changed)) return { ...input, rendered: input.original, changed: false };
   // Each file keeps its own format: what `inject -o yaml|json` prints for this file alone.
-  const rendered = renderText(docs, docs[0].origin.format);
+  const rendered = renderText(docs, writerFor(docs[0].origin.format));
   return { ...input, rendered, changed: rendered !== decode(input.original) };
 }
 

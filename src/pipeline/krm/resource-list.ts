@@ -4,11 +4,14 @@
 // their comments and their config.kubernetes.io / internal.config.kubernetes.io annotations untouched.
 import type { Readable } from 'node:stream';
 import { parseDocument, type Document } from 'yaml';
-import { SidecarsetError } from '../errors.js';
-import type { SidecarSetSkip } from '../kruise/inject/index.js';
-import type { ManifestDocument } from '../manifests/read.js';
-import { namespaceOf } from '../manifests/pod-template.js';
-import { objectRef, renderInputs, renderText, type ObjectReport } from '../render/inject.js';
+import { SidecarsetError } from '../../errors.js';
+import type { SidecarSetSkip } from '../../kruise/inject/index.js';
+import { objectRef } from '../../manifests/object-ref.js';
+import { namespaceOf } from '../../manifests/pod-template.js';
+import type { ManifestDocument } from '../../manifests/types.js';
+import { renderText, yamlWriter } from '../../manifests/writers.js';
+import type { ObjectReport } from '../inject-document.js';
+import { injectInputs } from '../inject.js';
 import { readFunctionConfig } from './function-config.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -53,8 +56,8 @@ export async function runResourceList(input: string, ctx: FunctionContext): Prom
     if (((list.items as unknown[] | undefined) ?? []).length === 0) {
       return withResults(doc, [{ message: 'no items', severity: 'info' }]);
     }
-    const rendered = await renderInputs(
-      { ...options, filenames: ['-'], output: 'yaml', quiet: true, now: ctx.now },
+    const rendered = await injectInputs(
+      { ...options, filenames: ['-'], now: ctx.now },
       (await import('node:stream')).Readable.from([input]), // node:stream on first use: start-up never needs it
     );
     const results = [
@@ -64,12 +67,11 @@ export async function runResourceList(input: string, ctx: FunctionContext): Prom
     const origin = rendered.docs[0].origin;
     appendResults(origin.doc, results);
     origin.changed = true;
-    return { text: renderText(rendered.docs, 'yaml'), results, failed: false };
+    return { text: renderText(rendered.docs, yamlWriter), results, failed: false };
   } catch (err) {
     if (!(err instanceof SidecarsetError)) throw err;
     // the input goes back unchanged, with the error as a result
-    const message = err.place.field && !err.message.startsWith(err.place.field) ? `${err.place.field}: ${err.message}` : err.message;
-    const failed = withResults(parseDocument(input, { version: '1.1' }), [{ message, severity: 'error' }]);
+    const failed = withResults(parseDocument(input, { version: '1.1' }), [{ message: err.fieldMessage, severity: 'error' }]);
     return { ...failed, failed: true };
   }
 }

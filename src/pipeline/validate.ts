@@ -5,10 +5,11 @@ import type { Readable } from 'node:stream';
 import { SidecarsetError } from '../errors.js';
 import { formatFieldError, validateSidecarSet, type FieldError, type FieldErrorType } from '../kruise/validate/index.js';
 import { canaryBaseOf } from '../kruise/validate/metadata.js';
-import { readManifests, type ManifestDocument } from '../manifests/read.js';
+import { readManifests } from '../manifests/documents.js';
+import { objectRef } from '../manifests/object-ref.js';
 import { locatePodTemplate } from '../manifests/pod-template.js';
+import type { ManifestDocument } from '../manifests/types.js';
 import { gatherConfiguration, where, type GatheredConfiguration, type SidecarSetEntry } from './configuration.js';
-import { objectRef } from './inject.js';
 
 export interface ValidateOptions {
   filenames: string[];
@@ -135,8 +136,7 @@ function reported(e: FieldError): ReportedFieldError {
 
 function decodeError(err: SidecarsetError): ReportedFieldError {
   const field = err.place.field ?? '';
-  const detail = field !== '' && err.message.startsWith(`${field}: `) ? err.message.slice(field.length + 2) : err.message;
-  return { field, type: 'Decode', message: field !== '' ? `${field}: ${detail}` : detail, detail };
+  return { field, type: 'Decode', message: field !== '' ? `${field}: ${err.detail}` : err.detail, detail: err.detail };
 }
 
 /** Values as JSON can carry them (int64s decode as bigint). */

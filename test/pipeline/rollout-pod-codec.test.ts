@@ -1,10 +1,10 @@
-// Pod records sent from a worker thread (src/render/rollout-pod-codec.ts) come back equal; records the
+// Pod records sent from a worker thread (src/pipeline/parallel/rollout-pod-codec.ts) come back equal; records the
 // encoding does not carry are refused, not changed.
 import { describe,expect,it } from 'vitest';
 import type { Pod } from '../../src/k8s/api.js';
 import { podRecordReader } from '../../src/kruise/rollout/pod-record.js';
 import { type PodRecord } from '../../src/kruise/rollout/types.js';
-import { decodeRecords,encodeRecords } from '../../src/render/rollout-pod-codec.js';
+import { decodeRecords, encodeRecords } from '../../src/pipeline/parallel/rollout-pod-codec.js';
 import { randomRollout } from '../kruise/rollout-random.js';
 
 function recordsOf(seed: number): { records: PodRecord[]; hashes: string[] } {

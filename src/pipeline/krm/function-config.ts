@@ -1,8 +1,8 @@
 // The options of the KRM function, read from its functionConfig: our own SidecarSetInjector object (kustomize
 // transformer config, kpt configPath) or a ConfigMap (kpt's `-- key=value` arguments).
 import path from 'node:path';
-import { SidecarsetError } from '../errors.js';
-import { isObject } from '../k8s/api.js';
+import { SidecarsetError } from '../../errors.js';
+import { isObject } from '../../k8s/api.js';
 
 export const INJECTOR_KIND = 'SidecarSetInjector';
 export const INJECTOR_API_VERSION = 'sidecarset.kruise.io/v1alpha1';

@@ -1,13 +1,13 @@
 // Pod records (src/kruise/rollout/pod-record.ts) as they cross from a worker thread to the main thread.
-// Structured clone of 50,000 RolloutPods is some 60 MB to write and read back, mostly the same strings
-// (images, imageIDs, hashes, label keys) over and over; here every distinct string is sent once, and the
+// Structured clone of many RolloutPods writes and reads back mostly the same strings (images, imageIDs,
+// hashes, label keys) over and over; here every distinct string is sent once, and the
 // records are numbers that point at them. Only plain data of the expected types is encoded: a record with
 // anything else (a label that is not a string, a restart count that is not an int32) is not encoded at
 // all, and the caller reads that piece in the main thread, where nothing needs to cross.
-import { ABSENT_RECORD,INVALID_RECORD } from '../kruise/rollout/pod-annotations.js';
-import { NO_CONTAINERS,NO_WORKING } from '../kruise/rollout/pod-state.js';
-import type { NotMatchedReason,PodRecord } from '../kruise/rollout/types.js';
-import { type ContainerStatusView,type ContainerView,type InPlaceRecord,type RolloutPod } from '../kruise/rollout/types.js';
+import { ABSENT_RECORD, INVALID_RECORD } from '../../kruise/rollout/pod-annotations.js';
+import { NO_CONTAINERS, NO_WORKING } from '../../kruise/rollout/pod-state.js';
+import type { NotMatchedReason, PodRecord } from '../../kruise/rollout/types.js';
+import { type ContainerStatusView, type ContainerView, type InPlaceRecord, type RolloutPod } from '../../kruise/rollout/types.js';
 
 export interface EncodedRecords {
   count: number;

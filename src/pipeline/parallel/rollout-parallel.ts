@@ -4,19 +4,19 @@
 // and drops the parsed objects, so no thread ever holds the whole List parsed. A worker sends its records
 // encoded (rollout-pod-codec.ts). This thread reads every piece no worker delivered (a worker that could not
 // start, or a piece it could not encode), so the result never depends on the workers; and any piece that is
-// not a list of Pods that read cleanly makes the whole result undefined: the caller then reads the input
-// whole, and reports what it always reports. The workers start as soon as a List is cut, and load while this
+// not a list of Pods that read cleanly declines (./declined.ts): the caller then reads the input whole, and
+// reports what it always reports. The workers start as soon as a List is cut, and load while this
 // thread reads the other inputs.
-import { MessageChannel,parentPort,receiveMessageOnPort,Worker,workerData,type MessagePort } from 'node:worker_threads';
-import { type Pod } from '../k8s/api.js';
-import { SidecarSetHashAnnotation,SidecarSetHashWithoutImageAnnotation,type SidecarSet } from '../kruise/apis/types.js';
-import { asPlannedPod,podRecordReader } from '../kruise/rollout/pod-record.js';
-import { type PodRecord } from '../kruise/rollout/types.js';
-import type { NamespaceLabels } from '../kruise/sidecarcontrol/match.js';
-import { parseListPiece,type JsonListCut } from '../manifests/json-list-pieces.js';
-import { decodeRecords,encodeRecords,type EncodedRecords } from './rollout-pod-codec.js';
-
-export { threadCount } from './inject-parallel.js';
+import { MessageChannel, parentPort, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
+import { SidecarsetError } from '../../errors.js';
+import { type Pod } from '../../k8s/api.js';
+import { SidecarSetHashAnnotation, SidecarSetHashWithoutImageAnnotation, type SidecarSet } from '../../kruise/apis/types.js';
+import { asPlannedPod, podRecordReader } from '../../kruise/rollout/pod-record.js';
+import { type PodRecord } from '../../kruise/rollout/types.js';
+import type { NamespaceLabels } from '../../kruise/sidecarcontrol/match.js';
+import { parseListPiece, type JsonListCut } from '../../manifests/json-list-pieces.js';
+import { Declined } from './declined.js';
+import { decodeRecords, encodeRecords, type EncodedRecords } from './rollout-pod-codec.js';
 
 /** What the records are read for: the SidecarSet, the Namespaces' labels, the namespace of Pods without one. */
 export interface RecordContext {
@@ -73,9 +73,11 @@ export class ListReaders {
       const { port1, port2 } = new MessageChannel();
       try {
         const worker = new Worker(opts.workerCode, { eval: true, workerData: { results: port2 }, transferList: [port2], stdout: true, stderr: true });
-        worker.on('error', () => {}); // its pieces are read here
+        worker.on('error', () => {}); // a thread that stopped: its pieces are read here
         this.workers.push({ worker, results: port1, done: false, exited: new Promise((resolve) => worker.once('exit', resolve)) });
-      } catch {
+      } catch (err) {
+        // a thread that cannot start (no more threads to be had): this one reads its pieces
+        if (!(err instanceof Error)) throw err;
         port1.close();
         break;
       }
@@ -83,10 +85,10 @@ export class ListReaders {
   }
 
   /**
-   * The records of every item of the List, in order; undefined when a piece is not a list of Pods (or a Pod
+   * The records of every item of the List, in order; declines when a piece is not a list of Pods (or a Pod
    * does not read). Throws what podRecordReader throws for the SidecarSet.
    */
-  async read(bytes: Uint8Array, cut: JsonListCut, context: RecordContext): Promise<PodRecord[] | undefined> {
+  async read(bytes: Uint8Array, cut: JsonListCut, context: RecordContext): Promise<PodRecord[]> {
     const { opts, workers } = this;
     const read = podRecordReader(context.sidecarSet, context.namespaces);
     const { pieces } = cut;
@@ -116,7 +118,7 @@ export class ListReaders {
     };
     const first = opts.workersFirst && workers.length > 0 ? pieces.length : Atomics.add(claim, 0, 1);
     for (let k = first; k < pieces.length; k = Atomics.add(claim, 0, 1)) {
-      if ((records[k] = readPiece(bytes, pieces[k], read, context.namespace)) === undefined) return undefined;
+      if ((records[k] = readPiece(bytes, pieces[k], read, context.namespace)) === undefined) throw new Declined(NOT_PODS);
       takeDelivered();
     }
     takeDelivered();
@@ -127,7 +129,7 @@ export class ListReaders {
     const all: PodRecord[] = [];
     for (let k = 0; k < pieces.length; k++) {
       const piece = records[k] ?? readPiece(bytes, pieces[k], read, context.namespace);
-      if (piece === undefined) return undefined;
+      if (piece === undefined) throw new Declined(NOT_PODS);
       for (const r of piece) all.push(r);
     }
     opts.report?.({ all: pieces.length, byWorkers });
@@ -156,6 +158,8 @@ export class ListReaders {
   }
 }
 
+const NOT_PODS = 'a piece that is not a list of Pods that read cleanly';
+
 /** The records of one piece, or undefined when it is not a non-empty list of Pods that read cleanly. */
 function readPiece(bytes: Uint8Array, range: [number, number], read: (pod: Pod) => PodRecord, namespace: string): PodRecord[] | undefined {
   const items = parseListPiece(bytes, range);
@@ -166,8 +170,9 @@ function readPiece(bytes: Uint8Array, range: [number, number], read: (pod: Pod) 
       if (!isPodObject(item)) return undefined;
       out.push(read(asPlannedPod(item, namespace)));
     }
-  } catch {
-    return undefined;
+  } catch (err) {
+    if (err instanceof SidecarsetError) return undefined; // the whole-text reader reports it, with its place
+    throw err;
   }
   return out;
 }
