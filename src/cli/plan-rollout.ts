@@ -98,15 +98,7 @@ class PlanRolloutCommand implements CommandOptions {
       import('../kruise/rollout/simulate-fast.js'),
     ]);
     const source = options.live
-      ? (await import('../pipeline/cluster/rollout.js')).liveRolloutSource({
-          name: options.live.name,
-          filenames: options.sources.filenames,
-          recursive: options.sources.recursive,
-          read: { stdin: options.sources.stdin },
-          keepHash: options.sources.keepHash,
-          cluster: clusterFlagsOf(options.live.flags),
-          env: io.env,
-        })
+      ? (await import('../pipeline/cluster/rollout.js')).liveRolloutSource({ ...options.sources, name: options.live.name, cluster: clusterFlagsOf(options.live.flags) })
       : fileRolloutSource(options.sources);
     const inputs = await source.load();
     for (const note of inputs.notes) io.stderr.write(`note: ${note}\n`);

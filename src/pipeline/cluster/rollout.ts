@@ -11,22 +11,17 @@ import type { PodRecord } from '../../kruise/rollout/types.js';
 import { isSelectorNamespace } from '../../kruise/sidecarcontrol/match.js';
 import { readInputDocuments, toManifestDocument } from '../../manifests/json-source.js';
 import { apiGroup, locatePodTemplate } from '../../manifests/pod-template.js';
-import type { ReadOptions } from '../../manifests/sources.js';
 import type { ManifestDocument } from '../../manifests/types.js';
 import { buildConfiguration } from '../configuration.js';
-import type { RolloutInputs, RolloutSource } from '../rollout-inputs.js';
+import type { FileRolloutSourceOptions, RolloutInputs, RolloutSource } from '../rollout-inputs.js';
 import { NAMESPACE, POD, connect, getObject, listObjects, listPages, sidecarSetType, type Cluster, type ClusterFlags } from '../../cluster/index.js';
 import { clusterDocument } from './documents.js';
 
-export interface LiveRolloutOptions {
+/** The file source's options (for the -f SidecarSet and Namespaces), and the cluster's. */
+export interface LiveRolloutOptions extends Pick<FileRolloutSourceOptions, 'filenames' | 'recursive' | 'stdin' | 'keepHash' | 'env'> {
   /** the cluster's SidecarSet to plan; or undefined with `filenames` holding the new version */
   name?: string;
-  filenames: string[];
-  recursive: boolean;
-  read: ReadOptions;
-  keepHash: boolean;
   cluster: ClusterFlags;
-  env: Record<string, string | undefined>;
   /** Pods per page (kubectl's --chunk-size) */
   pageSize?: number;
 }
@@ -61,7 +56,7 @@ export function liveRolloutSource(opts: LiveRolloutOptions): RolloutSource {
 /** The SidecarSet and Namespaces of the -f files; Pods there are refused (they come from the cluster). */
 async function fileConfiguration(opts: LiveRolloutOptions): Promise<ManifestDocument[]> {
   const docs: ManifestDocument[] = [];
-  for await (const doc of readInputDocuments(opts.filenames, { ...opts.read, recursive: opts.recursive })) {
+  for await (const doc of readInputDocuments(opts.filenames, { stdin: opts.stdin, recursive: opts.recursive })) {
     const obj = doc.object;
     if (obj.kind === 'Pod' && apiGroup(obj.apiVersion) === '') {
       throw new SidecarsetError('with --live the Pods come from the cluster; give only the SidecarSet (and Namespaces) with -f', { source: doc.source, document: doc.index });
