@@ -1,26 +1,35 @@
-// kubectl's connection flags, spelled and read as kubectl does, for the commands that reach a cluster. What they
-// mean (merging $KUBECONFIG, the context's namespace, ...) is the cluster layer's business: this only collects them.
+// kubectl's connection flags, shared by the commands that may read the cluster, and the namespace of objects
+// that name none: -n, else the kubeconfig's current context (the file only, never the server), else "default".
 import type { Command } from 'commander';
-import type { ClusterFlags } from '../cluster/index.js';
+import { kubeconfigNamespace, type ClusterFlags } from '../cluster/kubeconfig.js';
+import { UsageError } from '../errors.js';
 
-/** What commander fills from addClusterFlags: the cluster layer's flags, and -l. */
-export interface ClusterFlagValues extends ClusterFlags {
-  selector?: string;
-}
+/** The flags as commander fills them: kubectl's names, the same fields the cluster layer reads. */
+export type ClusterFlagValues = ClusterFlags;
 
 export function addClusterFlags(cmd: Command): Command {
   return cmd
-    .option('--kubeconfig <path>', 'path to the kubeconfig file to use')
-    .option('--context <name>', 'the name of the kubeconfig context to use')
-    .option('--cluster <name>', 'the name of the kubeconfig cluster to use')
-    .option('--user <name>', 'the name of the kubeconfig user to use')
-    .option('-n, --namespace <name>', "only this namespace (default: every namespace the SidecarSet's namespaceSelector allows)")
-    .option('-A, --all-namespaces', 'every namespace (the default)', false)
-    .option('-l, --selector <selector>', 'only Pods with these labels too (kubectl syntax: k=v,k2 in (a,b))')
-    .option('--request-timeout <duration>', 'how long to wait for one server request before giving up (0: no limit; 30s, 1m)', '0');
+    .option('--kubeconfig <file>', 'path to the kubeconfig file (default $KUBECONFIG, else ~/.kube/config)')
+    .option('--context <name>', 'the kubeconfig context to use')
+    .option('--cluster <name>', 'the kubeconfig cluster to use')
+    .option('--user <name>', 'the kubeconfig user to use')
+    .option('--request-timeout <duration>', 'give up on a request after this long (0 for never, 30s, 1m)', '0');
 }
 
-/** The flags the cluster layer's connect() takes. */
-export function clusterFlags(v: ClusterFlagValues): ClusterFlags {
-  return { kubeconfig: v.kubeconfig, context: v.context, cluster: v.cluster, user: v.user, namespace: v.namespace, allNamespaces: v.allNamespaces, requestTimeout: v.requestTimeout };
+export function clusterFlagsOf(flags: ClusterFlagValues): ClusterFlags {
+  return {
+    kubeconfig: flags.kubeconfig,
+    context: flags.context,
+    cluster: flags.cluster,
+    user: flags.user,
+    namespace: flags.namespace,
+    allNamespaces: flags.allNamespaces,
+    requestTimeout: flags.requestTimeout,
+  };
+}
+
+/** Where an object without metadata.namespace goes, as `kubectl apply` decides. */
+export function objectNamespace(flags: ClusterFlagValues, env: Record<string, string | undefined>): string {
+  if (flags.namespace === '') throw new UsageError('-n needs a namespace name');
+  return kubeconfigNamespace(clusterFlagsOf(flags), env);
 }

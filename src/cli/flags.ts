@@ -14,7 +14,8 @@ export function addFilenameFlags(cmd: Command, what: string): Command {
 }
 
 export function addNamespaceFlag(cmd: Command): Command {
-  return cmd.option('-n, --namespace <name>', 'namespace of objects that do not name one', 'default');
+  // no commander default: the kubeconfig's context supplies it (./cluster-flags.ts objectNamespace)
+  return cmd.option('-n, --namespace <name>', "namespace of objects that do not name one (default: the kubeconfig context's, else default)");
 }
 
 export function checkOutput<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T): T {

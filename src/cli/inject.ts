@@ -8,16 +8,19 @@ import type { FileMode, FilesOutcome } from '../pipeline/inject-files.js';
 import { injectToStream, type InjectOptions } from '../pipeline/inject.js';
 import { countOf } from '../words.js';
 import { kruiseNow } from './clock.js';
+import { addClusterFlags, clusterFlagsOf, objectNamespace, type ClusterFlagValues } from './cluster-flags.js';
 import { commandAction, type CommandOptions } from './command.js';
 import { addFilenameFlags, addNamespaceFlag, checkOutput, collectPaths, requireFilenames } from './flags.js';
 import type { CommandIO } from './io.js';
 import { colourFor, reportInjection } from './report.js';
 
-interface InjectFlags {
+interface InjectFlags extends ClusterFlagValues {
   filename: string[];
   recursive: boolean;
   output?: string;
-  namespace: string;
+  selector?: string;
+  local: boolean;
+  verify: boolean;
   sidecarsets: string[];
   keepHash: boolean;
   quiet: boolean;
@@ -37,9 +40,15 @@ export function registerInject(program: Command, io: CommandIO, setExit: (code: 
         'SidecarSets, Namespaces, ControllerRevisions and the kruise-system/kruise-configuration ConfigMap ' +
         'configure the injection and are printed unchanged; --sidecarsets gives them without printing them.',
     );
+  cmd.argument('[TYPE/NAME...]', 'workloads to read from the cluster (deployment/nginx, pod/web-0, cloneset/shop); with -l, TYPEs');
   addFilenameFlags(cmd, 'manifests to render');
   addNamespaceFlag(cmd);
+  addClusterFlags(cmd);
   cmd
+    .option('-l, --selector <selector>', 'render the workloads of the cluster with these labels (kubectl syntax); TYPE arguments narrow the kinds')
+    .option('-A, --all-namespaces', 'with -l: read workloads in every namespace', false)
+    .option('--local', 'never contact a cluster: every input comes from files', false)
+    .option('--verify', "dry-run create each rendered Pod on the cluster (dryRun=All) and report where its admission differs; exit 1 if it does", false)
     .option('-o, --output <format>', 'output format: yaml or json', 'yaml')
     .option('--sidecarsets <path>', 'SidecarSets and other configuration to use but not print (repeatable)', collectPaths, [])
     .option('--keep-hash', 'read hash annotations of SidecarSets as stored instead of recomputing them (snapshots)', false)
@@ -53,39 +62,47 @@ export function registerInject(program: Command, io: CommandIO, setExit: (code: 
       '\nExamples:\n' +
         '  kubectl sidecarset inject -f sidecarset.yaml -f deployment.yaml\n' +
         '  kustomize build . | kubectl sidecarset inject --sidecarsets platform/sidecarsets/ -f - | kubectl apply -f -\n' +
-        '  kubectl sidecarset inject --sidecarsets platform/sidecarsets/ -f rendered/ --check   # CI: fail on drift',
+        '  kubectl sidecarset inject --sidecarsets platform/sidecarsets/ -f rendered/ --check   # CI: fail on drift\n' +
+        '  kubectl sidecarset inject deployment/nginx -n shop          # the workload and SidecarSets from the cluster\n' +
+        '  kubectl sidecarset inject -l app=web deployment,cloneset --verify',
     )
-    .action(commandAction(io, setExit, (cio, flags: InjectFlags) => new InjectCommand(flags, cio)));
+    .action(commandAction(io, setExit, (cio, args: string[], flags: InjectFlags) => new InjectCommand(args, flags, cio)));
 }
 
 class InjectCommand implements CommandOptions {
   private options!: InjectOptions;
   private format: 'yaml' | 'json' = 'yaml';
   private mode: FileMode | undefined;
+  /** TYPE/NAME, -l or --verify: the cluster is read */
+  private live = false;
 
   constructor(
+    private readonly args: string[],
     private readonly flags: InjectFlags,
     private readonly io: CommandIO,
   ) {}
 
   validate(): void {
     const { flags } = this;
-    requireFilenames(flags.filename);
+    this.live = clusterUse(this.args, flags);
+    if (!this.live) requireFilenames(flags.filename);
     checkStdinOnce([...flags.filename, ...flags.sidecarsets]);
     this.format = checkOutput(flags.output, ['yaml', 'json'] as const, 'yaml');
     this.options = {
       filenames: flags.filename,
       sidecarSetPaths: flags.sidecarsets,
       recursive: flags.recursive,
-      namespace: flags.namespace,
+      namespace: objectNamespace(flags, this.io.env),
       keepHash: flags.keepHash,
       now: kruiseNow(this.io.env),
     };
     this.mode = fileMode(flags);
+    if (this.live && this.mode) throw new UsageError(`--${this.mode.kind} rewrites -f files; it cannot be combined with workloads from the cluster or --verify`);
   }
 
   async run(io: CommandIO): Promise<number> {
     const { mode, options } = this;
+    if (this.live) return this.runWithCluster(io);
     if (mode) {
       const { injectFiles } = await import('../pipeline/inject-files.js'); // with the diff library: only for these modes
       const outcome = await injectFiles(options, mode, io.stdin);
@@ -97,6 +114,32 @@ class InjectCommand implements CommandOptions {
     if (!this.flags.quiet) io.stderr.write(reportInjection(outcome, io));
     return 0;
   }
+
+  private async runWithCluster(io: CommandIO): Promise<number> {
+    const { flags } = this;
+    const { injectWithCluster } = await import('../pipeline/cluster/inject.js');
+    const outcome = await injectWithCluster(
+      { ...this.options, cluster: clusterFlagsOf(flags), workloads: { args: this.args, selector: flags.selector }, verify: flags.verify },
+      { stdin: io.stdin, stdout: io.stdout, env: io.env, writer: writerFor(this.format) },
+    );
+    if (!flags.quiet) io.stderr.write(reportInjection(outcome, io));
+    if (!outcome.verified) return 0;
+    const { describeDifferences } = await import('../pipeline/cluster/verify.js');
+    io.stderr.write(describeDifferences(outcome.verified.differences, outcome.verified.pods));
+    return outcome.verified.differences.length > 0 ? 1 : 0;
+  }
+}
+
+/** Whether the cluster is read: TYPE/NAME, -l or --verify ask for it; --local forbids it. */
+function clusterUse(args: string[], flags: Pick<InjectFlags, 'selector' | 'local' | 'verify' | 'allNamespaces'>): boolean {
+  const wanted = args.length > 0 || flags.selector !== undefined;
+  if (flags.local && wanted) {
+    const what = args.length > 0 ? args[0] : `-l ${flags.selector}`;
+    throw new UsageError(`--local never contacts a cluster, and ${what} is read from one; give the manifests with -f instead`);
+  }
+  if (flags.local && flags.verify) throw new UsageError('--verify asks the cluster; it cannot be combined with --local');
+  if (flags.allNamespaces && flags.selector === undefined) throw new UsageError('-A goes with -l (workloads selected by labels in every namespace)');
+  return !flags.local && (wanted || flags.verify);
 }
 
 /** --in-place, --output-dir, --check, --diff: one at most, and not with -o json (each file keeps its format). */

@@ -9,15 +9,16 @@ import { write } from '../manifests/output.js';
 import { checkStdinOnce } from '../manifests/sources.js';
 import type { FileRolloutSourceOptions } from '../pipeline/rollout-inputs.js';
 import { kruiseNow } from './clock.js';
+import { addClusterFlags, clusterFlagsOf, objectNamespace, type ClusterFlagValues } from './cluster-flags.js';
 import { commandAction, type CommandOptions } from './command.js';
 import { addFilenameFlags, addNamespaceFlag, checkOutput, requireFilenames } from './flags.js';
 import { colourEnabled, type CommandIO } from './io.js';
 import { parseSelectorFlag } from './selector-flag.js';
 
-interface PlanRolloutFlags {
+interface PlanRolloutFlags extends ClusterFlagValues {
   filename: string[];
   recursive: boolean;
-  namespace: string;
+  live: boolean;
   output?: string;
   partition?: string;
   maxUnavailable?: string;
@@ -30,6 +31,8 @@ interface PlanRolloutFlags {
 export interface PlanRolloutOptions {
   /** where the SidecarSet and the Pods are read from */
   sources: FileRolloutSourceOptions;
+  /** the Pods (and NAME's SidecarSet) from the cluster */
+  live?: { name?: string; flags: ClusterFlagValues };
   output: 'table' | 'wide' | 'json' | 'yaml';
   overrides: StrategyOverrides;
   batchDuration?: bigint;
@@ -47,9 +50,12 @@ export function registerPlanRollout(program: Command, io: CommandIO, setExit: (c
         'finish between rounds, readiness does not change). Pods come from files, directories, stdin, or the output ' +
         'of kubectl get pods -A -o yaml; Namespace objects among the inputs serve spec.namespaceSelector.',
     );
+  cmd.argument('[NAME]', "the cluster's SidecarSet, planned against the cluster's Pods");
   addFilenameFlags(cmd, 'the SidecarSet, the Pods (and Namespaces)');
   addNamespaceFlag(cmd);
+  addClusterFlags(cmd);
   cmd
+    .option('--live', "plan the -f SidecarSet against the cluster's Pods (and Namespaces)", false)
     .option('-o, --output <format>', 'output format: table, wide, json or yaml', 'table')
     .option('--partition <N|P%>', 'what if spec.updateStrategy.partition were this')
     .option('--max-unavailable <N|P%>', 'what if spec.updateStrategy.maxUnavailable were this')
@@ -63,21 +69,24 @@ export function registerPlanRollout(program: Command, io: CommandIO, setExit: (c
         '  kubectl get pods -A -o yaml > pods.yaml\n' +
         '  kubectl sidecarset plan-rollout -f log-agent-sidecarset.yaml -f pods.yaml\n' +
         '  kubectl sidecarset plan-rollout -f sidecarset.yaml -f pods.yaml --max-unavailable 20% --paused=false -o wide\n' +
-        '  kubectl get pods -A -o yaml | kubectl sidecarset plan-rollout -f sidecarset.yaml -f - -o json',
+        '  kubectl get pods -A -o yaml | kubectl sidecarset plan-rollout -f sidecarset.yaml -f - -o json\n' +
+        "  kubectl sidecarset plan-rollout log-agent                    # the cluster's SidecarSet and Pods\n" +
+        "  kubectl sidecarset plan-rollout -f new-log-agent.yaml --live  # the new version against the live Pods",
     )
-    .action(commandAction(io, setExit, (cio, flags: PlanRolloutFlags) => new PlanRolloutCommand(flags, cio)));
+    .action(commandAction(io, setExit, (cio, name: string | undefined, flags: PlanRolloutFlags) => new PlanRolloutCommand(name, flags, cio)));
 }
 
 class PlanRolloutCommand implements CommandOptions {
   private options!: PlanRolloutOptions;
 
   constructor(
+    private readonly name: string | undefined,
     private readonly flags: PlanRolloutFlags,
     private readonly io: CommandIO,
   ) {}
 
   validate(): void {
-    this.options = planRolloutOptions(this.flags, this.io);
+    this.options = planRolloutOptions(this.flags, this.io, this.name);
   }
 
   async run(io: CommandIO): Promise<number> {
@@ -88,7 +97,10 @@ class PlanRolloutCommand implements CommandOptions {
       import('../kruise/rollout/plan.js'),
       import('../kruise/rollout/simulate-fast.js'),
     ]);
-    const inputs = await fileRolloutSource(options.sources).load();
+    const source = options.live
+      ? (await import('../pipeline/cluster/rollout.js')).liveRolloutSource({ ...options.sources, name: options.live.name, cluster: clusterFlagsOf(options.live.flags) })
+      : fileRolloutSource(options.sources);
+    const inputs = await source.load();
     for (const note of inputs.notes) io.stderr.write(`note: ${note}\n`);
     const plan = planRollout(
       {
@@ -108,8 +120,10 @@ class PlanRolloutCommand implements CommandOptions {
   }
 }
 
-function planRolloutOptions(flags: PlanRolloutFlags, io: CommandIO): PlanRolloutOptions {
-  requireFilenames(flags.filename, ' for the SidecarSet and the Pods');
+function planRolloutOptions(flags: PlanRolloutFlags, io: CommandIO, name?: string): PlanRolloutOptions {
+  if (name !== undefined && flags.live) throw new UsageError("NAME plans the cluster's SidecarSet; --live goes with -f (a new version of it)");
+  if (flags.live && flags.filename.length === 0) throw new UsageError("--live plans the SidecarSet given with -f against the live Pods; give it with -f, or name the cluster's SidecarSet");
+  if (name === undefined) requireFilenames(flags.filename, ' for the SidecarSet and the Pods, or the NAME of a SidecarSet in the cluster');
   checkStdinOnce(flags.filename);
   const overrides: StrategyOverrides = {};
   if (flags.partition !== undefined) overrides.partition = intOrPercentFlag('--partition', flags.partition);
@@ -132,9 +146,10 @@ function planRolloutOptions(flags: PlanRolloutFlags, io: CommandIO): PlanRollout
       recursive: flags.recursive,
       stdin: io.stdin,
       keepHash: flags.keepHash,
-      namespace: flags.namespace,
+      namespace: objectNamespace(flags, io.env),
       env: io.env,
     },
+    live: name !== undefined || flags.live ? { name, flags } : undefined,
     output: checkOutput(flags.output, ['table', 'wide', 'json', 'yaml'] as const, 'table'),
     overrides,
     batchDuration,

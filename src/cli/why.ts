@@ -1,22 +1,22 @@
 // `kubectl sidecarset why TYPE/NAME`: options filled once from flags (complete), checked (validate), then the
 // explanation gathered from the cluster and printed on stdout (this command's payload) as text, JSON or YAML.
 import type { Command } from 'commander';
-import type { ClusterFlags } from '../cluster/index.js';
 import type { InjectionExplanation } from '../kruise/inject/why.js';
 import { parseTarget, type WhyOptions } from '../pipeline/why-target.js';
 import { kruiseNow } from './clock.js';
 import { checkOutput } from './flags.js';
 import { write } from '../manifests/output.js';
+import { addClusterFlags, clusterFlagsOf, type ClusterFlagValues } from './cluster-flags.js';
 import { commandAction, type CommandOptions } from './command.js';
 import type { CommandIO } from './io.js';
 
-type WhyFlags = Omit<ClusterFlags, 'allNamespaces'> & { output?: string };
+type WhyFlags = ClusterFlagValues & { output?: string };
 
 const FORMATS = ['text', 'json', 'yaml'] as const;
 type Format = (typeof FORMATS)[number];
 
 export function registerWhy(program: Command, io: CommandIO, setExit: (code: number) => void): void {
-  program
+  const cmd = program
     .command('why')
     .argument('<TYPE/NAME>', 'pod/NAME, or a workload (deployment/NAME, cloneset/NAME, ...) for a Pod it would create now')
     .summary('explain why a Pod was or was not injected by each SidecarSet, layer by layer')
@@ -28,12 +28,7 @@ export function registerWhy(program: Command, io: CommandIO, setExit: (code: num
         'paused, pinned revision, canary, conflicts), and what injecting now would render against the live Pod. ' +
         'Every reason has a stable code in -o json|yaml (apiVersion kubectl-sidecarset/v1, kind InjectionExplanation).',
     )
-    .option('--kubeconfig <path>', 'path to the kubeconfig file')
-    .option('--context <name>', 'the kubeconfig context to use')
-    .option('--cluster <name>', 'the kubeconfig cluster to use')
-    .option('--user <name>', 'the kubeconfig user to use')
     .option('-n, --namespace <name>', "the object's namespace (default: the context's)")
-    .option('--request-timeout <duration>', 'how long to wait for each request (0: no limit), e.g. 30s')
     .option('-o, --output <format>', 'output format: text, json or yaml', 'text')
     .addHelpText(
       'after',
@@ -41,7 +36,7 @@ export function registerWhy(program: Command, io: CommandIO, setExit: (code: num
         '  kubectl sidecarset why pod/web-0\n' +
         '  kubectl sidecarset why deployment/web -n shop -o json',
     )
-    .action(commandAction(io, setExit, (cio, target: string, flags: WhyFlags) => new WhyCommand(target, flags, cio)));
+  addClusterFlags(cmd).action(commandAction(io, setExit, (cio, target: string, flags: WhyFlags) => new WhyCommand(target, flags, cio)));
 }
 
 class WhyCommand implements CommandOptions {
@@ -53,7 +48,7 @@ class WhyCommand implements CommandOptions {
     private readonly flags: WhyFlags,
     io: Pick<CommandIO, 'env'>,
   ) {
-    this.options = { target, flags: clusterFlags(flags), env: io.env, now: kruiseNow(io.env) };
+    this.options = { target, flags: clusterFlagsOf(flags), env: io.env, now: kruiseNow(io.env) };
   }
 
   validate(): void {
@@ -68,9 +63,6 @@ class WhyCommand implements CommandOptions {
   }
 }
 
-function clusterFlags({ kubeconfig, context, cluster, user, namespace, requestTimeout }: WhyFlags): ClusterFlags {
-  return { kubeconfig, context, cluster, user, namespace, requestTimeout };
-}
 
 export async function printExplanation(explanation: InjectionExplanation, format: Format): Promise<string> {
   if (format === 'json') return `${JSON.stringify(explanation, null, 2)}\n`;

@@ -41,6 +41,13 @@ export interface SidecarSetEntry {
   validation?: ValidationResult;
 }
 
+/** What a cluster already stores beside the documents: their SidecarSets are validated against it, as Kruise does. */
+export interface StoredConfiguration {
+  sidecarSets: SidecarSet[];
+  revisions: ControllerRevision[];
+  whitelist: PatchWhitelist | undefined;
+}
+
 export interface GatheredConfiguration {
   entries: SidecarSetEntry[];
   namespaces: Map<string, Record<string, string>>;
@@ -53,7 +60,7 @@ export interface GatheredConfiguration {
  * loaded against the others (skipped with keepHash: a stored SidecarSet was admitted when it was created).
  * Throws only for a kruise-configuration ConfigMap whose whitelist cannot be read.
  */
-export function gatherConfiguration(docs: ManifestDocument[], keepHash: boolean): GatheredConfiguration {
+export function gatherConfiguration(docs: ManifestDocument[], keepHash: boolean, stored?: StoredConfiguration): GatheredConfiguration {
   const entries: SidecarSetEntry[] = [];
   const namespaces = new Map<string, Record<string, string>>();
   const revisions: ControllerRevision[] = [];
@@ -82,7 +89,11 @@ export function gatherConfiguration(docs: ManifestDocument[], keepHash: boolean)
     const all = usable.map((e) => e.loaded!.sidecarSet);
     for (const entry of usable) {
       const ss = entry.loaded!.sidecarSet;
-      entry.validation = validateSidecarSet(ss, { others: all.filter((s) => s !== ss), revisions, patchPodMetadataWhitelist: whitelist });
+      entry.validation = validateSidecarSet(ss, {
+        others: [...all.filter((s) => s !== ss), ...(stored?.sidecarSets ?? [])],
+        revisions: [...revisions, ...(stored?.revisions ?? [])],
+        patchPodMetadataWhitelist: whitelist ?? stored?.whitelist,
+      });
     }
   }
   return { entries, namespaces, revisions, whitelist };
@@ -113,8 +124,8 @@ export function loadProblem(entry: SidecarSetEntry): SidecarsetError | undefined
 }
 
 /** The configuration inject runs with; throws at the first SidecarSet Kruise would refuse. */
-export function buildConfiguration(docs: ManifestDocument[], keepHash: boolean): InjectionConfiguration {
-  const gathered = gatherConfiguration(docs, keepHash);
+export function buildConfiguration(docs: ManifestDocument[], keepHash: boolean, stored?: StoredConfiguration): InjectionConfiguration {
+  const gathered = gatherConfiguration(docs, keepHash, stored);
   const notes: string[] = [];
   for (const entry of gathered.entries) {
     const problem = loadProblem(entry);

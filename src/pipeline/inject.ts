@@ -110,7 +110,7 @@ function mayCarryConfiguration(text: string): boolean {
 }
 
 /** The --sidecarsets documents, which must all be configuration. */
-async function readConfigurationDocs(options: InjectOptions, read: ReadOptions): Promise<ManifestDocument[]> {
+export async function readConfigurationDocs(options: InjectOptions, read: ReadOptions): Promise<ManifestDocument[]> {
   const docs = await collect(readManifests(options.sidecarSetPaths, read));
   for (const md of docs) {
     if (locatePodTemplate(md.object, options.namespace) !== 'config') {
@@ -129,7 +129,7 @@ function injectionConfiguration(configDocs: ManifestDocument[], candidates: Mani
   return buildConfiguration([...configDocs, ...fromInputs], options.keepHash);
 }
 
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const x of it) out.push(x);
   return out;
