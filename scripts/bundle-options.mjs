@@ -22,12 +22,14 @@ const lazyBuiltins = {
       const names = Object.keys(real).filter((k) => typeof real[k] === 'function' && !/^[A-Z_]/.test(k));
       return {
         loader: 'js',
-        // plain functions only (no classes, no constants): an import of anything else fails the build
+        // plain functions by name (no classes, no constants: importing one fails the build), and the whole module
         contents:
           `let m;
 const load = () => (m ??= require('node:${args.path}'));
 ` +
-          names.map((n) => `export function ${n}(...args) { return load().${n}(...args); }`).join('\n'),
+          names.map((n) => `export function ${n}(...args) { return load().${n}(...args); }`).join('\n') +
+          // `import os from 'node:os'` (log-update's dependencies): the module itself, loaded when first read
+          `\nexport default new Proxy({}, { get: (_, key) => load()[key] });`,
       };
     });
   },

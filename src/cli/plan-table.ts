@@ -1,12 +1,11 @@
 // The human form of a RolloutPlan: a header (SidecarSet, strategy with its resolved numbers, what-if flags,
 // images, outcome), one table row per upgraded Pod in rollout order, then what is held back and why.
 // Coloured only when asked (a terminal without NO_COLOR); plain text otherwise.
-import { Chalk } from 'chalk';
-import Table from 'cli-table3';
 import type { LabelSelector } from '../k8s/api.js';
+import { labelSelectorText } from '../k8s/selector-text.js';
 import type { PlanBatch, PlanPod, RolloutPlan } from '../kruise/rollout/plan-schema.js';
-import { shortHash } from '../kruise/sidecarcontrol/short-hash.js';
 import { countOf } from '../words.js';
+import { joinSections, kubectlTable, paint, short, type Paint } from './table-style.js';
 
 export interface PlanTableOptions {
   wide: boolean;
@@ -15,19 +14,11 @@ export interface PlanTableOptions {
   now: string;
 }
 
-type Paint = InstanceType<typeof Chalk>;
-
-const NO_BORDERS = {
-  top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '',
-};
-
 const LIST_LIMIT = 10;
 
 export function renderPlanTable(plan: RolloutPlan, opts: PlanTableOptions): string {
-  const c = new Chalk({ level: opts.colour ? 1 : 0 });
-  const sections = [header(plan, c), batchTable(plan, opts, c), heldBack(plan, c), footer(plan, c)].filter((x) => x.length > 0);
-  return sections.map((lines) => lines.map((l) => l.replace(/\s+$/, '')).join('\n')).join('\n\n') + '\n';
+  const c = paint(opts.colour);
+  return joinSections([header(plan, c), batchTable(plan, opts, c), heldBack(plan, c), footer(plan, c)]);
 }
 
 // ---- header ----
@@ -79,7 +70,7 @@ function outcome(plan: RolloutPlan): string {
 function batchTable(plan: RolloutPlan, opts: PlanTableOptions, c: Paint): string[] {
   const sidecars = plan.sidecarSet.containers.map((s) => s.name);
   const head = ['BATCH', '#', 'POD', ...(opts.wide ? ['NODE', 'AGE', 'READY', 'STATUS'] : []), ...sidecars.map((s) => s.toUpperCase()), ...(opts.wide ? ['REASON'] : [])];
-  const table = new Table({ head: head.map((h) => c.bold(h)), chars: NO_BORDERS, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 3 } });
+  const table = kubectlTable(head, c);
   const byName = new Map(plan.pods.map((p) => [`${p.namespace}/${p.name}`, p]));
   const blank = () => Array<string>(head.length).fill('');
   for (const b of plan.batches) {
@@ -171,11 +162,6 @@ function footer(plan: RolloutPlan, c: Paint): string[] {
 
 // ---- small formats ----
 
-/** At most `max` characters. */
-function short(s: string, max = 12): string {
-  return shortHash(s, max - 1, '(none)', max);
-}
-
 function valueText(v: unknown): string {
   if (typeof v === 'object' && v !== null) return selectorText(v as LabelSelector);
   return String(v);
@@ -183,16 +169,7 @@ function valueText(v: unknown): string {
 
 /** A LabelSelector in kubectl's syntax: "app=web,tier in (a,b),!legacy". */
 export function selectorText(s: LabelSelector): string {
-  const parts = Object.entries(s.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const e of s.matchExpressions ?? []) {
-    const values = (e.values ?? []).join(',');
-    if (e.operator === 'In') parts.push(`${e.key} in (${values})`);
-    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${values})`);
-    else if (e.operator === 'Exists') parts.push(e.key);
-    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
-    else parts.push(`${e.key} ${e.operator} (${values})`);
-  }
-  return parts.join(',') || '(everything)';
+  return labelSelectorText(s) || '(everything)';
 }
 
 function priorityText(p: Record<string, unknown> | undefined): string {

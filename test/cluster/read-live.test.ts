@@ -75,7 +75,7 @@ describe('reads: objects, selectors, scopes', () => {
     expect(whole.items).toHaveLength(PODS);
     // A note, not an assertion.
     console.log(`listing ${PODS} Pods: the caller holds at most ${mb(held.paged)} paging by 500, ${mb(held.whole)} listing at once`);
-  });
+  }, 180_000);
 
   it('an expired continue token fails the list with what to do', async () => {
     const pages = listPages(cluster, POD, { namespace: 'big', pageSize: 1000 });
