@@ -1,35 +1,42 @@
-// kubectl's connection flags, shared by the commands that may read the cluster, and the namespace of objects
-// that name none: -n, else the kubeconfig's current context (the file only, never the server), else "default".
+// kubectl's connection flags, spelled and read as kubectl does, for the commands that reach a cluster. What they
+// mean (merging $KUBECONFIG, the context's namespace, ...) is the cluster layer's business: this only collects them.
 import type { Command } from 'commander';
-import { kubeconfigNamespace, type ClusterFlags } from '../cluster/kubeconfig.js';
+import type { ClusterFlags } from '../cluster/index.js';
+import { kubeconfigNamespace } from '../cluster/kubeconfig.js';
 import { UsageError } from '../errors.js';
 
-/** The flags as commander fills them: kubectl's names, the same fields the cluster layer reads. */
-export type ClusterFlagValues = ClusterFlags;
+/** What commander fills from addClusterFlags: the cluster layer's flags, and -l. */
+export interface ClusterFlagValues extends ClusterFlags {
+  selector?: string;
+}
+
+/** Which kubeconfig, context, cluster and user, and how long a request may take: for every command that connects. */
+export function addConnectionFlags(cmd: Command): Command {
+  return cmd
+    .option('--kubeconfig <path>', 'path to the kubeconfig file to use')
+    .option('--context <name>', 'the name of the kubeconfig context to use')
+    .option('--cluster <name>', 'the name of the kubeconfig cluster to use')
+    .option('--user <name>', 'the name of the kubeconfig user to use')
+    .option('--request-timeout <duration>', 'how long to wait for one server request before giving up (0: no limit; 30s, 1m)', '0');
+}
 
 export function addClusterFlags(cmd: Command): Command {
-  return cmd
-    .option('--kubeconfig <file>', 'path to the kubeconfig file (default $KUBECONFIG, else ~/.kube/config)')
-    .option('--context <name>', 'the kubeconfig context to use')
-    .option('--cluster <name>', 'the kubeconfig cluster to use')
-    .option('--user <name>', 'the kubeconfig user to use')
-    .option('--request-timeout <duration>', 'give up on a request after this long (0 for never, 30s, 1m)', '0');
+  return addConnectionFlags(cmd)
+    .option('-n, --namespace <name>', "only this namespace (default: every namespace the SidecarSet's namespaceSelector allows)")
+    .option('-A, --all-namespaces', 'every namespace (the default)', false)
+    .option('-l, --selector <selector>', 'only Pods with these labels too (kubectl syntax: k=v,k2 in (a,b))');
 }
 
-export function clusterFlagsOf(flags: ClusterFlagValues): ClusterFlags {
-  return {
-    kubeconfig: flags.kubeconfig,
-    context: flags.context,
-    cluster: flags.cluster,
-    user: flags.user,
-    namespace: flags.namespace,
-    allNamespaces: flags.allNamespaces,
-    requestTimeout: flags.requestTimeout,
-  };
+/** The flags the cluster layer's connect() takes. */
+export function clusterFlags(v: ClusterFlagValues): ClusterFlags {
+  return { kubeconfig: v.kubeconfig, context: v.context, cluster: v.cluster, user: v.user, namespace: v.namespace, allNamespaces: v.allNamespaces, requestTimeout: v.requestTimeout };
 }
 
-/** Where an object without metadata.namespace goes, as `kubectl apply` decides. */
+/**
+ * Where an object without metadata.namespace goes, as `kubectl apply` decides: -n, else the kubeconfig's current
+ * context (the file only, never the server), else "default".
+ */
 export function objectNamespace(flags: ClusterFlagValues, env: Record<string, string | undefined>): string {
   if (flags.namespace === '') throw new UsageError('-n needs a namespace name');
-  return kubeconfigNamespace(clusterFlagsOf(flags), env);
+  return kubeconfigNamespace(clusterFlags(flags), env);
 }

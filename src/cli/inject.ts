@@ -8,7 +8,7 @@ import type { FileMode, FilesOutcome } from '../pipeline/inject-files.js';
 import { injectToStream, type InjectOptions } from '../pipeline/inject.js';
 import { countOf } from '../words.js';
 import { kruiseNow } from './clock.js';
-import { addClusterFlags, clusterFlagsOf, objectNamespace, type ClusterFlagValues } from './cluster-flags.js';
+import { addConnectionFlags, clusterFlags, objectNamespace, type ClusterFlagValues } from './cluster-flags.js';
 import { commandAction, type CommandOptions } from './command.js';
 import { addFilenameFlags, addNamespaceFlag, checkOutput, collectPaths, requireFilenames } from './flags.js';
 import type { CommandIO } from './io.js';
@@ -43,7 +43,7 @@ export function registerInject(program: Command, io: CommandIO, setExit: (code: 
   cmd.argument('[TYPE/NAME...]', 'workloads to read from the cluster (deployment/nginx, pod/web-0, cloneset/shop); with -l, TYPEs');
   addFilenameFlags(cmd, 'manifests to render');
   addNamespaceFlag(cmd);
-  addClusterFlags(cmd);
+  addConnectionFlags(cmd);
   cmd
     .option('-l, --selector <selector>', 'render the workloads of the cluster with these labels (kubectl syntax); TYPE arguments narrow the kinds')
     .option('-A, --all-namespaces', 'with -l: read workloads in every namespace', false)
@@ -119,7 +119,7 @@ class InjectCommand implements CommandOptions {
     const { flags } = this;
     const { injectWithCluster } = await import('../pipeline/cluster/inject.js');
     const outcome = await injectWithCluster(
-      { ...this.options, cluster: clusterFlagsOf(flags), workloads: { args: this.args, selector: flags.selector }, verify: flags.verify },
+      { ...this.options, cluster: clusterFlags(flags), workloads: { args: this.args, selector: flags.selector }, verify: flags.verify },
       { stdin: io.stdin, stdout: io.stdout, env: io.env, writer: writerFor(this.format) },
     );
     if (!flags.quiet) io.stderr.write(reportInjection(outcome, io));

@@ -9,7 +9,7 @@ import { write } from '../manifests/output.js';
 import { checkStdinOnce } from '../manifests/sources.js';
 import type { FileRolloutSourceOptions } from '../pipeline/rollout-inputs.js';
 import { kruiseNow } from './clock.js';
-import { addClusterFlags, clusterFlagsOf, objectNamespace, type ClusterFlagValues } from './cluster-flags.js';
+import { addConnectionFlags, clusterFlags, objectNamespace, type ClusterFlagValues } from './cluster-flags.js';
 import { commandAction, type CommandOptions } from './command.js';
 import { addFilenameFlags, addNamespaceFlag, checkOutput, requireFilenames } from './flags.js';
 import { colourEnabled, type CommandIO } from './io.js';
@@ -53,7 +53,7 @@ export function registerPlanRollout(program: Command, io: CommandIO, setExit: (c
   cmd.argument('[NAME]', "the cluster's SidecarSet, planned against the cluster's Pods");
   addFilenameFlags(cmd, 'the SidecarSet, the Pods (and Namespaces)');
   addNamespaceFlag(cmd);
-  addClusterFlags(cmd);
+  addConnectionFlags(cmd);
   cmd
     .option('--live', "plan the -f SidecarSet against the cluster's Pods (and Namespaces)", false)
     .option('-o, --output <format>', 'output format: table, wide, json or yaml', 'table')
@@ -98,7 +98,7 @@ class PlanRolloutCommand implements CommandOptions {
       import('../kruise/rollout/simulate-fast.js'),
     ]);
     const source = options.live
-      ? (await import('../pipeline/cluster/rollout.js')).liveRolloutSource({ ...options.sources, name: options.live.name, cluster: clusterFlagsOf(options.live.flags) })
+      ? (await import('../pipeline/cluster/rollout.js')).liveRolloutSource({ ...options.sources, name: options.live.name, cluster: clusterFlags(options.live.flags) })
       : fileRolloutSource(options.sources);
     const inputs = await source.load();
     for (const note of inputs.notes) io.stderr.write(`note: ${note}\n`);

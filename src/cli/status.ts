@@ -7,7 +7,7 @@ import { SidecarsetError,UsageError } from '../errors.js';
 import { formatGoDuration,parseGoDuration } from '../go/duration.js';
 import type { RolloutStatus } from '../kruise/rollout/status-schema.js';
 import type { LiveInputs,LiveStatusOptions } from '../pipeline/live-status.js';
-import { addClusterFlags, clusterFlagsOf, type ClusterFlagValues } from './cluster-flags.js';
+import { addClusterFlags, clusterFlags, type ClusterFlagValues } from './cluster-flags.js';
 import { commandAction,type CommandOptions } from './command.js';
 import { checkOutput } from './flags.js';
 import { write } from '../manifests/output.js';
@@ -20,7 +20,6 @@ export const STATUS_EXIT = { stalled: 3, timeout: 4 } as const;
 export const REDRAW_MS = 200;
 
 interface StatusFlags extends ClusterFlagValues {
-  selector?: string;
   watch: boolean;
   output?: string;
   timeout: string;
@@ -28,7 +27,7 @@ interface StatusFlags extends ClusterFlagValues {
 
 export interface StatusOptions {
   live: LiveStatusOptions;
-  cluster: ReturnType<typeof clusterFlagsOf>;
+  cluster: ReturnType<typeof clusterFlags>;
   output: 'table' | 'wide' | 'json' | 'yaml';
   watch: boolean;
   /** ns; 0 for none */
@@ -51,9 +50,6 @@ export function registerStatus(program: Command, io: CommandIO, setExit: (code: 
     .option('-o, --output <format>', 'output format: table, wide, json or yaml', 'table')
     .option('--timeout <duration>', 'with -w, give up after this long (0s: never)', '0s');
   addClusterFlags(cmd)
-    .option('-n, --namespace <name>', "only this namespace (default: every namespace the SidecarSet's namespaceSelector allows)")
-    .option('-A, --all-namespaces', 'every namespace (the default)', false)
-    .option('-l, --selector <selector>', 'only Pods with these labels too (kubectl syntax: k=v,k2 in (a,b))')
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -92,7 +88,7 @@ export function completeStatusOptions(name: string, flags: StatusFlags): StatusO
   }
   if (timeout < 0n) throw new UsageError('--timeout must not be negative');
   if (timeout > 0n && !flags.watch) throw new UsageError('--timeout needs -w');
-  const cluster = clusterFlagsOf(flags);
+  const cluster = clusterFlags(flags);
   return {
     live: { name, namespace: flags.allNamespaces ? undefined : flags.namespace, labelSelector: flags.selector },
     cluster,

@@ -6,7 +6,7 @@ import { parseTarget, type WhyOptions } from '../pipeline/why-target.js';
 import { kruiseNow } from './clock.js';
 import { checkOutput } from './flags.js';
 import { write } from '../manifests/output.js';
-import { addClusterFlags, clusterFlagsOf, type ClusterFlagValues } from './cluster-flags.js';
+import { addConnectionFlags, clusterFlags, type ClusterFlagValues } from './cluster-flags.js';
 import { commandAction, type CommandOptions } from './command.js';
 import type { CommandIO } from './io.js';
 
@@ -36,7 +36,7 @@ export function registerWhy(program: Command, io: CommandIO, setExit: (code: num
         '  kubectl sidecarset why pod/web-0\n' +
         '  kubectl sidecarset why deployment/web -n shop -o json',
     )
-  addClusterFlags(cmd).action(commandAction(io, setExit, (cio, target: string, flags: WhyFlags) => new WhyCommand(target, flags, cio)));
+  addConnectionFlags(cmd).action(commandAction(io, setExit, (cio, target: string, flags: WhyFlags) => new WhyCommand(target, flags, cio)));
 }
 
 class WhyCommand implements CommandOptions {
@@ -48,7 +48,7 @@ class WhyCommand implements CommandOptions {
     private readonly flags: WhyFlags,
     io: Pick<CommandIO, 'env'>,
   ) {
-    this.options = { target, flags: clusterFlagsOf(flags), env: io.env, now: kruiseNow(io.env) };
+    this.options = { target, flags: clusterFlags(flags), env: io.env, now: kruiseNow(io.env) };
   }
 
   validate(): void {
