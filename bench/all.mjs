@@ -10,4 +10,7 @@ const run = (file, args = []) => {
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 run(path.join(dir, '../scripts/build.mjs'));
-for (const name of readdirSync(dir).filter((f) => f.endsWith('.mjs') && !helpers.has(f)).sort()) run(path.join(dir, name));
+for (const name of readdirSync(dir)
+  .filter((f) => f.endsWith('.mjs') && !helpers.has(f))
+  .sort())
+  run(path.join(dir, name));

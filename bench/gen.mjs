@@ -225,11 +225,25 @@ ${c.port ? `    ports:\n    - containerPort: ${c.port}\n      protocol: TCP\n` :
 /** The templates injected by one SidecarSet revision, by the real inject command. */
 function injectTemplates(sidecarSetFile, templatesFile) {
   const root = path.resolve(import.meta.dirname, '..');
-  const r = spawnSync(process.execPath, [path.join(root, 'bin/kubectl-sidecarset'), 'inject', '-q', '-o', 'json', '--sidecarsets', sidecarSetFile, '-f', templatesFile], {
-    encoding: 'utf8',
-    env: { ...process.env, SOURCE_DATE_EPOCH: '1730000000' },
-    maxBuffer: 1 << 26,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      path.join(root, 'bin/kubectl-sidecarset'),
+      'inject',
+      '-q',
+      '-o',
+      'json',
+      '--sidecarsets',
+      sidecarSetFile,
+      '-f',
+      templatesFile,
+    ],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, SOURCE_DATE_EPOCH: '1730000000' },
+      maxBuffer: 1 << 26,
+    },
+  );
   if (r.status !== 0) throw new Error(`inject failed (run npm run build first?): ${r.stderr}`);
   return JSON.parse(r.stdout).items;
 }
@@ -288,7 +302,12 @@ function podListText(count, revisions) {
     const roll = r();
     const injected = roll >= 0.02; // 2%: other apps, not injected
     const revision = roll < 0.12 ? 'current' : roll < 0.13 ? 'older' : 'previous';
-    const base = injected ? revisions[revision][kind] : { metadata: { name: 'x', labels: { app: 'batch-report' } }, spec: { containers: [{ name: 'report', image: 'registry.example.com/ops/report:3.1.0' }] } };
+    const base = injected
+      ? revisions[revision][kind]
+      : {
+          metadata: { name: 'x', labels: { app: 'batch-report' } },
+          spec: { containers: [{ name: 'report', image: 'registry.example.com/ops/report:3.1.0' }] },
+        };
     const pod = JSON.parse(JSON.stringify(base));
     const app = injected ? TEMPLATES[kind].app : 'batch-report';
     const hash = suffix(10);
@@ -324,10 +343,17 @@ function podListText(count, revisions) {
     // Kruise's webhook stamps the injection time: the Pod's creation
     const injectedAt = JSON.stringify(iso(created));
     for (const a of ['kruise.io/sidecarset-hash', 'kruise.io/sidecarset-hash-without-image']) {
-      if (pod.metadata.annotations?.[a]) pod.metadata.annotations[a] = pod.metadata.annotations[a].replace(/"updateTimestamp":"[^"]*"/, `"updateTimestamp":${injectedAt}`);
+      if (pod.metadata.annotations?.[a])
+        pod.metadata.annotations[a] = pod.metadata.annotations[a].replace(
+          /"updateTimestamp":"[^"]*"/,
+          `"updateTimestamp":${injectedAt}`,
+        );
     }
     pod.metadata = {
-      annotations: { ...(pod.metadata.annotations ?? {}), ...(inPlace ? { 'kruise.io/sidecarset-inplace-update-state': inPlace } : {}) },
+      annotations: {
+        ...(pod.metadata.annotations ?? {}),
+        ...(inPlace ? { 'kruise.io/sidecarset-inplace-update-state': inPlace } : {}),
+      },
       creationTimestamp: iso(created),
       ...(terminating ? { deletionTimestamp: iso(epoch - 5000) } : {}),
       labels,

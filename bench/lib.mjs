@@ -36,6 +36,8 @@ export function measure(runs, commands) {
 export function report(name, ours, baseline, unit, goal) {
   const ratio = ours / baseline;
   const verdict = goal === undefined ? '' : ratio <= goal ? `  (goal <= ${goal}: met)` : `  (goal <= ${goal}: NOT met)`;
-  console.log(`${name}: ours ${ours.toFixed(1)} ${unit}, baseline ${baseline.toFixed(1)} ${unit}, ratio ${ratio.toFixed(2)}${verdict}`);
+  console.log(
+    `${name}: ours ${ours.toFixed(1)} ${unit}, baseline ${baseline.toFixed(1)} ${unit}, ratio ${ratio.toFixed(2)}${verdict}`,
+  );
   return ratio;
 }

@@ -17,7 +17,9 @@ const dir = mkdtempSync(path.join(tmpdir(), 'sidecarset-live-bench-'));
 
 // The server's process: the bundled test server, loaded with the SidecarSet and the Pods.
 const serverMain = path.join(dir, 'server-main.ts');
-writeFileSync(serverMain, `
+writeFileSync(
+  serverMain,
+  `
 import { writeFileSync } from 'node:fs';
 import { startApiServer } from ${JSON.stringify(path.join(root, 'test/apiserver/index.ts'))};
 import { loadSidecarSet } from ${JSON.stringify(path.join(root, 'src/kruise/sidecarcontrol/sidecarset.ts'))};
@@ -45,10 +47,23 @@ export async function main(dir: string, count: number) {
   writeFileSync(dir + '/agent.json', JSON.stringify(api.store.get('sidecarsets.apps.kruise.io', undefined, 'agent')));
   process.stdout.write(api.writeKubeconfig(dir) + '\\n');
 }
-`);
+`,
+);
 const bundle = path.join(dir, 'server.cjs');
-await build({ entryPoints: [serverMain], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
-const server = spawn(process.execPath, ['-e', `require(${JSON.stringify(bundle)}).main(${JSON.stringify(dir)}, ${count})`], { stdio: ['ignore', 'pipe', 'inherit'] });
+await build({
+  entryPoints: [serverMain],
+  outfile: bundle,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  logLevel: 'warning',
+});
+const server = spawn(
+  process.execPath,
+  ['-e', `require(${JSON.stringify(bundle)}).main(${JSON.stringify(dir)}, ${count})`],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
 const kubeconfig = await new Promise((resolve, reject) => {
   let out = '';
   server.stdout.on('data', (d) => {
@@ -65,7 +80,12 @@ const bin = path.join(root, 'bin/kubectl-sidecarset');
 
 /** wall s, CPU s, peak RSS MB of one child, from /usr/bin/time */
 function timed(cmd, args, check) {
-  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', cmd, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', check ? 'pipe' : devNull, 'pipe'] });
+  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', cmd, ...args], {
+    env,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    stdio: ['ignore', check ? 'pipe' : devNull, 'pipe'],
+  });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   const [, wall, user, sys, rss] = /TIME (\S+) (\S+) (\S+) (\S+)/.exec(r.stderr);
   return { wall: Number(wall), cpu: Number(user) + Number(sys), rss: Number(rss) / 1024, stdout: r.stdout };
@@ -73,23 +93,68 @@ function timed(cmd, args, check) {
 
 const commands = {
   live: () => timed(process.execPath, [bin, 'plan-rollout', 'agent', '-o', 'json']),
-  kubectl: () => timed('/usr/bin/kubectl', ['get', 'pods', '-A', '-o', 'json', '--cache-dir', path.join(dir, 'kube-cache')]),
-  file: () => timed(process.execPath, [bin, 'plan-rollout', '-f', path.join(dir, 'agent.json'), '-f', path.join(dir, 'pods.json'), '--keep-hash', '-o', 'json']),
+  kubectl: () =>
+    timed('/usr/bin/kubectl', ['get', 'pods', '-A', '-o', 'json', '--cache-dir', path.join(dir, 'kube-cache')]),
+  file: () =>
+    timed(process.execPath, [
+      bin,
+      'plan-rollout',
+      '-f',
+      path.join(dir, 'agent.json'),
+      '-f',
+      path.join(dir, 'pods.json'),
+      '--keep-hash',
+      '-o',
+      'json',
+    ]),
 };
 try {
   // the answer first: the live plan equals the plan of the same Pods from a file
   const live = JSON.parse(timed(process.execPath, [bin, 'plan-rollout', 'agent', '-o', 'json'], true).stdout);
-  const file = JSON.parse(timed(process.execPath, [bin, 'plan-rollout', '-f', path.join(dir, 'agent.json'), '-f', path.join(dir, 'pods.json'), '--keep-hash', '-o', 'json'], true).stdout);
-  if (JSON.stringify(live) !== JSON.stringify(file)) throw new Error('the live plan differs from the plan of the same Pods from a file');
-  const listed = JSON.parse(timed('/usr/bin/kubectl', ['get', 'pods', '-A', '-o', 'json', '--cache-dir', path.join(dir, 'kube-cache')], true).stdout).items.length;
+  const file = JSON.parse(
+    timed(
+      process.execPath,
+      [
+        bin,
+        'plan-rollout',
+        '-f',
+        path.join(dir, 'agent.json'),
+        '-f',
+        path.join(dir, 'pods.json'),
+        '--keep-hash',
+        '-o',
+        'json',
+      ],
+      true,
+    ).stdout,
+  );
+  if (JSON.stringify(live) !== JSON.stringify(file))
+    throw new Error('the live plan differs from the plan of the same Pods from a file');
+  const listed = JSON.parse(
+    timed('/usr/bin/kubectl', ['get', 'pods', '-A', '-o', 'json', '--cache-dir', path.join(dir, 'kube-cache')], true)
+      .stdout,
+  ).items.length;
   if (listed !== count) throw new Error(`kubectl listed ${listed} Pods`);
-  console.log(`live plan: ${count.toLocaleString('en')} Pods, ${live.totals.matched} matched, ${live.totals.inBatches} upgraded in ${live.totals.batches} batches`);
+  console.log(
+    `live plan: ${count.toLocaleString('en')} Pods, ${live.totals.matched} matched, ${live.totals.inBatches} upgraded in ${live.totals.batches} batches`,
+  );
 
   const samples = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
   for (let i = 0; i < runs; i++) for (const [k, run] of Object.entries(commands)) samples[k].push(run());
-  const m = Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, { wall: median(xs.map((x) => x.wall)), cpu: median(xs.map((x) => x.cpu)), rss: median(xs.map((x) => x.rss)) }]));
-  for (const [k, label] of [['live', 'plan-rollout NAME (live)'], ['kubectl', 'kubectl get pods -A -o json'], ['file', 'plan-rollout -f (same Pods, file)']]) {
-    console.log(`${label.padEnd(36)} wall ${m[k].wall.toFixed(2)} s  CPU ${m[k].cpu.toFixed(2)} s  peak RSS ${m[k].rss.toFixed(0)} MB`);
+  const m = Object.fromEntries(
+    Object.entries(samples).map(([k, xs]) => [
+      k,
+      { wall: median(xs.map((x) => x.wall)), cpu: median(xs.map((x) => x.cpu)), rss: median(xs.map((x) => x.rss)) },
+    ]),
+  );
+  for (const [k, label] of [
+    ['live', 'plan-rollout NAME (live)'],
+    ['kubectl', 'kubectl get pods -A -o json'],
+    ['file', 'plan-rollout -f (same Pods, file)'],
+  ]) {
+    console.log(
+      `${label.padEnd(36)} wall ${m[k].wall.toFixed(2)} s  CPU ${m[k].cpu.toFixed(2)} s  peak RSS ${m[k].rss.toFixed(0)} MB`,
+    );
   }
   const verdict = (r) => (r <= 1.2 ? 'goal <= 1.2: met' : 'goal <= 1.2: NOT met');
   const wall = m.live.wall / m.kubectl.wall;

@@ -24,7 +24,16 @@ process.stderr.write(String(performance.now() - start) + ' ' + list.items.length
 );
 
 const devNull = openSync('/dev/null', 'w');
-const args = [process.env.BENCH_BIN ?? path.join(root, 'bin/kubectl-sidecarset'), 'plan-rollout', '-f', sidecarSet, '-f', pods, '-o', 'json'];
+const args = [
+  process.env.BENCH_BIN ?? path.join(root, 'bin/kubectl-sidecarset'),
+  'plan-rollout',
+  '-f',
+  sidecarSet,
+  '-f',
+  pods,
+  '-o',
+  'json',
+];
 const check = runOnce(args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }); // warm the file cache; look at the plan
 const plan = JSON.parse(check.stdout);
 const inProcess = [];

@@ -55,12 +55,17 @@ function timeOnce(argv, env) {
 function check(name, argv, env, expected) {
   const r = spawnSync(argv[0], argv.slice(1), { env, encoding: 'utf8', cwd: work });
   if (r.status !== 0 || !expected.every((s) => r.stdout.includes(s))) {
-    throw new Error(`start: ${name} did not give the expected output (exit ${r.status}):\n${r.stderr}${r.stdout.slice(0, 400)}`);
+    throw new Error(
+      `start: ${name} did not give the expected output (exit ${r.status}):\n${r.stderr}${r.stdout.slice(0, 400)}`,
+    );
   }
 }
 
 function startUp(label, env) {
-  const commands = { 'node -e 0': [process.execPath, '-e', '0'], inject: inject(path.join(root, 'bin/kubectl-sidecarset')) };
+  const commands = {
+    'node -e 0': [process.execPath, '-e', '0'],
+    inject: inject(path.join(root, 'bin/kubectl-sidecarset')),
+  };
   if (against) commands['inject (--against)'] = inject(path.join(against, 'bin/kubectl-sidecarset'));
   const kubectlEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: mkdtempSync(path.join(work, 'home-')) };
   const hasKubectl = spawnSync(KUBECTL, ['version', '--client'], { env: kubectlEnv, stdio: 'ignore' }).status === 0;
@@ -74,21 +79,30 @@ function startUp(label, env) {
   }
   const samples = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
   for (let i = 0; i < runs; i++) {
-    for (const [name, argv] of Object.entries(commands)) samples[name].push(timeOnce(argv, name === 'kubectl kustomize' ? kubectlEnv : env));
+    for (const [name, argv] of Object.entries(commands))
+      samples[name].push(timeOnce(argv, name === 'kubectl kustomize' ? kubectlEnv : env));
   }
   const med = (name, key) => median(samples[name].map((s) => s[key]));
   console.log(`${label} (medians of ${runs} interleaved runs)`);
   for (const name of Object.keys(commands)) {
     const rss = med(name, 'rss') / 1024;
-    console.log(`  ${name.padEnd(20)} wall ${med(name, 'ms').toFixed(1).padStart(6)} ms  CPU ${med(name, 'cpu').toFixed(1).padStart(6)} ms  peak RSS ${rss.toFixed(1).padStart(6)} MiB`);
+    console.log(
+      `  ${name.padEnd(20)} wall ${med(name, 'ms').toFixed(1).padStart(6)} ms  CPU ${med(name, 'cpu').toFixed(1).padStart(6)} ms  peak RSS ${rss.toFixed(1).padStart(6)} MiB`,
+    );
   }
   const ratio = (a, b, key = 'ms') => (med(a, key) / med(b, key)).toFixed(2);
   console.log(`  inject / node -e 0: wall ${ratio('inject', 'node -e 0')}, CPU ${ratio('inject', 'node -e 0', 'cpu')}`);
-  if (against) console.log(`  inject / inject (--against): wall ${ratio('inject', 'inject (--against)')}, CPU ${ratio('inject', 'inject (--against)', 'cpu')}`);
+  if (against)
+    console.log(
+      `  inject / inject (--against): wall ${ratio('inject', 'inject (--against)')}, CPU ${ratio('inject', 'inject (--against)', 'cpu')}`,
+    );
   if (hasKubectl) {
     const wall = med('inject', 'ms') / med('kubectl kustomize', 'ms');
-    console.log(`  inject / kubectl kustomize: wall ${wall.toFixed(2)} (goal <= 1.0: ${wall <= 1 ? 'met' : 'NOT met'}), CPU ${ratio('inject', 'kubectl kustomize', 'cpu')}, peak RSS ${ratio('inject', 'kubectl kustomize', 'rss')}`);
-    if (against) console.log(`  inject (--against) / kubectl kustomize: wall ${ratio('inject (--against)', 'kubectl kustomize')}`);
+    console.log(
+      `  inject / kubectl kustomize: wall ${wall.toFixed(2)} (goal <= 1.0: ${wall <= 1 ? 'met' : 'NOT met'}), CPU ${ratio('inject', 'kubectl kustomize', 'cpu')}, peak RSS ${ratio('inject', 'kubectl kustomize', 'rss')}`,
+    );
+    if (against)
+      console.log(`  inject (--against) / kubectl kustomize: wall ${ratio('inject (--against)', 'kubectl kustomize')}`);
   } else {
     console.log(`  kubectl kustomize: skipped (${KUBECTL} is missing or does not run)`);
   }

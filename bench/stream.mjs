@@ -31,7 +31,10 @@ await import(${JSON.stringify(path.join(root, 'bin/kubectl-sidecarset'))});
 
 const rss = { ours: [], oneThread: [], baseline: [] };
 const inject = (key, env) => () => {
-  const r = runOnce([oursScript, 'inject', '-q', '--sidecarsets', config, '-f', input], { cwd: root, env: { ...process.env, ...env } });
+  const r = runOnce([oursScript, 'inject', '-q', '--sidecarsets', config, '-f', input], {
+    cwd: root,
+    env: { ...process.env, ...env },
+  });
   rss[key].push(Number(/RSS (\d+)/.exec(r.stderr)[1]));
   return r.ms;
 };

@@ -18,7 +18,9 @@ import { bundleOptions } from './bundle-options.mjs';
 const root = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const outArg = args.indexOf('--out');
-const out = path.resolve(outArg >= 0 ? args[outArg + 1] : path.join(root, 'dist', `kubectl-sidecarset-${process.platform}-${process.arch}`));
+const out = path.resolve(
+  outArg >= 0 ? args[outArg + 1] : path.join(root, 'dist', `kubectl-sidecarset-${process.platform}-${process.arch}`),
+);
 const archive = args.includes('--archive');
 
 const work = mkdtempSync(path.join(tmpdir(), 'sidecarset-sea-'));

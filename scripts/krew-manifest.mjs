@@ -14,13 +14,17 @@ const value = (name) => {
 const version = value('version');
 const uri = value('uri');
 const archive = value('archive');
-const sha256 = value('sha256') ?? (archive ? createHash('sha256').update(readFileSync(archive)).digest('hex') : undefined);
+const sha256 =
+  value('sha256') ?? (archive ? createHash('sha256').update(readFileSync(archive)).digest('hex') : undefined);
 const problems = [];
-if (!version || !/^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version)) problems.push('--version vX.Y.Z (semver with a leading v)');
+if (!version || !/^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version))
+  problems.push('--version vX.Y.Z (semver with a leading v)');
 if (!uri || !/^https:\/\/\S+\.(tar\.gz|tgz|zip)$/.test(uri)) problems.push('--uri https://.../archive.tar.gz');
 if (!sha256 || !/^[0-9a-f]{64}$/.test(sha256)) problems.push('--sha256 HEX (64 hex digits) or --archive FILE');
 if (problems.length) {
-  process.stderr.write(`usage: node scripts/krew-manifest.mjs --version vX.Y.Z --uri URL (--sha256 HEX | --archive FILE)\nmissing or invalid: ${problems.join('; ')}\n`);
+  process.stderr.write(
+    `usage: node scripts/krew-manifest.mjs --version vX.Y.Z --uri URL (--sha256 HEX | --archive FILE)\nmissing or invalid: ${problems.join('; ')}\n`,
+  );
   process.exit(2);
 }
 

@@ -39,7 +39,9 @@ function sources(dir: string): string[] {
 /** Relative imports of a module within src/ (static, type-only and dynamic), as absolute .ts paths. */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  const specs = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"](\.{1,2}\/[^'"]+)['"]/gm)].map((m) => m[1]);
+  const specs = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"](\.{1,2}\/[^'"]+)['"]/gm)].map(
+    (m) => m[1],
+  );
   return specs
     .map((s) => path.resolve(path.dirname(file), s).replace(/\.js$/, '.ts'))
     .filter((target) => !path.relative(SRC, target).startsWith('..'));
@@ -68,7 +70,9 @@ describe('architecture', () => {
   });
 
   it('imports only modules that exist', () => {
-    const missing = [...graph].flatMap(([from, targets]) => targets.filter((t) => !graph.has(t)).map((t) => `${rel(from)} -> ${rel(t)}`));
+    const missing = [...graph].flatMap(([from, targets]) =>
+      targets.filter((t) => !graph.has(t)).map((t) => `${rel(from)} -> ${rel(t)}`),
+    );
     expect(missing).toEqual([]);
   });
 

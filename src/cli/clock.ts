@@ -6,7 +6,8 @@ export function kruiseNow(env: Record<string, string | undefined>, clock: () => 
   const epoch = env.SOURCE_DATE_EPOCH;
   let ms: number;
   if (epoch !== undefined && epoch !== '') {
-    if (!/^\d+$/.test(epoch)) throw new UsageError(`SOURCE_DATE_EPOCH must be whole seconds since 1970, got "${epoch}"`);
+    if (!/^\d+$/.test(epoch))
+      throw new UsageError(`SOURCE_DATE_EPOCH must be whole seconds since 1970, got "${epoch}"`);
     ms = Number(epoch) * 1000;
   } else ms = clock();
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');

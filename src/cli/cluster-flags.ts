@@ -17,19 +17,34 @@ export function addConnectionFlags(cmd: Command): Command {
     .option('--context <name>', 'the name of the kubeconfig context to use')
     .option('--cluster <name>', 'the name of the kubeconfig cluster to use')
     .option('--user <name>', 'the name of the kubeconfig user to use')
-    .option('--request-timeout <duration>', 'how long to wait for one server request before giving up (0: no limit; 30s, 1m)', '0');
+    .option(
+      '--request-timeout <duration>',
+      'how long to wait for one server request before giving up (0: no limit; 30s, 1m)',
+      '0',
+    );
 }
 
 export function addClusterFlags(cmd: Command): Command {
   return addConnectionFlags(cmd)
-    .option('-n, --namespace <name>', "only this namespace (default: every namespace the SidecarSet's namespaceSelector allows)")
+    .option(
+      '-n, --namespace <name>',
+      "only this namespace (default: every namespace the SidecarSet's namespaceSelector allows)",
+    )
     .option('-A, --all-namespaces', 'every namespace (the default)', false)
     .option('-l, --selector <selector>', 'only Pods with these labels too (kubectl syntax: k=v,k2 in (a,b))');
 }
 
 /** The flags the cluster layer's connect() takes. */
 export function clusterFlags(v: ClusterFlagValues): ClusterFlags {
-  return { kubeconfig: v.kubeconfig, context: v.context, cluster: v.cluster, user: v.user, namespace: v.namespace, allNamespaces: v.allNamespaces, requestTimeout: v.requestTimeout };
+  return {
+    kubeconfig: v.kubeconfig,
+    context: v.context,
+    cluster: v.cluster,
+    user: v.user,
+    namespace: v.namespace,
+    allNamespaces: v.allNamespaces,
+    requestTimeout: v.requestTimeout,
+  };
 }
 
 /**

@@ -84,7 +84,11 @@ interface Walked {
 }
 
 /** Completes the last of `words` (the words after the program name; the last may be ''). */
-export async function complete(program: Command, words: string[], env: Record<string, string | undefined>): Promise<Completion> {
+export async function complete(
+  program: Command,
+  words: string[],
+  env: Record<string, string | undefined>,
+): Promise<Completion> {
   const toComplete = words[words.length - 1] ?? '';
   const walked = walk(program, words.slice(0, -1));
   if (walked.pending) return completeValue(walked.pending, toComplete, '', walked, env);
@@ -92,13 +96,17 @@ export async function complete(program: Command, words: string[], env: Record<st
     const eq = toComplete.indexOf('=');
     if (toComplete.startsWith('--') && eq > 0) {
       const option = findOption(walked.command, toComplete.slice(0, eq));
-      if (option && takesValue(option)) return completeValue(option, toComplete.slice(eq + 1), toComplete.slice(0, eq + 1), walked, env);
+      if (option && takesValue(option))
+        return completeValue(option, toComplete.slice(eq + 1), toComplete.slice(0, eq + 1), walked, env);
     }
     return { candidates: flagCandidates(walked.command, toComplete), directive: Directive.NoFileComp };
   }
   // `help COMMAND`: commander's implicit help command is not among program.commands
   if (walked.positionals.length === 1 && walked.positionals[0] === 'help' && !findCommand(walked.command, 'help')) {
-    return { candidates: commandCandidates(walked.command, toComplete).filter((c) => !c.startsWith('help\t')), directive: Directive.NoFileComp };
+    return {
+      candidates: commandCandidates(walked.command, toComplete).filter((c) => !c.startsWith('help\t')),
+      directive: Directive.NoFileComp,
+    };
   }
   const subcommands = walked.positionals.length === 0 ? commandCandidates(walked.command, toComplete) : [];
   const argument = currentArgument(walked.command, walked.positionals.length);
@@ -158,7 +166,10 @@ function lineage(command: Command): Command[] {
 
 function findOption(command: Command, flag: string): Option | undefined {
   for (const c of lineage(command)) {
-    const found = c.createHelp().visibleOptions(c).find((o) => o.long === flag || o.short === flag);
+    const found = c
+      .createHelp()
+      .visibleOptions(c)
+      .find((o) => o.long === flag || o.short === flag);
     if (found) return found;
   }
   return undefined;
@@ -231,7 +242,13 @@ function optionNames(option: Option): string[] {
   return [placeholder, option.attributeName()];
 }
 
-function completeValue(option: Option, toComplete: string, prefix: string, walked: Walked, env: Record<string, string | undefined>): Promise<Completion> {
+function completeValue(
+  option: Option,
+  toComplete: string,
+  prefix: string,
+  walked: Walked,
+  env: Record<string, string | undefined>,
+): Promise<Completion> {
   const kind = valueKind(optionNames(option));
   const choices = option.argChoices ?? (kind === 'output' ? formatsIn(option.description) : undefined);
   return completeKind(kind, choices, toComplete, prefix, walked, env);
@@ -240,7 +257,10 @@ function completeValue(option: Option, toComplete: string, prefix: string, walke
 /** "output format: yaml or json" → [yaml, json], for -o options declared without .choices(). */
 function formatsIn(description: string): string[] {
   const list = description.slice(description.lastIndexOf(':') + 1);
-  return list.split(/,|\bor\b|\s+/).map((w) => w.trim()).filter((w) => /^[a-z][a-z-]*$/.test(w));
+  return list
+    .split(/,|\bor\b|\s+/)
+    .map((w) => w.trim())
+    .filter((w) => /^[a-z][a-z-]*$/.test(w));
 }
 
 async function completeKind(
@@ -263,7 +283,10 @@ async function completeKind(
     case 'output':
       return { candidates: [], directive: Directive.NoFileComp };
     default:
-      return { candidates: matching(await clusterNames(kind, walked, env), toComplete, prefix), directive: Directive.NoFileComp };
+      return {
+        candidates: matching(await clusterNames(kind, walked, env), toComplete, prefix),
+        directive: Directive.NoFileComp,
+      };
   }
 }
 
@@ -272,7 +295,11 @@ function matching(values: readonly string[], toComplete: string, prefix: string)
 }
 
 /** Names from the kubeconfig or the cluster; nothing at all when there is no cluster or it does not answer in time. */
-async function clusterNames(kind: 'namespace' | 'context' | 'pod' | 'sidecarset', walked: Walked, env: Record<string, string | undefined>): Promise<string[]> {
+async function clusterNames(
+  kind: 'namespace' | 'context' | 'pod' | 'sidecarset',
+  walked: Walked,
+  env: Record<string, string | undefined>,
+): Promise<string[]> {
   const flags = {
     kubeconfig: walked.values.get('kubeconfig'),
     context: walked.values.get('context'),
@@ -282,7 +309,8 @@ async function clusterNames(kind: 'namespace' | 'context' | 'pod' | 'sidecarset'
     const cluster = await import('../cluster/index.js');
     if (kind === 'context') return cluster.listContexts(flags, env);
     const conn = await cluster.connect({ ...flags, requestTimeout: `${CLUSTER_TIMEOUT_MS}ms` }, env);
-    const type = kind === 'namespace' ? cluster.NAMESPACE : kind === 'pod' ? cluster.POD : await cluster.sidecarSetType(conn);
+    const type =
+      kind === 'namespace' ? cluster.NAMESPACE : kind === 'pod' ? cluster.POD : await cluster.sidecarSetType(conn);
     return cluster.names((await cluster.listObjects(conn, type)).items);
   } catch {
     return [];

@@ -15,13 +15,18 @@ export function addFilenameFlags(cmd: Command, what: string): Command {
 
 export function addNamespaceFlag(cmd: Command): Command {
   // no commander default: the kubeconfig's context supplies it (./cluster-flags.ts objectNamespace)
-  return cmd.option('-n, --namespace <name>', "namespace of objects that do not name one (default: the kubeconfig context's, else default)");
+  return cmd.option(
+    '-n, --namespace <name>',
+    "namespace of objects that do not name one (default: the kubeconfig context's, else default)",
+  );
 }
 
 export function checkOutput<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T): T {
   const v = value ?? fallback;
   if (!(allowed as readonly string[]).includes(v)) {
-    throw new UsageError(`unable to match a printer suitable for the output format "${v}", allowed formats are: ${allowed.join(',')}`);
+    throw new UsageError(
+      `unable to match a printer suitable for the output format "${v}", allowed formats are: ${allowed.join(',')}`,
+    );
   }
   return v as T;
 }

@@ -40,18 +40,37 @@ export function registerInject(program: Command, io: CommandIO, setExit: (code: 
         'SidecarSets, Namespaces, ControllerRevisions and the kruise-system/kruise-configuration ConfigMap ' +
         'configure the injection and are printed unchanged; --sidecarsets gives them without printing them.',
     );
-  cmd.argument('[TYPE/NAME...]', 'workloads to read from the cluster (deployment/nginx, pod/web-0, cloneset/shop); with -l, TYPEs');
+  cmd.argument(
+    '[TYPE/NAME...]',
+    'workloads to read from the cluster (deployment/nginx, pod/web-0, cloneset/shop); with -l, TYPEs',
+  );
   addFilenameFlags(cmd, 'manifests to render');
   addNamespaceFlag(cmd);
   addConnectionFlags(cmd);
   cmd
-    .option('-l, --selector <selector>', 'render the workloads of the cluster with these labels (kubectl syntax); TYPE arguments narrow the kinds')
+    .option(
+      '-l, --selector <selector>',
+      'render the workloads of the cluster with these labels (kubectl syntax); TYPE arguments narrow the kinds',
+    )
     .option('-A, --all-namespaces', 'with -l: read workloads in every namespace', false)
     .option('--local', 'never contact a cluster: every input comes from files', false)
-    .option('--verify', "dry-run create each rendered Pod on the cluster (dryRun=All) and report where its admission differs; exit 1 if it does", false)
+    .option(
+      '--verify',
+      'dry-run create each rendered Pod on the cluster (dryRun=All) and report where its admission differs; exit 1 if it does',
+      false,
+    )
     .option('-o, --output <format>', 'output format: yaml or json', 'yaml')
-    .option('--sidecarsets <path>', 'SidecarSets and other configuration to use but not print (repeatable)', collectPaths, [])
-    .option('--keep-hash', 'read hash annotations of SidecarSets as stored instead of recomputing them (snapshots)', false)
+    .option(
+      '--sidecarsets <path>',
+      'SidecarSets and other configuration to use but not print (repeatable)',
+      collectPaths,
+      [],
+    )
+    .option(
+      '--keep-hash',
+      'read hash annotations of SidecarSets as stored instead of recomputing them (snapshots)',
+      false,
+    )
     .option('-q, --quiet', 'do not print the injection report on stderr', false)
     .option('--in-place', 'rewrite the -f files that change (atomically), instead of printing', false)
     .option('--output-dir <dir>', 'write every -f file, rendered, to its mirror under DIR, instead of printing')
@@ -66,7 +85,9 @@ export function registerInject(program: Command, io: CommandIO, setExit: (code: 
         '  kubectl sidecarset inject deployment/nginx -n shop          # the workload and SidecarSets from the cluster\n' +
         '  kubectl sidecarset inject -l app=web deployment,cloneset --verify',
     )
-    .action(commandAction(io, setExit, (cio, args: string[], flags: InjectFlags) => new InjectCommand(args, flags, cio)));
+    .action(
+      commandAction(io, setExit, (cio, args: string[], flags: InjectFlags) => new InjectCommand(args, flags, cio)),
+    );
 }
 
 class InjectCommand implements CommandOptions {
@@ -97,7 +118,10 @@ class InjectCommand implements CommandOptions {
       now: kruiseNow(this.io.env),
     };
     this.mode = fileMode(flags);
-    if (this.live && this.mode) throw new UsageError(`--${this.mode.kind} rewrites -f files; it cannot be combined with workloads from the cluster or --verify`);
+    if (this.live && this.mode)
+      throw new UsageError(
+        `--${this.mode.kind} rewrites -f files; it cannot be combined with workloads from the cluster or --verify`,
+      );
   }
 
   async run(io: CommandIO): Promise<number> {
@@ -110,7 +134,11 @@ class InjectCommand implements CommandOptions {
       if (!this.flags.quiet) io.stderr.write(reportInjection(outcome, io) + reportFiles(outcome, mode, io));
       return mode.kind === 'check' && outcome.files.some((f) => f.changed) ? 1 : 0;
     }
-    const outcome = await injectToStream(options, { stdin: io.stdin, stdout: io.stdout, writer: writerFor(this.format) });
+    const outcome = await injectToStream(options, {
+      stdin: io.stdin,
+      stdout: io.stdout,
+      writer: writerFor(this.format),
+    });
     if (!this.flags.quiet) io.stderr.write(reportInjection(outcome, io));
     return 0;
   }
@@ -119,7 +147,12 @@ class InjectCommand implements CommandOptions {
     const { flags } = this;
     const { injectWithCluster } = await import('../pipeline/cluster/inject.js');
     const outcome = await injectWithCluster(
-      { ...this.options, cluster: clusterFlags(flags), workloads: { args: this.args, selector: flags.selector }, verify: flags.verify },
+      {
+        ...this.options,
+        cluster: clusterFlags(flags),
+        workloads: { args: this.args, selector: flags.selector },
+        verify: flags.verify,
+      },
       { stdin: io.stdin, stdout: io.stdout, env: io.env, writer: writerFor(this.format) },
     );
     if (!flags.quiet) io.stderr.write(reportInjection(outcome, io));
@@ -131,19 +164,28 @@ class InjectCommand implements CommandOptions {
 }
 
 /** Whether the cluster is read: TYPE/NAME, -l or --verify ask for it; --local forbids it. */
-function clusterUse(args: string[], flags: Pick<InjectFlags, 'selector' | 'local' | 'verify' | 'allNamespaces'>): boolean {
+function clusterUse(
+  args: string[],
+  flags: Pick<InjectFlags, 'selector' | 'local' | 'verify' | 'allNamespaces'>,
+): boolean {
   const wanted = args.length > 0 || flags.selector !== undefined;
   if (flags.local && wanted) {
     const what = args.length > 0 ? args[0] : `-l ${flags.selector}`;
-    throw new UsageError(`--local never contacts a cluster, and ${what} is read from one; give the manifests with -f instead`);
+    throw new UsageError(
+      `--local never contacts a cluster, and ${what} is read from one; give the manifests with -f instead`,
+    );
   }
-  if (flags.local && flags.verify) throw new UsageError('--verify asks the cluster; it cannot be combined with --local');
-  if (flags.allNamespaces && flags.selector === undefined) throw new UsageError('-A goes with -l (workloads selected by labels in every namespace)');
+  if (flags.local && flags.verify)
+    throw new UsageError('--verify asks the cluster; it cannot be combined with --local');
+  if (flags.allNamespaces && flags.selector === undefined)
+    throw new UsageError('-A goes with -l (workloads selected by labels in every namespace)');
   return !flags.local && (wanted || flags.verify);
 }
 
 /** --in-place, --output-dir, --check, --diff: one at most, and not with -o json (each file keeps its format). */
-function fileMode(flags: Pick<InjectFlags, 'inPlace' | 'outputDir' | 'check' | 'diff' | 'output'>): FileMode | undefined {
+function fileMode(
+  flags: Pick<InjectFlags, 'inPlace' | 'outputDir' | 'check' | 'diff' | 'output'>,
+): FileMode | undefined {
   const modes: FileMode[] = [];
   if (flags.inPlace) modes.push({ kind: 'in-place' });
   if (flags.outputDir !== undefined) {
@@ -152,9 +194,12 @@ function fileMode(flags: Pick<InjectFlags, 'inPlace' | 'outputDir' | 'check' | '
   }
   if (flags.check) modes.push({ kind: 'check' });
   if (flags.diff) modes.push({ kind: 'diff' });
-  if (modes.length > 1) throw new UsageError('--in-place, --output-dir, --check and --diff cannot be combined; choose one');
+  if (modes.length > 1)
+    throw new UsageError('--in-place, --output-dir, --check and --diff cannot be combined; choose one');
   if (modes.length === 1 && flags.output === 'json') {
-    throw new UsageError(`-o json cannot be combined with --${modes[0].kind}: each file is written in its own format (YAML or JSON)`);
+    throw new UsageError(
+      `-o json cannot be combined with --${modes[0].kind}: each file is written in its own format (YAML or JSON)`,
+    );
   }
   return modes[0];
 }
@@ -168,7 +213,11 @@ function reportFiles(outcome: FilesOutcome, mode: FileMode, io: CommandIO): stri
   const lines: string[] = [];
   if (mode.kind === 'check' || mode.kind === 'diff') {
     for (const f of changed) lines.push(`${f.source}: ${c.yellow('would change')}`);
-    lines.push(changed.length ? `${changed.length} of ${countOf(total, 'file')} would change` : `${countOf(total, 'file')} up to date`);
+    lines.push(
+      changed.length
+        ? `${changed.length} of ${countOf(total, 'file')} would change`
+        : `${countOf(total, 'file')} up to date`,
+    );
   } else {
     for (const f of written) lines.push(`${f.target}: ${c.green('written')}`);
     lines.push(`${countOf(written.length, 'file')} written, ${total - written.length} unchanged`);

@@ -45,7 +45,6 @@ export function isTerminal(fd: number): boolean {
   return isatty(fd);
 }
 
-
 /** Colour on a terminal only, never with NO_COLOR or TERM=dumb. */
 export function colourEnabled(io: CommandIO, stream: 'stdout' | 'stderr'): boolean {
   const tty = stream === 'stdout' ? io.stdoutIsTTY === true : io.stderrIsTTY;

@@ -57,7 +57,9 @@ async function runFunction(io: CommandIO): Promise<number> {
 }
 
 async function runExecPlugin(configFile: string, io: CommandIO): Promise<number> {
-  const config = parse(await readFile(configFile, 'utf8').catch(() => io.env[KUSTOMIZE_CONFIG_STRING] ?? '')) as unknown;
+  const config = parse(
+    await readFile(configFile, 'utf8').catch(() => io.env[KUSTOMIZE_CONFIG_STRING] ?? ''),
+  ) as unknown;
   const { readFunctionConfig } = await import('../pipeline/krm/function-config.js');
   const options = readFunctionConfig(config, io.env[KUSTOMIZE_CONFIG_ROOT] ?? io.cwd);
   const rendered = await injectInputs({ ...options, filenames: ['-'], now: kruiseNow(io.env) }, io.stdin);

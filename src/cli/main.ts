@@ -26,7 +26,9 @@ export function buildProgram(io: CommandIO): Program {
   const program = state.command;
   program
     .name('kubectl sidecarset')
-    .description("OpenKruise SidecarSet, offline and on your cluster: render injection exactly as Kruise's webhook does")
+    .description(
+      "OpenKruise SidecarSet, offline and on your cluster: render injection exactly as Kruise's webhook does",
+    )
     .version(VERSION, '--version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .showHelpAfterError('(add --help for usage)')
@@ -60,7 +62,8 @@ export async function run(argv: string[], io: CommandIO = processIO()): Promise<
   } catch (err) {
     if (err instanceof CommanderError) {
       // commander has already printed help, the version, or the usage problem
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+        return 0;
       return err.exitCode === 0 ? 0 : 2;
     }
     const reported = describeError(err);

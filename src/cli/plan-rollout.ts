@@ -1,7 +1,7 @@
 // `kubectl sidecarset plan-rollout`: options from flags, checked, then sources → planRollout → a renderer.
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { SidecarsetError,UsageError } from '../errors.js';
+import { SidecarsetError, UsageError } from '../errors.js';
 import { parseGoDuration } from '../go/duration.js';
 import type { IntOrString } from '../k8s/api.js';
 import type { StrategyOverrides } from '../kruise/rollout/types.js';
@@ -59,10 +59,17 @@ export function registerPlanRollout(program: Command, io: CommandIO, setExit: (c
     .option('-o, --output <format>', 'output format: table, wide, json or yaml', 'table')
     .option('--partition <N|P%>', 'what if spec.updateStrategy.partition were this')
     .option('--max-unavailable <N|P%>', 'what if spec.updateStrategy.maxUnavailable were this')
-    .option('--update-selector <selector>', 'what if spec.updateStrategy.selector were this (kubectl syntax: k=v,k2 in (a,b))')
+    .option(
+      '--update-selector <selector>',
+      'what if spec.updateStrategy.selector were this (kubectl syntax: k=v,k2 in (a,b))',
+    )
     .option('--paused [bool]', 'what if spec.updateStrategy.paused were this (--paused=false plans a paused rollout)')
     .option('--batch-duration <duration>', 'time per batch, to estimate the rollout length (30s, 5m, 1m30s)')
-    .option('--keep-hash', 'read hash annotations of the SidecarSet as stored instead of recomputing them (snapshots)', false)
+    .option(
+      '--keep-hash',
+      'read hash annotations of the SidecarSet as stored instead of recomputing them (snapshots)',
+      false,
+    )
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -71,9 +78,15 @@ export function registerPlanRollout(program: Command, io: CommandIO, setExit: (c
         '  kubectl sidecarset plan-rollout -f sidecarset.yaml -f pods.yaml --max-unavailable 20% --paused=false -o wide\n' +
         '  kubectl get pods -A -o yaml | kubectl sidecarset plan-rollout -f sidecarset.yaml -f - -o json\n' +
         "  kubectl sidecarset plan-rollout log-agent                    # the cluster's SidecarSet and Pods\n" +
-        "  kubectl sidecarset plan-rollout -f new-log-agent.yaml --live  # the new version against the live Pods",
+        '  kubectl sidecarset plan-rollout -f new-log-agent.yaml --live  # the new version against the live Pods',
     )
-    .action(commandAction(io, setExit, (cio, name: string | undefined, flags: PlanRolloutFlags) => new PlanRolloutCommand(name, flags, cio)));
+    .action(
+      commandAction(
+        io,
+        setExit,
+        (cio, name: string | undefined, flags: PlanRolloutFlags) => new PlanRolloutCommand(name, flags, cio),
+      ),
+    );
 }
 
 class PlanRolloutCommand implements CommandOptions {
@@ -98,7 +111,11 @@ class PlanRolloutCommand implements CommandOptions {
       import('../kruise/rollout/simulate-fast.js'),
     ]);
     const source = options.live
-      ? (await import('../pipeline/cluster/rollout.js')).liveRolloutSource({ ...options.sources, name: options.live.name, cluster: clusterFlags(options.live.flags) })
+      ? (await import('../pipeline/cluster/rollout.js')).liveRolloutSource({
+          ...options.sources,
+          name: options.live.name,
+          cluster: clusterFlags(options.live.flags),
+        })
       : fileRolloutSource(options.sources);
     const inputs = await source.load();
     for (const note of inputs.notes) io.stderr.write(`note: ${note}\n`);
@@ -112,23 +129,39 @@ class PlanRolloutCommand implements CommandOptions {
       },
       simulateFast,
     );
-    if (options.output === 'json' || options.output === 'yaml') for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
+    if (options.output === 'json' || options.output === 'yaml')
+      for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
     if (options.output === 'json') await writeJson(io, plan);
     else if (options.output === 'yaml') await write(io.stdout, stringify(plan, { lineWidth: 0 }));
-    else await write(io.stdout, (await import('./plan-table.js')).renderPlanTable(plan, { wide: options.output === 'wide', colour: colourEnabled(io, 'stdout'), now: options.now }));
+    else
+      await write(
+        io.stdout,
+        (await import('./plan-table.js')).renderPlanTable(plan, {
+          wide: options.output === 'wide',
+          colour: colourEnabled(io, 'stdout'),
+          now: options.now,
+        }),
+      );
     return 0;
   }
 }
 
 function planRolloutOptions(flags: PlanRolloutFlags, io: CommandIO, name?: string): PlanRolloutOptions {
-  if (name !== undefined && flags.live) throw new UsageError("NAME plans the cluster's SidecarSet; --live goes with -f (a new version of it)");
-  if (flags.live && flags.filename.length === 0) throw new UsageError("--live plans the SidecarSet given with -f against the live Pods; give it with -f, or name the cluster's SidecarSet");
-  if (name === undefined) requireFilenames(flags.filename, ' for the SidecarSet and the Pods, or the NAME of a SidecarSet in the cluster');
+  if (name !== undefined && flags.live)
+    throw new UsageError("NAME plans the cluster's SidecarSet; --live goes with -f (a new version of it)");
+  if (flags.live && flags.filename.length === 0)
+    throw new UsageError(
+      "--live plans the SidecarSet given with -f against the live Pods; give it with -f, or name the cluster's SidecarSet",
+    );
+  if (name === undefined)
+    requireFilenames(flags.filename, ' for the SidecarSet and the Pods, or the NAME of a SidecarSet in the cluster');
   checkStdinOnce(flags.filename);
   const overrides: StrategyOverrides = {};
   if (flags.partition !== undefined) overrides.partition = intOrPercentFlag('--partition', flags.partition);
-  if (flags.maxUnavailable !== undefined) overrides.maxUnavailable = intOrPercentFlag('--max-unavailable', flags.maxUnavailable);
-  if (flags.updateSelector !== undefined) overrides.selector = parseSelectorFlag(flags.updateSelector, '--update-selector');
+  if (flags.maxUnavailable !== undefined)
+    overrides.maxUnavailable = intOrPercentFlag('--max-unavailable', flags.maxUnavailable);
+  if (flags.updateSelector !== undefined)
+    overrides.selector = parseSelectorFlag(flags.updateSelector, '--update-selector');
   if (flags.paused !== undefined) overrides.paused = boolFlag('--paused', flags.paused);
   let batchDuration: bigint | undefined;
   if (flags.batchDuration !== undefined) {
@@ -168,7 +201,9 @@ async function writeJson(io: CommandIO, plan: object): Promise<void> {
  * own depth; the wrapper's first and last lines are cut off. Together they are the same text, byte for byte.
  */
 export function* jsonPieces(value: object, slice = 2000): Generator<string> {
-  const members = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol');
+  const members = Object.entries(value).filter(
+    ([, v]) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol',
+  );
   if (members.length === 0 || Array.isArray(value) || 'toJSON' in value) {
     yield JSON.stringify(value, null, 2) + '\n';
     return;
@@ -212,4 +247,3 @@ function boolFlag(flag: string, v: string | boolean): boolean {
   if (v === 'false') return false;
   throw new UsageError(`${flag} takes true or false (--paused=false), got ${JSON.stringify(v)}`);
 }
-

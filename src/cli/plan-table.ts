@@ -34,10 +34,14 @@ function header(plan: RolloutPlan, c: Paint): string[] {
   if (s.selector) strategy.push(`update selector: ${selectorText(s.selector)}`);
   const priority = priorityText(s.priorityStrategy);
   if (priority) strategy.push(`priority: ${priority}`);
-  if (s.scatterStrategy) strategy.push(`scatter: ${s.scatterStrategy.map((x) => `${x.key}=${x.value}`).join(', ') || '(none)'}`);
+  if (s.scatterStrategy)
+    strategy.push(`scatter: ${s.scatterStrategy.map((x) => `${x.key}=${x.value}`).join(', ') || '(none)'}`);
   lines.push(['Strategy', strategy.join('; ')]);
   for (const o of plan.overrides) {
-    lines.push(['What-if', `${c.yellow(`${o.flag} ${valueText(o.value)}`)} (the SidecarSet says ${o.was === null ? 'nothing' : valueText(o.was)})`]);
+    lines.push([
+      'What-if',
+      `${c.yellow(`${o.flag} ${valueText(o.value)}`)} (the SidecarSet says ${o.was === null ? 'nothing' : valueText(o.was)})`,
+    ]);
   }
   for (const img of plan.images) {
     const from = img.from.map((f) => `${f.image} (${countOf(f.pods, 'Pod')})`).join(', ') || '(no Pods)';
@@ -69,7 +73,14 @@ function outcome(plan: RolloutPlan): string {
 
 function batchTable(plan: RolloutPlan, opts: PlanTableOptions, c: Paint): string[] {
   const sidecars = plan.sidecarSet.containers.map((s) => s.name);
-  const head = ['BATCH', '#', 'POD', ...(opts.wide ? ['NODE', 'AGE', 'READY', 'STATUS'] : []), ...sidecars.map((s) => s.toUpperCase()), ...(opts.wide ? ['REASON'] : [])];
+  const head = [
+    'BATCH',
+    '#',
+    'POD',
+    ...(opts.wide ? ['NODE', 'AGE', 'READY', 'STATUS'] : []),
+    ...sidecars.map((s) => s.toUpperCase()),
+    ...(opts.wide ? ['REASON'] : []),
+  ];
   const table = kubectlTable(head, c);
   const byName = new Map(plan.pods.map((p) => [`${p.namespace}/${p.name}`, p]));
   const blank = () => Array<string>(head.length).fill('');
@@ -86,14 +97,27 @@ function batchTable(plan: RolloutPlan, opts: PlanTableOptions, c: Paint): string
       const pod = byName.get(`${p.namespace}/${p.name}`) as PlanPod;
       const images = sidecars.map((s) => {
         const changes = p.images.filter((i) => belongsTo(i.container, s));
-        return changes.length ? changes.map((i) => imageChange(i.container, s, i.from, i.to)).join(', ') : c.dim('(image unchanged)');
+        return changes.length
+          ? changes.map((i) => imageChange(i.container, s, i.from, i.to)).join(', ')
+          : c.dim('(image unchanged)');
       });
-      const wide = opts.wide ? [pod.node || '<none>', age(pod.creationTimestamp, opts.now), pod.containersReady, pod.phase || '<none>'] : [];
+      const wide = opts.wide
+        ? [pod.node || '<none>', age(pod.creationTimestamp, opts.now), pod.containersReady, pod.phase || '<none>']
+        : [];
       const reason = pod.reason || (pod.ready ? '' : 'not ready: uses no maxUnavailable slot');
-      table.push([k === 0 ? c.bold.cyan(String(b.batch)) : '', String(p.position), `${p.namespace}/${p.name}`, ...wide, ...images, ...(opts.wide ? [reason] : [])]);
+      table.push([
+        k === 0 ? c.bold.cyan(String(b.batch)) : '',
+        String(p.position),
+        `${p.namespace}/${p.name}`,
+        ...wide,
+        ...images,
+        ...(opts.wide ? [reason] : []),
+      ]);
     });
   }
-  const notes = plan.batches.filter((b) => b.kind === 'upgrade' && b.batch === 1).map((b) => `${c.dim('batch 1:')} ${b.note}`);
+  const notes = plan.batches
+    .filter((b) => b.kind === 'upgrade' && b.batch === 1)
+    .map((b) => `${c.dim('batch 1:')} ${b.note}`);
   return [...table.toString().split('\n'), ...(notes.length ? ['', ...notes] : [])];
 }
 
@@ -130,7 +154,11 @@ function heldBack(plan: RolloutPlan, c: Paint): string[] {
     const shown = refs.slice(0, LIST_LIMIT).map((r) => `${r.namespace}/${r.name}`);
     return shown.join(', ') + (refs.length > LIST_LIMIT ? ` and ${refs.length - LIST_LIMIT} more` : '');
   };
-  const withReasons = (label: string, list: { namespace: string; name: string; reason: string }[], colour: (s: string) => string) => {
+  const withReasons = (
+    label: string,
+    list: { namespace: string; name: string; reason: string }[],
+    colour: (s: string) => string,
+  ) => {
     if (list.length === 0) return;
     out.push(colour(`${label} (${list.length}):`));
     for (const p of list.slice(0, LIST_LIMIT)) out.push(`  ${p.namespace}/${p.name}: ${p.reason}`);
@@ -148,14 +176,20 @@ function heldBack(plan: RolloutPlan, c: Paint): string[] {
   withReasons('Not rolling', plan.notRolling, c.yellow);
   if (plan.notMatched.length > 0) {
     out.push(c.dim(`Not matched (${plan.notMatched.length}):`));
-    for (const p of plan.notMatched.slice(0, LIST_LIMIT)) out.push(`  ${p.namespace}/${p.name}: ${p.reason}: ${p.detail}`);
-    if (plan.notMatched.length > LIST_LIMIT) out.push(`  and ${plan.notMatched.length - LIST_LIMIT} more (see -o json)`);
+    for (const p of plan.notMatched.slice(0, LIST_LIMIT))
+      out.push(`  ${p.namespace}/${p.name}: ${p.reason}: ${p.detail}`);
+    if (plan.notMatched.length > LIST_LIMIT)
+      out.push(`  and ${plan.notMatched.length - LIST_LIMIT} more (see -o json)`);
   }
   return out;
 }
 
 function footer(plan: RolloutPlan, c: Paint): string[] {
-  const out = [c.dim('Batch 1 is what Kruise upgrades now; later batches assume that pending sidecar restarts finish between rounds and that readiness does not change (-o json lists every assumption).')];
+  const out = [
+    c.dim(
+      'Batch 1 is what Kruise upgrades now; later batches assume that pending sidecar restarts finish between rounds and that readiness does not change (-o json lists every assumption).',
+    ),
+  ];
   for (const w of plan.warnings) out.push(`${c.yellow('warning:')} ${w}`);
   return out;
 }
@@ -174,8 +208,12 @@ export function selectorText(s: LabelSelector): string {
 
 function priorityText(p: Record<string, unknown> | undefined): string {
   if (!p) return '';
-  const weights = (Array.isArray(p.weightPriority) ? p.weightPriority : []) as { weight?: number; matchSelector?: LabelSelector }[];
-  if (weights.length > 0) return weights.map((w) => `${selectorText(w.matchSelector ?? {})} +${w.weight ?? 0}`).join(', ');
+  const weights = (Array.isArray(p.weightPriority) ? p.weightPriority : []) as {
+    weight?: number;
+    matchSelector?: LabelSelector;
+  }[];
+  if (weights.length > 0)
+    return weights.map((w) => `${selectorText(w.matchSelector ?? {})} +${w.weight ?? 0}`).join(', ');
   const order = (Array.isArray(p.orderPriority) ? p.orderPriority : []) as { orderedKey?: string }[];
   if (order.length > 0) return `by label ${order.map((o) => o.orderedKey ?? '').join(', then ')} (larger number first)`;
   return '';
@@ -198,9 +236,11 @@ export function humanDuration(seconds: number): string {
   const hours = Math.floor(minutes / 60);
   if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
   if (hours < 48) return `${hours}h`;
-  if (hours < 24 * 8) return hours % 24 === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${hours % 24}h`;
+  if (hours < 24 * 8)
+    return hours % 24 === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${hours % 24}h`;
   if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24)}d`;
   const days = Math.floor(hours / 24);
-  if (hours < 24 * 365 * 8) return days % 365 === 0 ? `${Math.floor(days / 365)}y` : `${Math.floor(days / 365)}y${days % 365}d`;
+  if (hours < 24 * 365 * 8)
+    return days % 365 === 0 ? `${Math.floor(days / 365)}y` : `${Math.floor(days / 365)}y${days % 365}d`;
   return `${Math.floor(days / 365)}y`;
 }

@@ -14,10 +14,14 @@ export function parseSelectorFlag(text: string, flag: string): LabelSelector {
     else if ((m = /^([^\s=!()]+)\s+(in|notin)\s*\(([^()]*)\)$/.exec(req))) {
       const values = m[3].split(',').map((v) => v.trim());
       matchExpressions.push({ key: m[1], operator: m[2] === 'in' ? 'In' : 'NotIn', values });
-    } else if ((m = /^([^\s=!()]+)\s*!=\s*([^\s=!(),]*)$/.exec(req))) matchExpressions.push({ key: m[1], operator: 'NotIn', values: [m[2]] });
+    } else if ((m = /^([^\s=!()]+)\s*!=\s*([^\s=!(),]*)$/.exec(req)))
+      matchExpressions.push({ key: m[1], operator: 'NotIn', values: [m[2]] });
     else if ((m = /^([^\s=!()]+)\s*==?\s*([^\s=!(),]*)$/.exec(req))) matchLabels[m[1]] = m[2];
     else if ((m = /^([^\s=!()]+)$/.exec(req))) matchExpressions.push({ key: m[1], operator: 'Exists' });
-    else throw new UsageError(`${flag}: cannot parse ${JSON.stringify(req)} (expected key=value, key!=value, key in (a,b), key notin (a,b), key or !key)`);
+    else
+      throw new UsageError(
+        `${flag}: cannot parse ${JSON.stringify(req)} (expected key=value, key!=value, key in (a,b), key notin (a,b), key or !key)`,
+      );
   }
   const selector: LabelSelector = {};
   if (Object.keys(matchLabels).length > 0) selector.matchLabels = matchLabels;

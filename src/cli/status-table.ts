@@ -1,7 +1,7 @@
 // The human form of a RolloutStatus: a header (SidecarSet, strategy, Kruise's status counts, the verdict), one
 // row per matched Pod with its state and why, and a one-line summary for `status -w` when piped.
-import type { RolloutStatus,StatusPod,StatusSidecar } from '../kruise/rollout/status-schema.js';
-import { joinSections,kubectlTable,paint,short,type Paint } from './table-style.js';
+import type { RolloutStatus, StatusPod, StatusSidecar } from '../kruise/rollout/status-schema.js';
+import { joinSections, kubectlTable, paint, short, type Paint } from './table-style.js';
 
 export interface StatusTableOptions {
   wide: boolean;
@@ -14,7 +14,12 @@ const LIST_LIMIT = 10;
 
 export function renderStatusTable(status: RolloutStatus, opts: StatusTableOptions): string {
   const c = paint(opts.colour);
-  return joinSections([header(status, c), podTable(status, opts, c), notMatched(status, c), status.warnings.map((w) => `${c.yellow('warning:')} ${w}`)]);
+  return joinSections([
+    header(status, c),
+    podTable(status, opts, c),
+    notMatched(status, c),
+    status.warnings.map((w) => `${c.yellow('warning:')} ${w}`),
+  ]);
 }
 
 /** One line per change, for a pipe: "log-agent: progressing (Upgrading): 2/5 updated, 1/5 updated and ready: ..." */
@@ -28,13 +33,34 @@ function header(status: RolloutStatus, c: Paint): string[] {
   const s = status.status;
   const lines: [string, string][] = [
     ['SidecarSet', `${c.bold(status.sidecarSet.name)} (hash ${short(status.sidecarSet.hash)})`],
-    ['Strategy', [`${st.type || 'RollingUpdate'}${st.paused ? ', paused' : ''}`, status.resolved.maxUnavailable.rule, status.resolved.partition.rule].join('; ')],
+    [
+      'Strategy',
+      [
+        `${st.type || 'RollingUpdate'}${st.paused ? ', paused' : ''}`,
+        status.resolved.maxUnavailable.rule,
+        status.resolved.partition.rule,
+      ].join('; '),
+    ],
     ['Images', status.sidecarSet.containers.map((x) => `${x.name} → ${c.green(x.image)}`).join(', ')],
-    ['Pods', `${s.matchedPods} matched, ${s.updatedPods} updated, ${s.readyPods} ready, ${s.updatedReadyPods} updated and ready`],
+    [
+      'Pods',
+      `${s.matchedPods} matched, ${s.updatedPods} updated, ${s.readyPods} ready, ${s.updatedReadyPods} updated and ready`,
+    ],
   ];
   const r = status.reported;
-  if (r && (r.matchedPods !== s.matchedPods || r.updatedPods !== s.updatedPods || r.readyPods !== s.readyPods || r.updatedReadyPods !== s.updatedReadyPods)) {
-    lines.push(['Reported', c.dim(`the SidecarSet's status says ${r.matchedPods} matched, ${r.updatedPods} updated, ${r.readyPods} ready, ${r.updatedReadyPods} updated and ready`)]);
+  if (
+    r &&
+    (r.matchedPods !== s.matchedPods ||
+      r.updatedPods !== s.updatedPods ||
+      r.readyPods !== s.readyPods ||
+      r.updatedReadyPods !== s.updatedReadyPods)
+  ) {
+    lines.push([
+      'Reported',
+      c.dim(
+        `the SidecarSet's status says ${r.matchedPods} matched, ${r.updatedPods} updated, ${r.readyPods} ready, ${r.updatedReadyPods} updated and ready`,
+      ),
+    ]);
   }
   const v = status.verdict;
   const paint = v.phase === 'complete' ? c.green : v.phase === 'stalled' ? c.red : c.yellow;
@@ -55,15 +81,34 @@ function podTable(status: RolloutStatus, opts: StatusTableOptions, c: Paint): st
     'REASON',
   ];
   const table = kubectlTable(head, c);
-  const shown = opts.maxPods !== undefined && status.pods.length > opts.maxPods ? status.pods.slice(0, opts.maxPods - 1) : status.pods;
+  const shown =
+    opts.maxPods !== undefined && status.pods.length > opts.maxPods
+      ? status.pods.slice(0, opts.maxPods - 1)
+      : status.pods;
   for (const p of shown) {
     const wide = opts.wide
-      ? [p.node || '<none>', p.phase || '<none>', revision(p, status.sidecarSet.hash), p.batch ? String(p.batch) : '', String(p.sidecars.reduce((n, s) => n + s.restartCount, 0))]
+      ? [
+          p.node || '<none>',
+          p.phase || '<none>',
+          revision(p, status.sidecarSet.hash),
+          p.batch ? String(p.batch) : '',
+          String(p.sidecars.reduce((n, s) => n + s.restartCount, 0)),
+        ]
       : [];
-    table.push([`${p.namespace}/${p.name}`, stateText(p, c), p.containersReady, ...wide, ...p.sidecars.map((s) => sidecarText(s, c)), p.reason]);
+    table.push([
+      `${p.namespace}/${p.name}`,
+      stateText(p, c),
+      p.containersReady,
+      ...wide,
+      ...p.sidecars.map((s) => sidecarText(s, c)),
+      p.reason,
+    ]);
   }
   const more = status.pods.length - shown.length;
-  return [...table.toString().split('\n'), ...(more > 0 ? [c.dim(`… and ${more} more Pods (-o json lists every one)`)] : [])];
+  return [
+    ...table.toString().split('\n'),
+    ...(more > 0 ? [c.dim(`… and ${more} more Pods (-o json lists every one)`)] : []),
+  ];
 }
 
 function stateText(p: StatusPod, c: Paint): string {
@@ -97,8 +142,10 @@ function revision(p: StatusPod, current: string): string {
 function notMatched(status: RolloutStatus, c: Paint): string[] {
   if (status.notMatched.length === 0) return [];
   const out = [c.dim(`Selected but not in the rollout (${status.notMatched.length}):`)];
-  for (const p of status.notMatched.slice(0, LIST_LIMIT)) out.push(`  ${p.namespace}/${p.name}: ${p.reason}: ${p.detail}`);
-  if (status.notMatched.length > LIST_LIMIT) out.push(`  and ${status.notMatched.length - LIST_LIMIT} more (see -o json)`);
+  for (const p of status.notMatched.slice(0, LIST_LIMIT))
+    out.push(`  ${p.namespace}/${p.name}: ${p.reason}: ${p.detail}`);
+  if (status.notMatched.length > LIST_LIMIT)
+    out.push(`  and ${status.notMatched.length - LIST_LIMIT} more (see -o json)`);
   return out;
 }
 

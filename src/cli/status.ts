@@ -3,15 +3,15 @@
 // (4); see STATUS_EXIT.
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { SidecarsetError,UsageError } from '../errors.js';
-import { formatGoDuration,parseGoDuration } from '../go/duration.js';
+import { SidecarsetError, UsageError } from '../errors.js';
+import { formatGoDuration, parseGoDuration } from '../go/duration.js';
 import type { RolloutStatus } from '../kruise/rollout/status-schema.js';
-import type { LiveInputs,LiveStatusOptions } from '../pipeline/live-status.js';
+import type { LiveInputs, LiveStatusOptions } from '../pipeline/live-status.js';
 import { addClusterFlags, clusterFlags, type ClusterFlagValues } from './cluster-flags.js';
-import { commandAction,type CommandOptions } from './command.js';
+import { commandAction, type CommandOptions } from './command.js';
 import { checkOutput } from './flags.js';
 import { write } from '../manifests/output.js';
-import { colourEnabled,type CommandIO } from './io.js';
+import { colourEnabled, type CommandIO } from './io.js';
 
 /** Exit codes of `status -w` beyond 0 (complete), 1 (error) and 2 (usage). */
 export const STATUS_EXIT = { stalled: 3, timeout: 4 } as const;
@@ -120,7 +120,10 @@ export async function runStatus(options: StatusOptions, io: CommandIO): Promise<
 
   const ctl = new AbortController();
   let timedOut = false;
-  const timer = options.timeout > 0n ? setTimeout(() => ((timedOut = true), ctl.abort()), Number(options.timeout / 1_000_000n)) : undefined;
+  const timer =
+    options.timeout > 0n
+      ? setTimeout(() => ((timedOut = true), ctl.abort()), Number(options.timeout / 1_000_000n))
+      : undefined;
   let last: RolloutStatus | undefined;
   let noted = false;
   try {
@@ -138,11 +141,15 @@ export async function runStatus(options: StatusOptions, io: CommandIO): Promise<
   if (last) await printer.done(last);
   if (timedOut || !last) {
     const where = last ? `: ${last.verdict.phase} (${last.verdict.reason}): ${last.verdict.message}` : '';
-    io.stderr.write(`error: timed out after ${formatGoDuration(options.timeout)} waiting for the rollout of SidecarSet "${options.live.name}"${where}\n`);
+    io.stderr.write(
+      `error: timed out after ${formatGoDuration(options.timeout)} waiting for the rollout of SidecarSet "${options.live.name}"${where}\n`,
+    );
     return STATUS_EXIT.timeout;
   }
   if (last.verdict.phase === 'stalled') {
-    io.stderr.write(`error: the rollout of SidecarSet "${options.live.name}" is stalled (${last.verdict.reason}): ${last.verdict.message}\n`);
+    io.stderr.write(
+      `error: the rollout of SidecarSet "${options.live.name}" is stalled (${last.verdict.reason}): ${last.verdict.message}\n`,
+    );
     return STATUS_EXIT.stalled;
   }
   return 0;
@@ -168,7 +175,8 @@ async function statusPrinter(options: StatusOptions, io: CommandIO): Promise<Sta
     return changesOnly((s) => write(io.stdout, (options.watch ? '---\n' : '') + stringify(s, { lineWidth: 0 })));
   }
   const { renderStatusTable, statusLine } = await import('./status-table.js');
-  const table = (s: RolloutStatus, maxPods?: number) => renderStatusTable(s, { wide: options.output === 'wide', colour, maxPods });
+  const table = (s: RolloutStatus, maxPods?: number) =>
+    renderStatusTable(s, { wide: options.output === 'wide', colour, maxPods });
   if (!options.watch) return { show: (s) => write(io.stdout, table(s)), done: async () => undefined };
   if (io.stdoutIsTTY !== true) {
     // piped: one line per change of the summary
@@ -200,11 +208,22 @@ function changesOnly(print: (s: RolloutStatus) => Promise<void>): StatusPrinter 
 // throttle keeps a busy rollout of thousands of Pods from redrawing faster than anyone reads.
 const UNKNOWN_ROWS = 10_000;
 
-async function terminalPrinter(io: CommandIO, table: (s: RolloutStatus, maxPods?: number) => string): Promise<StatusPrinter> {
+async function terminalPrinter(
+  io: CommandIO,
+  table: (s: RolloutStatus, maxPods?: number) => string,
+): Promise<StatusPrinter> {
   const { createLogUpdate } = await import('log-update');
   const screen = process.stdout;
   // a terminal that reports no size (0 rows under `script`, say) is not clipped to nothing
-  const target = { write: (s: string) => io.stdout.write(s), get columns() { return screen.columns || 80; }, get rows() { return screen.rows || UNKNOWN_ROWS; } };
+  const target = {
+    write: (s: string) => io.stdout.write(s),
+    get columns() {
+      return screen.columns || 80;
+    },
+    get rows() {
+      return screen.rows || UNKNOWN_ROWS;
+    },
+  };
   const draw = createLogUpdate(target as unknown as NodeJS.WriteStream, { showCursor: true });
   let drawnAt = 0;
   let pending: RolloutStatus | undefined;

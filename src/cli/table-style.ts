@@ -12,18 +12,40 @@ export function paint(colour: boolean): Paint {
 }
 
 const NO_BORDERS = {
-  top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '',
+  top: '',
+  'top-mid': '',
+  'top-left': '',
+  'top-right': '',
+  bottom: '',
+  'bottom-mid': '',
+  'bottom-left': '',
+  'bottom-right': '',
+  left: '',
+  'left-mid': '',
+  mid: '',
+  'mid-mid': '',
+  right: '',
+  'right-mid': '',
+  middle: '',
 };
 
 /** A table with kubectl's look and these (bold) headings. */
 export function kubectlTable(head: string[], c: Paint): InstanceType<typeof Table> {
-  return new Table({ head: head.map((h) => c.bold(h)), chars: NO_BORDERS, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 3 } });
+  return new Table({
+    head: head.map((h) => c.bold(h)),
+    chars: NO_BORDERS,
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 3 },
+  });
 }
 
 /** Sections of lines, a blank line between them, trailing spaces cut (cli-table3 pads the last column). */
 export function joinSections(sections: string[][]): string {
-  return sections.filter((x) => x.length > 0).map((lines) => lines.map((l) => l.replace(/\s+$/, '')).join('\n')).join('\n\n') + '\n';
+  return (
+    sections
+      .filter((x) => x.length > 0)
+      .map((lines) => lines.map((l) => l.replace(/\s+$/, '')).join('\n'))
+      .join('\n\n') + '\n'
+  );
 }
 
 /** A hash or name cut to `max` characters; "(none)" for "". */

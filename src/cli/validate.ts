@@ -67,7 +67,9 @@ export function formatReport(report: ValidationReport): string {
   const lines = report.sidecarSets.flatMap(verdictLines);
   const invalid = report.sidecarSets.filter((s) => !s.valid).length;
   const total = report.sidecarSets.length;
-  lines.push(invalid === 0 ? `${countOf(total, 'SidecarSet')} valid` : `${invalid} of ${countOf(total, 'SidecarSet')} invalid`);
+  lines.push(
+    invalid === 0 ? `${countOf(total, 'SidecarSet')} valid` : `${invalid} of ${countOf(total, 'SidecarSet')} invalid`,
+  );
   return lines.join('\n') + '\n';
 }
 

@@ -18,7 +18,10 @@ type Format = (typeof FORMATS)[number];
 export function registerWhy(program: Command, io: CommandIO, setExit: (code: number) => void): void {
   const cmd = program
     .command('why')
-    .argument('<TYPE/NAME>', 'pod/NAME, or a workload (deployment/NAME, cloneset/NAME, ...) for a Pod it would create now')
+    .argument(
+      '<TYPE/NAME>',
+      'pod/NAME, or a workload (deployment/NAME, cloneset/NAME, ...) for a Pod it would create now',
+    )
     .summary('explain why a Pod was or was not injected by each SidecarSet, layer by layer')
     .description(
       "Reads the object from the cluster with everything Kruise's Pod webhook looks at and explains, for every " +
@@ -35,8 +38,10 @@ export function registerWhy(program: Command, io: CommandIO, setExit: (code: num
       '\nExamples:\n' +
         '  kubectl sidecarset why pod/web-0\n' +
         '  kubectl sidecarset why deployment/web -n shop -o json',
-    )
-  addConnectionFlags(cmd).action(commandAction(io, setExit, (cio, target: string, flags: WhyFlags) => new WhyCommand(target, flags, cio)));
+    );
+  addConnectionFlags(cmd).action(
+    commandAction(io, setExit, (cio, target: string, flags: WhyFlags) => new WhyCommand(target, flags, cio)),
+  );
 }
 
 class WhyCommand implements CommandOptions {
@@ -62,7 +67,6 @@ class WhyCommand implements CommandOptions {
     return 0;
   }
 }
-
 
 export async function printExplanation(explanation: InjectionExplanation, format: Format): Promise<string> {
   if (format === 'json') return `${JSON.stringify(explanation, null, 2)}\n`;

@@ -28,7 +28,12 @@ export interface Status {
   code?: number;
   reason?: string;
   message?: string;
-  details?: { name?: string; kind?: string; causes?: Array<{ field?: string; message?: string; reason?: string }>; retryAfterSeconds?: number };
+  details?: {
+    name?: string;
+    kind?: string;
+    causes?: Array<{ field?: string; message?: string; reason?: string }>;
+    retryAfterSeconds?: number;
+  };
 }
 
 export function parseStatus(body: string): Status | undefined {
@@ -108,12 +113,22 @@ export function networkCause(err: unknown, host: string, timeoutMs: number): { c
     const limit = timeoutMs > 0 ? `${seconds(timeoutMs)} (--request-timeout)` : 'the connect timeout';
     return { cause: `timed out: no answer from ${host} within ${limit}`, reason: 'Timeout' };
   }
-  if (code === 'ECONNREFUSED') return { cause: `connection refused by ${host}: is the API server running, and is this the right host and port?`, reason: code };
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { cause: `cannot resolve the host of ${host} (DNS lookup failed)`, reason: code };
-  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return { cause: `${host} is unreachable from this machine`, reason: code };
-  if (code === 'ECONNRESET' || e?.message === 'socket hang up') return { cause: `the connection to ${host} was closed before an answer`, reason: 'ECONNRESET' };
+  if (code === 'ECONNREFUSED')
+    return {
+      cause: `connection refused by ${host}: is the API server running, and is this the right host and port?`,
+      reason: code,
+    };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return { cause: `cannot resolve the host of ${host} (DNS lookup failed)`, reason: code };
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
+    return { cause: `${host} is unreachable from this machine`, reason: code };
+  if (code === 'ECONNRESET' || e?.message === 'socket hang up')
+    return { cause: `the connection to ${host} was closed before an answer`, reason: 'ECONNRESET' };
   if (TLS_CODES.has(code) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS')) {
-    return { cause: `TLS verification of ${host} failed: ${e.message} (check the cluster's certificate-authority in the kubeconfig)`, reason: code };
+    return {
+      cause: `TLS verification of ${host} failed: ${e.message} (check the cluster's certificate-authority in the kubeconfig)`,
+      reason: code,
+    };
   }
   if (code === 'AbortError') return { cause: 'cancelled', reason: code };
   return { cause: e?.message || String(err), reason: code || 'Unknown' };
@@ -129,6 +144,7 @@ const BEARER = /(bearer\s+)[A-Za-z0-9._~+/=-]+/gi;
 export function redact(text: string, secrets: Iterable<string>): string {
   let out = text;
   // Longest first, so a secret that contains another is removed whole.
-  for (const s of [...secrets].filter((x) => x.length >= 4).sort((a, b) => b.length - a.length)) out = out.split(s).join('[redacted]');
+  for (const s of [...secrets].filter((x) => x.length >= 4).sort((a, b) => b.length - a.length))
+    out = out.split(s).join('[redacted]');
   return out.replace(BEARER, '$1[redacted]');
 }

@@ -73,7 +73,9 @@ export async function connect(flags: ClusterFlags, env: Env, sa: MountedServiceA
   const config = loadKubeconfig(flags, env, sa);
   if (config.clusters.size === 0 && config.contexts.size === 0) {
     // client-node would quietly fall back to http://localhost:8080; say what is missing instead.
-    const why = config.files.length ? `the kubeconfig ${config.files.join(', ')} configures no cluster` : kubeconfigSearched(env);
+    const why = config.files.length
+      ? `the kubeconfig ${config.files.join(', ')} configures no cluster`
+      : kubeconfigSearched(env);
     throw new SidecarsetError(`no kubeconfig: ${why}; set --kubeconfig or $KUBECONFIG, or create ~/.kube/config`);
   }
   const ctx = selectContext(config, flags);
@@ -90,7 +92,9 @@ export async function connect(flags: ClusterFlags, env: Env, sa: MountedServiceA
       }),
     );
   } catch (err) {
-    throw new SidecarsetError(redact(`cannot use context "${ctx.name}" of the kubeconfig: ${(err as Error).message}`, secrets));
+    throw new SidecarsetError(
+      redact(`cannot use context "${ctx.name}" of the kubeconfig: ${(err as Error).message}`, secrets),
+    );
   }
   const token = kubeConfig.getCurrentUser()?.token; // read from token-file by the library
   if (token) secrets.add(token.trim());

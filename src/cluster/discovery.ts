@@ -25,10 +25,20 @@ interface ApiGroup {
 
 /** The SidecarSet resource this server serves; one clear line when OpenKruise is not installed. */
 export async function sidecarSetType(cluster: Cluster): Promise<ResourceType> {
-  const notInstalled = () => new SidecarsetError(`OpenKruise is not installed in this cluster: the server serves no ${KRUISE_GROUP} SidecarSet API (${cluster.server})`);
+  const notInstalled = () =>
+    new SidecarsetError(
+      `OpenKruise is not installed in this cluster: the server serves no ${KRUISE_GROUP} SidecarSet API (${cluster.server})`,
+    );
   let group: ApiGroup;
   try {
-    group = await cached(cluster, `/apis/${KRUISE_GROUP}`, () => requestJson<ApiGroup>(cluster, { method: 'GET', path: `/apis/${KRUISE_GROUP}`, verb: 'discover', what: `the API group ${KRUISE_GROUP}` }));
+    group = await cached(cluster, `/apis/${KRUISE_GROUP}`, () =>
+      requestJson<ApiGroup>(cluster, {
+        method: 'GET',
+        path: `/apis/${KRUISE_GROUP}`,
+        verb: 'discover',
+        what: `the API group ${KRUISE_GROUP}`,
+      }),
+    );
   } catch (err) {
     if (err instanceof ApiError && err.code === 404) throw notInstalled();
     throw err;
@@ -48,18 +58,31 @@ export async function resolveType(cluster: Cluster, type: string): Promise<Resou
   const qualified = type.includes('.');
   const core = await discoverGroups(cluster, 'core');
   // The core group is first in kubectl's priority order: an unqualified match there is final.
-  const found = (!qualified && resolveResourceType(type, core)) || resolveResourceType(type, await discoverGroups(cluster));
+  const found =
+    (!qualified && resolveResourceType(type, core)) || resolveResourceType(type, await discoverGroups(cluster));
   if (!found) throw new SidecarsetError(`the server doesn't have a resource type "${type}"`);
   return found;
 }
 
 /** Discovered groups: the core group only, or all of them (core first, then /apis in the server's order). */
 export async function discoverGroups(cluster: Cluster, only?: 'core'): Promise<DiscoveredGroup[]> {
-  const core = await cached(cluster, '/api/v1', async () => ({ group: '', versions: [{ version: 'v1', resources: (await groupVersionResources(cluster, '', 'v1', false)) ?? [] }] }));
+  const core = await cached(cluster, '/api/v1', async () => ({
+    group: '',
+    versions: [{ version: 'v1', resources: (await groupVersionResources(cluster, '', 'v1', false)) ?? [] }],
+  }));
   if (only === 'core') return [core];
-  const list = await cached(cluster, '/apis', () => requestJson<{ groups?: ApiGroup[] }>(cluster, { method: 'GET', path: '/apis', verb: 'discover', what: 'the API groups' }));
+  const list = await cached(cluster, '/apis', () =>
+    requestJson<{ groups?: ApiGroup[] }>(cluster, {
+      method: 'GET',
+      path: '/apis',
+      verb: 'discover',
+      what: 'the API groups',
+    }),
+  );
   const jobs = (list.groups ?? []).flatMap((g) => versionsOf(g).map((version) => ({ group: g.name, version })));
-  const resources = await limited(jobs, CONCURRENCY, (j) => groupVersionResources(cluster, j.group, j.version, false).catch(() => undefined));
+  const resources = await limited(jobs, CONCURRENCY, (j) =>
+    groupVersionResources(cluster, j.group, j.version, false).catch(() => undefined),
+  );
   const groups: DiscoveredGroup[] = [];
   jobs.forEach((j, i) => {
     const found = resources[i];
@@ -79,10 +102,23 @@ function versionsOf(g: ApiGroup): string[] {
 }
 
 /** The resources of one group version; undefined when the server does not serve it (404). */
-async function groupVersionResources(cluster: Cluster, group: string, version: string, retry: boolean): Promise<ApiResource[] | undefined> {
+async function groupVersionResources(
+  cluster: Cluster,
+  group: string,
+  version: string,
+  retry: boolean,
+): Promise<ApiResource[] | undefined> {
   const path = group ? `/apis/${group}/${version}` : `/api/${version}`;
   try {
-    const list = await cached(cluster, path, () => requestJson<{ resources?: ApiResource[] }>(cluster, { method: 'GET', path, verb: 'discover', what: `the resources of ${group || 'core'}/${version}`, retry }));
+    const list = await cached(cluster, path, () =>
+      requestJson<{ resources?: ApiResource[] }>(cluster, {
+        method: 'GET',
+        path,
+        verb: 'discover',
+        what: `the resources of ${group || 'core'}/${version}`,
+        retry,
+      }),
+    );
     return list.resources ?? [];
   } catch (err) {
     if (err instanceof ApiError && err.code === 404) return undefined;

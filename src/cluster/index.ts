@@ -6,6 +6,16 @@ export { parseRequestTimeout } from './request-timeout.js';
 export { ApiError } from './api-error.js';
 export { discoverGroups, resolveType, sidecarSetType, KRUISE_GROUP, SIDECARSET_VERSIONS } from './discovery.js';
 export { NAMESPACE, POD, apiVersionOf, qualifiedName, type ResourceType } from './rest-mapper.js';
-export { DEFAULT_PAGE_SIZE, getObject, listObjects, listPages, names, type KubeObject, type ListOptions, type ListPage, type Scope } from './read.js';
+export {
+  DEFAULT_PAGE_SIZE,
+  getObject,
+  listObjects,
+  listPages,
+  names,
+  type KubeObject,
+  type ListOptions,
+  type ListPage,
+  type Scope,
+} from './read.js';
 export { watchObjects, type WatchEvent, type WatchOptions } from './watch.js';
 export { createObject, patchObject, type JsonPatchOperation, type WriteOptions } from './write.js';

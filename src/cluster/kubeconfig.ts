@@ -66,7 +66,8 @@ export interface EffectiveContext {
 /** The kubeconfig files kubectl would read, in merge order. */
 export function kubeconfigFiles(flags: ClusterFlags, env: Env): string[] {
   if (flags.kubeconfig) {
-    if (!existsSync(flags.kubeconfig)) throw new SidecarsetError(`the kubeconfig "${flags.kubeconfig}" (--kubeconfig) does not exist`);
+    if (!existsSync(flags.kubeconfig))
+      throw new SidecarsetError(`the kubeconfig "${flags.kubeconfig}" (--kubeconfig) does not exist`);
     return [flags.kubeconfig];
   }
   const fromEnv = (env.KUBECONFIG ?? '').split(path.delimiter).filter((f) => f !== '');
@@ -85,14 +86,23 @@ export function kubeconfigSearched(env: Env): string {
 /** Reads and merges the kubeconfig files; an empty config when there are none. */
 export function readKubeconfig(flags: ClusterFlags, env: Env): MergedKubeconfig {
   const files = kubeconfigFiles(flags, env);
-  const merged: MergedKubeconfig = { files, clusters: new Map(), users: new Map(), contexts: new Map(), currentContext: '' };
+  const merged: MergedKubeconfig = {
+    files,
+    clusters: new Map(),
+    users: new Map(),
+    contexts: new Map(),
+    currentContext: '',
+  };
   for (const file of files) {
     const doc = readOne(file);
     const dir = path.dirname(path.resolve(file));
-    mergeEntries(merged.clusters, doc.clusters, 'cluster', (body) => resolvePaths(body, dir, ['certificate-authority']));
+    mergeEntries(merged.clusters, doc.clusters, 'cluster', (body) =>
+      resolvePaths(body, dir, ['certificate-authority']),
+    );
     mergeEntries(merged.users, doc.users, 'user', (body) => resolveUserPaths(body, dir));
     mergeEntries(merged.contexts, doc.contexts, 'context', (body) => body);
-    if (!merged.currentContext && typeof doc['current-context'] === 'string') merged.currentContext = doc['current-context'];
+    if (!merged.currentContext && typeof doc['current-context'] === 'string')
+      merged.currentContext = doc['current-context'];
   }
   return merged;
 }
@@ -114,7 +124,8 @@ function inClusterKubeconfig(env: Env, dir: string): MergedKubeconfig | undefine
   const server = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const nsFile = path.join(dir, 'namespace');
   const namespace = env.POD_NAMESPACE || (existsSync(nsFile) ? readFileSync(nsFile, 'utf8').trim() : '');
-  const entry = (body: Record<string, unknown>): Map<string, NamedEntry> => new Map([[IN_CLUSTER, { name: IN_CLUSTER, body }]]);
+  const entry = (body: Record<string, unknown>): Map<string, NamedEntry> =>
+    new Map([[IN_CLUSTER, { name: IN_CLUSTER, body }]]);
   return {
     files: [],
     clusters: entry({ server, 'certificate-authority': path.join(dir, 'ca.crt') }),
@@ -132,17 +143,26 @@ function readOne(file: string): Record<string, unknown> {
     throw new SidecarsetError(`cannot read the kubeconfig ${file}: ${(err as Error).message.split('\n')[0]}`);
   }
   if (doc === null || doc === undefined) return {};
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new SidecarsetError(`cannot read the kubeconfig ${file}: not a kubeconfig (expected a mapping)`);
+  if (typeof doc !== 'object' || Array.isArray(doc))
+    throw new SidecarsetError(`cannot read the kubeconfig ${file}: not a kubeconfig (expected a mapping)`);
   return doc as Record<string, unknown>;
 }
 
-function mergeEntries(into: Map<string, NamedEntry>, list: unknown, key: string, fix: (body: Record<string, unknown>) => Record<string, unknown>): void {
+function mergeEntries(
+  into: Map<string, NamedEntry>,
+  list: unknown,
+  key: string,
+  fix: (body: Record<string, unknown>) => Record<string, unknown>,
+): void {
   if (!Array.isArray(list)) return;
   for (const item of list as Array<Record<string, unknown> | null>) {
     const name = item?.name;
     if (typeof name !== 'string' || name === '' || into.has(name)) continue;
     const body = item?.[key];
-    into.set(name, { name, body: fix(body && typeof body === 'object' ? { ...(body as Record<string, unknown>) } : {}) });
+    into.set(name, {
+      name,
+      body: fix(body && typeof body === 'object' ? { ...(body as Record<string, unknown>) } : {}),
+    });
   }
 }
 
@@ -159,7 +179,8 @@ function resolveUserPaths(body: Record<string, unknown>, dir: string): Record<st
   resolvePaths(body, dir, ['client-certificate', 'client-key', 'token-file']);
   const exec = body.exec as Record<string, unknown> | undefined;
   // A bare command name is looked up on PATH; only one with a separator is a path.
-  if (exec && typeof exec.command === 'string' && exec.command.includes(path.sep)) body.exec = resolvePaths({ ...exec }, dir, ['command']);
+  if (exec && typeof exec.command === 'string' && exec.command.includes(path.sep))
+    body.exec = resolvePaths({ ...exec }, dir, ['command']);
   return body;
 }
 
@@ -179,18 +200,36 @@ export function selectContext(config: MergedKubeconfig, flags: ClusterFlags): Ef
   const clusterName = flags.cluster || str(context.cluster);
   const userName = flags.user || str(context.user);
   if (!clusterName) {
-    throw new SidecarsetError(name ? `context "${name}" names no cluster in the kubeconfig ${where}` : `no current context in the kubeconfig ${where}: set one with --context`);
+    throw new SidecarsetError(
+      name
+        ? `context "${name}" names no cluster in the kubeconfig ${where}`
+        : `no current context in the kubeconfig ${where}: set one with --context`,
+    );
   }
   const cluster = config.clusters.get(clusterName);
-  if (!cluster) throw new SidecarsetError(`cluster "${clusterName}"${flags.cluster ? ' (--cluster)' : ''} does not exist in the kubeconfig ${where}`);
-  if (!str(cluster.body.server)) throw new SidecarsetError(`cluster "${clusterName}" has no server in the kubeconfig ${where}`);
+  if (!cluster)
+    throw new SidecarsetError(
+      `cluster "${clusterName}"${flags.cluster ? ' (--cluster)' : ''} does not exist in the kubeconfig ${where}`,
+    );
+  if (!str(cluster.body.server))
+    throw new SidecarsetError(`cluster "${clusterName}" has no server in the kubeconfig ${where}`);
   let user: Record<string, unknown> = {};
   if (userName) {
     const found = config.users.get(userName);
-    if (!found) throw new SidecarsetError(`user "${userName}"${flags.user ? ' (--user)' : ''} does not exist in the kubeconfig ${where}`);
+    if (!found)
+      throw new SidecarsetError(
+        `user "${userName}"${flags.user ? ' (--user)' : ''} does not exist in the kubeconfig ${where}`,
+      );
     user = found.body;
   }
-  return { name, clusterName, userName, cluster: cluster.body, user, namespace: flags.namespace || str(context.namespace) || 'default' };
+  return {
+    name,
+    clusterName,
+    userName,
+    cluster: cluster.body,
+    user,
+    namespace: flags.namespace || str(context.namespace) || 'default',
+  };
 }
 
 /**
@@ -210,7 +249,10 @@ export function kubeconfigNamespace(flags: ClusterFlags, env: Env, sa: MountedSe
   const name = flags.context || config.currentContext;
   const context = config.contexts.get(name);
   if (!context) {
-    if (flags.context) throw new SidecarsetError(`context "${name}" (--context) does not exist in the kubeconfig ${config.files.join(path.delimiter)}`);
+    if (flags.context)
+      throw new SidecarsetError(
+        `context "${name}" (--context) does not exist in the kubeconfig ${config.files.join(path.delimiter)}`,
+      );
     return 'default';
   }
   return str(context.body.namespace) || 'default';

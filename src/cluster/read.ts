@@ -58,7 +58,12 @@ interface ListBody {
   metadata?: { resourceVersion?: string; continue?: string; remainingItemCount?: number };
 }
 
-export async function getObject(cluster: Cluster, type: ResourceType, name: string, scope: Scope = {}): Promise<KubeObject> {
+export async function getObject(
+  cluster: Cluster,
+  type: ResourceType,
+  name: string,
+  scope: Scope = {},
+): Promise<KubeObject> {
   const namespace = namespaceOf(cluster, type, scope);
   return requestJson<KubeObject>(cluster, {
     method: 'GET',
@@ -69,8 +74,15 @@ export async function getObject(cluster: Cluster, type: ResourceType, name: stri
   });
 }
 
-export async function* listPages(cluster: Cluster, type: ResourceType, opts: ListOptions = {}): AsyncGenerator<ListPage> {
-  const namespace = opts.allNamespaces || (opts.namespace === undefined && cluster.allNamespaces) ? undefined : namespaceOf(cluster, type, opts);
+export async function* listPages(
+  cluster: Cluster,
+  type: ResourceType,
+  opts: ListOptions = {},
+): AsyncGenerator<ListPage> {
+  const namespace =
+    opts.allNamespaces || (opts.namespace === undefined && cluster.allNamespaces)
+      ? undefined
+      : namespaceOf(cluster, type, opts);
   const what = describeCollection(type, namespace, opts);
   const limit = opts.pageSize ?? DEFAULT_PAGE_SIZE;
   let token: string | undefined;
@@ -81,15 +93,25 @@ export async function* listPages(cluster: Cluster, type: ResourceType, opts: Lis
       body = await requestJson<ListBody>(cluster, {
         method: 'GET',
         path: resourcePath(type, namespace),
-        query: { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector, limit: limit > 0 ? limit : undefined, continue: token },
+        query: {
+          labelSelector: opts.labelSelector,
+          fieldSelector: opts.fieldSelector,
+          limit: limit > 0 ? limit : undefined,
+          continue: token,
+        },
         verb: 'list',
         what,
         signal: opts.signal,
       });
     } catch (err) {
       if (err instanceof ApiError && err.code === 410 && token !== undefined) {
-        throw failure(cluster, { verb: 'list', what }, 410, err.reason,
-          `the list expired after ${page} page(s) of ${limit} (the continue token is too old); run it again, or with a larger page size`);
+        throw failure(
+          cluster,
+          { verb: 'list', what },
+          410,
+          err.reason,
+          `the list expired after ${page} page(s) of ${limit} (the continue token is too old); run it again, or with a larger page size`,
+        );
       }
       throw err;
     }
@@ -123,8 +145,15 @@ export function describeObject(type: ResourceType, name: string, namespace?: str
   return `${qualifiedName(type)} "${name}"${namespace ? ` in namespace "${namespace}"` : ''}`;
 }
 
-export function describeCollection(type: ResourceType, namespace: string | undefined, sel: { labelSelector?: string; fieldSelector?: string } = {}): string {
+export function describeCollection(
+  type: ResourceType,
+  namespace: string | undefined,
+  sel: { labelSelector?: string; fieldSelector?: string } = {},
+): string {
   const where = type.namespaced ? (namespace ? ` in namespace "${namespace}"` : ' in all namespaces') : '';
-  const selectors = [sel.labelSelector && `-l ${sel.labelSelector}`, sel.fieldSelector && `--field-selector ${sel.fieldSelector}`].filter(Boolean);
+  const selectors = [
+    sel.labelSelector && `-l ${sel.labelSelector}`,
+    sel.fieldSelector && `--field-selector ${sel.fieldSelector}`,
+  ].filter(Boolean);
   return `${qualifiedName(type)}${where}${selectors.length ? ` (${selectors.join(', ')})` : ''}`;
 }

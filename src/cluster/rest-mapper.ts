@@ -38,7 +38,13 @@ export interface DiscoveredGroup {
 }
 
 export const POD: ResourceType = { group: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true };
-export const NAMESPACE: ResourceType = { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false };
+export const NAMESPACE: ResourceType = {
+  group: '',
+  version: 'v1',
+  resource: 'namespaces',
+  kind: 'Namespace',
+  namespaced: false,
+};
 
 /** "deployments.apps", "pods": how kubectl names a resource in messages. */
 export function qualifiedName(t: Pick<ResourceType, 'group' | 'resource'>): string {
@@ -71,7 +77,14 @@ export function resolveResourceType(type: string, groups: DiscoveredGroup[]): Re
       for (const v of g.versions) {
         if (q.version !== undefined && v.version !== q.version) continue;
         const found = v.resources.find((r) => !r.name.includes('/') && names(r).includes(q.resource));
-        if (found) return { group: g.group, version: v.version, resource: found.name, kind: found.kind, namespaced: found.namespaced === true };
+        if (found)
+          return {
+            group: g.group,
+            version: v.version,
+            resource: found.name,
+            kind: found.kind,
+            namespaced: found.namespaced === true,
+          };
       }
     }
   }
@@ -79,7 +92,9 @@ export function resolveResourceType(type: string, groups: DiscoveredGroup[]): Re
 }
 
 function names(r: ApiResource): string[] {
-  return [r.name, r.singularName || r.kind.toLowerCase(), r.kind.toLowerCase(), ...(r.shortNames ?? [])].map((n) => n.toLowerCase());
+  return [r.name, r.singularName || r.kind.toLowerCase(), r.kind.toLowerCase(), ...(r.shortNames ?? [])].map((n) =>
+    n.toLowerCase(),
+  );
 }
 
 interface Qualified {

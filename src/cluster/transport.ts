@@ -51,7 +51,13 @@ export async function requestJson<T>(cluster: Cluster, req: ApiRequest): Promise
   try {
     return (text === '' ? {} : JSON.parse(text)) as T;
   } catch {
-    throw failure(cluster, req, 0, 'BadResponse', `the server answered with something other than JSON: ${text.slice(0, 80)}`);
+    throw failure(
+      cluster,
+      req,
+      0,
+      'BadResponse',
+      `the server answered with something other than JSON: ${text.slice(0, 80)}`,
+    );
   }
 }
 
@@ -90,14 +96,26 @@ async function send(cluster: Cluster, req: ApiRequest, stream: boolean): Promise
       const after = retryAfterMs(answer.res.headers['retry-after']);
       const wait = after ?? backoff(attempt);
       if (after !== undefined && (after > RETRY_AFTER_CAP_MS || !fits(deadline, after))) {
-        throw failure(cluster, req, code, reasonOf(text), `${cause} (the server asks to retry after ${seconds(after)}, beyond ${deadline ? '--request-timeout' : 'what is worth waiting'})`);
+        throw failure(
+          cluster,
+          req,
+          code,
+          reasonOf(text),
+          `${cause} (the server asks to retry after ${seconds(after)}, beyond ${deadline ? '--request-timeout' : 'what is worth waiting'})`,
+        );
       }
       if (fits(deadline, wait) && !req.signal?.aborted) {
         await sleep(wait, req.signal);
         continue;
       }
     }
-    throw failure(cluster, req, code, reasonOf(text), cause + (RETRIED_STATUS.has(code) && retry ? tries(attempt, started) : ''));
+    throw failure(
+      cluster,
+      req,
+      code,
+      reasonOf(text),
+      cause + (RETRIED_STATUS.has(code) && retry ? tries(attempt, started) : ''),
+    );
   }
 }
 
@@ -108,7 +126,13 @@ function once(cluster: Cluster, req: ApiRequest, deadline: number | undefined, s
     try {
       await conn.kubeConfig.applyToHTTPSOptions(opts);
     } catch (err) {
-      throw failure(cluster, req, 0, 'Credentials', `cannot get credentials for user "${cluster.user}": ${(err as Error).message || String(err)}`);
+      throw failure(
+        cluster,
+        req,
+        0,
+        'Credentials',
+        `cannot get credentials for user "${cluster.user}": ${(err as Error).message || String(err)}`,
+      );
     }
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined) headers[k] = String(v);
@@ -156,7 +180,9 @@ function once(cluster: Cluster, req: ApiRequest, deadline: number | undefined, s
       else {
         const connecting = setTimeout(timeout, CONNECT_TIMEOUT_MS);
         timers.push(connecting);
-        r.on('socket', (s) => s.once(url.protocol === 'http:' ? 'connect' : 'secureConnect', () => clearTimeout(connecting)));
+        r.on('socket', (s) =>
+          s.once(url.protocol === 'http:' ? 'connect' : 'secureConnect', () => clearTimeout(connecting)),
+        );
       }
       if (req.signal?.aborted) return onAbort();
       req.signal?.addEventListener('abort', onAbort, { once: true });
@@ -206,7 +232,13 @@ function reasonOf(body: string): string {
 }
 
 /** The one place a request's failure message is made: verb, what, server, cause; credentials removed. */
-export function failure(cluster: Cluster, req: Pick<ApiRequest, 'verb' | 'what'>, code: number, reason: string, cause: string): ApiError {
+export function failure(
+  cluster: Cluster,
+  req: Pick<ApiRequest, 'verb' | 'what'>,
+  code: number,
+  reason: string,
+  cause: string,
+): ApiError {
   // One line, whatever the server or an exec plugin's stderr put into the cause.
   const text = `cannot ${req.verb} ${req.what} on ${cluster.server}: ${cause.trim().replace(/\s*\n\s*/g, '; ')}`;
   return new ApiError(redact(text, cluster.connection.secrets), code, reason);

@@ -33,7 +33,11 @@ interface RawEvent {
   object?: KubeObject & { code?: number; reason?: string; message?: string };
 }
 
-export async function* watchObjects(cluster: Cluster, type: ResourceType, opts: WatchOptions = {}): AsyncGenerator<WatchEvent> {
+export async function* watchObjects(
+  cluster: Cluster,
+  type: ResourceType,
+  opts: WatchOptions = {},
+): AsyncGenerator<WatchEvent> {
   const signal = opts.signal;
   const all = opts.allNamespaces || (opts.namespace === undefined && cluster.allNamespaces);
   const namespace = all ? undefined : namespaceOf(cluster, type, opts);
@@ -63,7 +67,13 @@ export async function* watchObjects(cluster: Cluster, type: ResourceType, opts: 
       res = await openStream(cluster, {
         method: 'GET',
         path: resourcePath(type, namespace),
-        query: { watch: 1, allowWatchBookmarks: true, resourceVersion: rv, labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector },
+        query: {
+          watch: 1,
+          allowWatchBookmarks: true,
+          resourceVersion: rv,
+          labelSelector: opts.labelSelector,
+          fieldSelector: opts.fieldSelector,
+        },
         verb: 'watch',
         what,
         signal,
@@ -92,7 +102,13 @@ export async function* watchObjects(cluster: Cluster, type: ResourceType, opts: 
             resync = 'expired';
             break;
           }
-          throw failure(cluster, { verb: 'watch', what }, obj?.code ?? 0, obj?.reason ?? 'Error', obj?.message ?? 'the server ended the watch with an error');
+          throw failure(
+            cluster,
+            { verb: 'watch', what },
+            obj?.code ?? 0,
+            obj?.reason ?? 'Error',
+            obj?.message ?? 'the server ended the watch with an error',
+          );
         } else if (obj && (ev.type === 'ADDED' || ev.type === 'MODIFIED' || ev.type === 'DELETED')) {
           rv = obj.metadata?.resourceVersion ?? rv;
           yield { type: ev.type, object: obj };
@@ -107,7 +123,14 @@ export async function* watchObjects(cluster: Cluster, type: ResourceType, opts: 
     if (resync === 'disconnected' && !signal?.aborted) {
       // A watch that lasted ended normally (servers close watches every so often): not a failure in a row.
       if (Date.now() - opened > STABLE_MS) failures = 0;
-      if (++failures >= MAX_FAILURES) throw failure(cluster, { verb: 'watch', what }, 0, 'Disconnected', `the watch kept dropping (${failures} times in a row)`);
+      if (++failures >= MAX_FAILURES)
+        throw failure(
+          cluster,
+          { verb: 'watch', what },
+          0,
+          'Disconnected',
+          `the watch kept dropping (${failures} times in a row)`,
+        );
       await sleep(backoff(failures), signal);
     }
   }

@@ -30,7 +30,13 @@ export interface WriteOptions extends Scope {
 
 const FIELD_MANAGER = 'kubectl-sidecarset';
 
-export async function patchObject(cluster: Cluster, type: ResourceType, name: string, patch: JsonPatchOperation[], opts: WriteOptions = {}): Promise<KubeObject> {
+export async function patchObject(
+  cluster: Cluster,
+  type: ResourceType,
+  name: string,
+  patch: JsonPatchOperation[],
+  opts: WriteOptions = {},
+): Promise<KubeObject> {
   const namespace = namespaceOf(cluster, type, opts);
   return requestJson<KubeObject>(cluster, {
     method: 'PATCH',
@@ -46,7 +52,12 @@ export async function patchObject(cluster: Cluster, type: ResourceType, name: st
   });
 }
 
-export async function createObject(cluster: Cluster, type: ResourceType, object: KubeObject, opts: WriteOptions = {}): Promise<KubeObject> {
+export async function createObject(
+  cluster: Cluster,
+  type: ResourceType,
+  object: KubeObject,
+  opts: WriteOptions = {},
+): Promise<KubeObject> {
   const namespace = namespaceOf(cluster, type, { namespace: opts.namespace || object.metadata?.namespace });
   const name = object.metadata?.name || `${String(object.metadata?.generateName ?? '')}*`;
   return requestJson<KubeObject>(cluster, {

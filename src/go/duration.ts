@@ -4,8 +4,8 @@ import { SidecarsetError } from '../errors.js';
 const NS: Record<string, bigint> = {
   ns: 1n,
   us: 1_000n,
-  'µs': 1_000n, // U+00B5 micro sign
-  'μs': 1_000n, // U+03BC Greek mu
+  µs: 1_000n, // U+00B5 micro sign
+  μs: 1_000n, // U+03BC Greek mu
   ms: 1_000_000n,
   s: 1_000_000_000n,
   m: 60_000_000_000n,
@@ -28,7 +28,8 @@ export function parseGoDuration(text: string): bigint {
   while (s !== '') {
     const m = /^([0-9]*)(?:\.([0-9]*))?([^0-9.]*)/.exec(s) as RegExpExecArray;
     const [whole, int, frac, unit] = m;
-    if (int === '' && (frac === undefined || frac === '')) throw bad('expected a number and a unit such as 30s, 5m or 1h30m');
+    if (int === '' && (frac === undefined || frac === ''))
+      throw bad('expected a number and a unit such as 30s, 5m or 1h30m');
     if (unit === '') throw bad('missing unit (ns, us, ms, s, m or h)');
     const scale = NS[unit];
     if (scale === undefined) throw bad(`unknown unit ${JSON.stringify(unit)} (ns, us, ms, s, m or h)`);

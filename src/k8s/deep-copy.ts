@@ -20,7 +20,8 @@ function copy(value: unknown): unknown {
   for (const key of Object.keys(value)) {
     const v = copy((value as Record<string, unknown>)[key]);
     // `__proto__` as a key must stay an own property, as structuredClone keeps it
-    if (key === '__proto__') Object.defineProperty(out, key, { value: v, writable: true, enumerable: true, configurable: true });
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value: v, writable: true, enumerable: true, configurable: true });
     else out[key] = v;
   }
   return out;

@@ -65,7 +65,8 @@ export function parseNormalizedNamed(image: string): ImageReference {
   const m = NORMALIZED.reference.exec(full);
   if (!m) throw invalid(image, 'invalid reference format');
   const name = NORMALIZED.name.exec(m[1])!;
-  if (name[2].length > NAME_TOTAL_LENGTH_MAX) throw invalid(image, 'repository name must not be more than 255 characters');
+  if (name[2].length > NAME_TOTAL_LENGTH_MAX)
+    throw invalid(image, 'repository name must not be more than 255 characters');
   const digest = m[3] ?? '';
   if (digest) checkDigest(image, digest);
   return { repository: name[1] ? `${name[1]}/${name[2]}` : name[2], tag: m[2] ?? '', digest };
@@ -141,7 +142,8 @@ function splitDockerDomain(name: string): [string, string] {
   let remote: string;
   if (maybeDomain === 'localhost') [domain, remote] = [maybeDomain, rest];
   else if (maybeDomain === 'index.docker.io') [domain, remote] = [DEFAULT_DOMAIN, rest];
-  else if (/[.:]/.test(maybeDomain) || maybeDomain.toLowerCase() !== maybeDomain) [domain, remote] = [maybeDomain, rest];
+  else if (/[.:]/.test(maybeDomain) || maybeDomain.toLowerCase() !== maybeDomain)
+    [domain, remote] = [maybeDomain, rest];
   else [domain, remote] = [DEFAULT_DOMAIN, name];
   if (domain === DEFAULT_DOMAIN && !remote.includes('/')) remote = OFFICIAL_REPO_PREFIX + remote;
   return [domain, remote];

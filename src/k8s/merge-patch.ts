@@ -37,7 +37,8 @@ export function goMergePatch(docText: string, patchText: string): string {
 
   if (doc.span.type !== 'object' || patch.span.type !== 'object') {
     // Not a document on one side: the result is the patch, pruned of nulls.
-    if (patch.span.type === 'object') return marshal({ which: 'doc', doc: pruneDocNulls(docOf(patch.src, patch.span)) });
+    if (patch.span.type === 'object')
+      return marshal({ which: 'doc', doc: pruneDocNulls(docOf(patch.src, patch.span)) });
     if (patch.span.type !== 'array') throw new MergePatchError('Invalid JSON Patch');
     const ary = aryOf(patch.src, patch.span);
     pruneAryNulls(ary);

@@ -17,7 +17,8 @@ function parseMetaTime(text: string): string | null | undefined {
   const m = RFC3339.exec(text);
   if (!m) return undefined;
   const [year, month, day, hour, min, sec] = m.slice(1, 7).map(Number);
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || min > 59 || sec > 59) return undefined;
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || min > 59 || sec > 59)
+    return undefined;
   let offsetMinutes = 0;
   if (m[7] !== 'Z') {
     const oh = Number(m[9]);
@@ -29,8 +30,15 @@ function parseMetaTime(text: string): string | null | undefined {
   date.setUTCFullYear(year, month - 1, day);
   date.setUTCHours(hour, min - offsetMinutes, sec, 0);
   const y = date.getUTCFullYear();
-  if (y === 1 && date.getUTCMonth() === 0 && date.getUTCDate() === 1 && date.getUTCHours() === 0 &&
-    date.getUTCMinutes() === 0 && date.getUTCSeconds() === 0 && !/\.\d*[1-9]/.test(text)) {
+  if (
+    y === 1 &&
+    date.getUTCMonth() === 0 &&
+    date.getUTCDate() === 1 &&
+    date.getUTCHours() === 0 &&
+    date.getUTCMinutes() === 0 &&
+    date.getUTCSeconds() === 0 &&
+    !/\.\d*[1-9]/.test(text)
+  ) {
     return null;
   }
   const pad = (v: number, w = 2): string => String(v).padStart(w, '0');
@@ -49,7 +57,9 @@ function daysIn(year: number, month: number): number {
 export function kruiseTimestamp(now: string): string {
   const t = canonicalMetaTime(now);
   if (typeof t !== 'string') {
-    throw new SidecarsetError(`invalid injection time "${now}": expected an RFC 3339 timestamp such as 2024-01-02T03:04:05Z`);
+    throw new SidecarsetError(
+      `invalid injection time "${now}": expected an RFC 3339 timestamp such as 2024-01-02T03:04:05Z`,
+    );
   }
   return t;
 }
@@ -59,7 +69,8 @@ export function kruiseTimestamp(now: string): string {
  * time) it is computed here, which for 100,000 Pods is much cheaper than a Date and its text each.
  */
 export function formatMetaTime(ms: number): string {
-  if (!Number.isInteger(ms) || ms % 1000 !== 0 || ms < MIN_TIME || ms > MAX_TIME) return new Date(ms).toISOString().replace('.000Z', 'Z');
+  if (!Number.isInteger(ms) || ms % 1000 !== 0 || ms < MIN_TIME || ms > MAX_TIME)
+    return new Date(ms).toISOString().replace('.000Z', 'Z');
   const seconds = ms / 1000;
   const days = Math.floor(seconds / 86400);
   const inDay = seconds - days * 86400;

@@ -8,13 +8,7 @@
 // exactly that form's numbers. A Go Quantity whose Format is "" (the zero value Go's decoder
 // leaves for an absent or null entry) prints like DecimalExponent and takes the other operand's
 // format in Add, so it is represented as 'DecimalExponent'.
-import {
-  parseQuantityStrict,
-  marshalQuantity,
-  trimGoSpace,
-  type Quantity,
-  type QuantityFormat,
-} from './quantity.js';
+import { parseQuantityStrict, marshalQuantity, trimGoSpace, type Quantity, type QuantityFormat } from './quantity.js';
 
 export const INT64_MAX = (1n << 63n) - 1n;
 export const INT64_MIN = -(1n << 63n);

@@ -53,7 +53,8 @@ export function labelSelectorProblems(selector: LabelSelector | null | undefined
   const problems: SelectorProblem[] = [];
   if (selector === null || selector === undefined) return problems;
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
-    for (const msg of qualifiedNameErrors(key)) problems.push({ field: `${field}.matchLabels`, message: invalid(key, msg) });
+    for (const msg of qualifiedNameErrors(key))
+      problems.push({ field: `${field}.matchLabels`, message: invalid(key, msg) });
     for (const msg of labelValueErrors(value ?? '')) {
       problems.push({ field: `${field}.matchLabels`, message: invalid(value ?? '', msg) });
     }
@@ -65,7 +66,10 @@ export function labelSelectorProblems(selector: LabelSelector | null | undefined
       case 'In':
       case 'NotIn':
         if (values.length === 0) {
-          problems.push({ field: `${at}.values`, message: "Required value: must be specified when `operator` is 'In' or 'NotIn'" });
+          problems.push({
+            field: `${at}.values`,
+            message: "Required value: must be specified when `operator` is 'In' or 'NotIn'",
+          });
         }
         break;
       case 'Exists':
@@ -78,11 +82,16 @@ export function labelSelectorProblems(selector: LabelSelector | null | undefined
         }
         break;
       default:
-        problems.push({ field: `${at}.operator`, message: invalid(String(req.operator), 'not a valid selector operator') });
+        problems.push({
+          field: `${at}.operator`,
+          message: invalid(String(req.operator), 'not a valid selector operator'),
+        });
     }
-    for (const msg of qualifiedNameErrors(req.key ?? '')) problems.push({ field: `${at}.key`, message: invalid(req.key ?? '', msg) });
+    for (const msg of qualifiedNameErrors(req.key ?? ''))
+      problems.push({ field: `${at}.key`, message: invalid(req.key ?? '', msg) });
     values.forEach((v, j) => {
-      for (const msg of labelValueErrors(v ?? '')) problems.push({ field: `${at}.values[${j}]`, message: invalid(v ?? '', msg) });
+      for (const msg of labelValueErrors(v ?? ''))
+        problems.push({ field: `${at}.values[${j}]`, message: invalid(v ?? '', msg) });
     });
   });
   return problems;

@@ -3,7 +3,14 @@
 import { isMap, isSeq } from 'yaml';
 import type { SidecarsetError } from '../errors.js';
 import { JsonStream } from './json-stream.js';
-import { readFailure, readSourceFile, resolveSources, STDIN_SOURCE, type ReadOptions, type SourceText } from './sources.js';
+import {
+  readFailure,
+  readSourceFile,
+  resolveSources,
+  STDIN_SOURCE,
+  type ReadOptions,
+  type SourceText,
+} from './sources.js';
 import { plainObjectOf } from './to-plain.js';
 import { placedError, type ManifestDocument, type Parsed, type SourceDocument } from './types.js';
 import { YamlStream } from './yaml-stream.js';
@@ -74,7 +81,11 @@ function manifestsOf(origin: SourceDocument, lineAt: Parsed['lineAt']): Manifest
   const line = () => lineAt(doc.contents?.range?.[0]);
   if (!isMap(doc.contents)) {
     const found = isSeq(doc.contents) ? 'a sequence' : 'a scalar';
-    throw notAnObject(origin, line(), `expected a Kubernetes object (a mapping with apiVersion and kind), found ${found}`);
+    throw notAnObject(
+      origin,
+      line(),
+      `expected a Kubernetes object (a mapping with apiVersion and kind), found ${found}`,
+    );
   }
   const object = plainObjectOf(origin) as Record<string, unknown>;
   const items = object.items;

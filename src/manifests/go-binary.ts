@@ -40,7 +40,7 @@ export function goString(bytes: Uint8Array): string {
   }
   let out = '';
   let run = 0;
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const n = runeLength(bytes, i);
     if (n > 0) {
       i += n;

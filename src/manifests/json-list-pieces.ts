@@ -35,7 +35,11 @@ export function cutJsonList(bytes: Uint8Array, pieceBytes: number): JsonListCut 
   const itemsStart = key.index + key[0].length;
   // the break and indentation before the first item
   let first = itemsStart;
-  while (first < buf.length && (buf[first] === 0x20 || buf[first] === 0x09 || buf[first] === 0x0d || buf[first] === 0x0a)) first++;
+  while (
+    first < buf.length &&
+    (buf[first] === 0x20 || buf[first] === 0x09 || buf[first] === 0x0d || buf[first] === 0x0a)
+  )
+    first++;
   if (buf[first] !== 0x7b || !buf.subarray(itemsStart, first).includes(0x0a)) return undefined; // `{`, after a line break
   // the `]` that closes the items: the last one, unless the List's other fields hold some
   let itemsEnd = buf.lastIndexOf(0x5d);
@@ -103,7 +107,13 @@ function isListAround(buf: Buffer, itemsStart: number, itemsEnd: number): boolea
   }
   if (typeof list !== 'object' || list === null || Array.isArray(list)) return false;
   const { kind, items } = list as Record<string, unknown>;
-  return typeof kind === 'string' && kind.endsWith('List') && Array.isArray(items) && items.length === 1 && items[0] === MARKER;
+  return (
+    typeof kind === 'string' &&
+    kind.endsWith('List') &&
+    Array.isArray(items) &&
+    items.length === 1 &&
+    items[0] === MARKER
+  );
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {

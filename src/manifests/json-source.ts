@@ -10,13 +10,17 @@ import { readSourceFile, readStream, resolveSources, STDIN_SOURCE, type ReadOpti
 import type { ManifestDocument } from './types.js';
 
 /** One object of an input; `origin` is there when it came through the general reader. */
-export type InputDocument = Pick<ManifestDocument, 'source' | 'index' | 'listItem' | 'object'> & Partial<Pick<ManifestDocument, 'origin'>>;
+export type InputDocument = Pick<ManifestDocument, 'source' | 'index' | 'listItem' | 'object'> &
+  Partial<Pick<ManifestDocument, 'origin'>>;
 
 /** Reads every -f input in order, as readManifests resolves them: files, directories (-R descends), `-` for stdin. */
 export async function* readInputDocuments(paths: string[], opts: ReadOptions): AsyncGenerator<InputDocument> {
   for (const file of await resolveSources(paths, opts.recursive ?? false)) {
     const source = file === '-' ? STDIN_SOURCE : file;
-    const text = file === '-' ? (await readStream(opts.stdin, source)).toString('utf8') : (await readSourceFile(file, source)).text;
+    const text =
+      file === '-'
+        ? (await readStream(opts.stdin, source)).toString('utf8')
+        : (await readSourceFile(file, source)).text;
     yield* documentsOf(source, text);
   }
 }
@@ -67,4 +71,3 @@ function firstNonBlank(text: string): string | undefined {
   }
   return undefined;
 }
-

@@ -45,7 +45,10 @@ class DescriptorOutput implements Output {
         handedOver = true;
         this.stream.on('error', ignoreEpipe);
         // the rest is the stream's to write later: a copy, when it lies in the memory every write reuses
-        return this.stream.write(typeof chunk === 'string' ? Buffer.from(bytes.subarray(done)) : bytes.subarray(done), callback);
+        return this.stream.write(
+          typeof chunk === 'string' ? Buffer.from(bytes.subarray(done)) : bytes.subarray(done),
+          callback,
+        );
       }
       if (code === 'EPIPE') this.readerGone = true;
       else {
@@ -87,7 +90,6 @@ function utf8(text: string): Uint8Array {
 function ignoreEpipe(err: NodeJS.ErrnoException): void {
   if (err.code !== 'EPIPE') throw err;
 }
-
 
 /** Writes and resolves once the data is handed off (respects back-pressure). */
 export function write(stream: Output, text: string | Uint8Array): Promise<void> {

@@ -1,6 +1,18 @@
 // Documents changed: the parsed YAML patched in place, so that everything the tool does not change keeps its
 // comments, quoting and key order.
-import { isAlias, isMap, isScalar, isSeq, Pair, Scalar, visit, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  Pair,
+  Scalar,
+  visit,
+  type Document,
+  type Node,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 import { isObject } from '../k8s/api.js';
 import { deepEqual } from '../k8s/deep-equal.js';
 import { forgetRendering, makeNode } from './made-nodes.js';

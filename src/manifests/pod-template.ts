@@ -121,7 +121,8 @@ export function podFromTemplate(object: Record<string, unknown>, loc: PodTemplat
   if (!isObject(spec) || !Array.isArray(spec.containers)) {
     throw new SidecarsetError('has no pod spec with containers', { field: [...loc.specPath, 'containers'].join('.') });
   }
-  if (!isObject(metadata)) throw new SidecarsetError('pod metadata is not an object', { field: loc.metadataPath.join('.') });
+  if (!isObject(metadata))
+    throw new SidecarsetError('pod metadata is not an object', { field: loc.metadataPath.join('.') });
   const pod: Pod = {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -134,11 +135,14 @@ export function podFromTemplate(object: Record<string, unknown>, loc: PodTemplat
 }
 
 /** The template metadata to write back: the injected Pod's, without the namespace we lent it. */
-export function templateMetadata(object: Record<string, unknown>, loc: PodTemplateLocation, pod: Pod): Record<string, unknown> {
+export function templateMetadata(
+  object: Record<string, unknown>,
+  loc: PodTemplateLocation,
+  pod: Pod,
+): Record<string, unknown> {
   const original = valueAt(object, loc.metadataPath);
   const metadata: Record<string, unknown> = { ...pod.metadata };
   if (!isObject(original) || !Object.hasOwn(original, 'namespace')) delete metadata.namespace;
   else metadata.namespace = original.namespace;
   return metadata;
 }
-

@@ -41,7 +41,11 @@ export async function readSourceTexts(paths: string[], opts: ReadOptions): Promi
     const source = file === '-' ? STDIN_SOURCE : file;
     // Decoded whole (a BOM dropped, bad bytes replaced), not in `stream` mode: for a large input that gives a
     // two-byte string, twice the memory and slower to parse.
-    out.push(file === '-' ? { source, text: new TextDecoder().decode(await readStream(opts.stdin, source)) } : await readSourceFile(file, source));
+    out.push(
+      file === '-'
+        ? { source, text: new TextDecoder().decode(await readStream(opts.stdin, source)) }
+        : await readSourceFile(file, source),
+    );
   }
   return out;
 }
@@ -62,7 +66,6 @@ export async function readStream(stream: NodeJS.ReadableStream, source: string):
   }
   return Buffer.concat(chunks);
 }
-
 
 /** Standard input (-) may be named once among all the paths a command reads. */
 export function checkStdinOnce(paths: readonly string[]): void {
@@ -133,7 +136,10 @@ export class SourceBytes {
     let bytes = this.read.get(file);
     if (bytes === undefined) {
       const source = file === '-' ? STDIN_SOURCE : file;
-      bytes = file === '-' ? readStream(this.stdin, source) : readFirst(file).catch((err: unknown) => Promise.reject(readFailure(err, source)));
+      bytes =
+        file === '-'
+          ? readStream(this.stdin, source)
+          : readFirst(file).catch((err: unknown) => Promise.reject(readFailure(err, source)));
       bytes.catch(() => {}); // a failure is reported when the bytes are used
       this.read.set(file, bytes);
     }

@@ -39,7 +39,8 @@ function toPlain(node: unknown, plain: Map<Node, unknown>): unknown {
       const v = toPlain(value, plain);
       if (v === UNUSUAL) return UNUSUAL;
       // as yaml does, `__proto__` becomes an own property (assignment would set the prototype)
-      if (name === '__proto__') Object.defineProperty(out, name, { value: v, writable: true, enumerable: true, configurable: true });
+      if (name === '__proto__')
+        Object.defineProperty(out, name, { value: v, writable: true, enumerable: true, configurable: true });
       else out[name] = v;
     }
     plain.set(map, out);

@@ -128,7 +128,8 @@ export class JsonWriter implements ManifestWriter {
       this.first = md.object; // held: it is the whole output if nothing follows
       return;
     }
-    if (this.count === 2) this.out(`{\n  "apiVersion": "v1",\n  "kind": "List",\n  "items": [\n${listItem(this.first)}`);
+    if (this.count === 2)
+      this.out(`{\n  "apiVersion": "v1",\n  "kind": "List",\n  "items": [\n${listItem(this.first)}`);
     this.out(`,\n${listItem(md.object)}`);
   }
 
@@ -142,7 +143,6 @@ export class JsonWriter implements ManifestWriter {
 function listItem(value: unknown): string {
   return JSON.stringify(value, null, 2).replace(/^/gm, '    ');
 }
-
 
 /** Makes a writer that hands its text to `out`: the printer a command chose from -o. */
 export type WriterFactory = (out: (chunk: string) => void) => ManifestWriter;

@@ -1,10 +1,20 @@
 // A YAML stream split into documents, each with its exact text, so that unchanged ones are written back verbatim.
-import { Composer, CST, isScalar, LineCounter, Parser, type DocumentOptions, type ParseOptions, type ScalarTag, type SchemaOptions, type Tags } from 'yaml';
+import {
+  Composer,
+  CST,
+  isScalar,
+  LineCounter,
+  Parser,
+  type DocumentOptions,
+  type ParseOptions,
+  type ScalarTag,
+  type SchemaOptions,
+  type Tags,
+} from 'yaml';
 import type { SidecarsetError } from '../errors.js';
 import { BINARY_TAG, goBinaryTag } from './go-binary.js';
 import { detectStyle } from './style.js';
 import { placedError, type Parsed, type SourceDocument } from './types.js';
-
 
 // kubectl reads YAML as YAML 1.1 (go-yaml v2): `yes` is a boolean and `0644` octal. go-yaml has no
 // sexagesimal numbers and keeps unquoted dates as strings, so those YAML 1.1 tags are left out; `!!binary` is

@@ -60,7 +60,11 @@ export interface GatheredConfiguration {
  * loaded against the others (skipped with keepHash: a stored SidecarSet was admitted when it was created).
  * Throws only for a kruise-configuration ConfigMap whose whitelist cannot be read.
  */
-export function gatherConfiguration(docs: ManifestDocument[], keepHash: boolean, stored?: StoredConfiguration): GatheredConfiguration {
+export function gatherConfiguration(
+  docs: ManifestDocument[],
+  keepHash: boolean,
+  stored?: StoredConfiguration,
+): GatheredConfiguration {
   const entries: SidecarSetEntry[] = [];
   const namespaces = new Map<string, Record<string, string>>();
   const revisions: ControllerRevision[] = [];
@@ -118,13 +122,19 @@ function loadEntry(md: ManifestDocument, keepHash: boolean, earlier: SidecarSetE
 export function loadProblem(entry: SidecarSetEntry): SidecarsetError | undefined {
   if (entry.decodeError) return entry.decodeError;
   if (entry.duplicateOf) {
-    return new SidecarsetError(`SidecarSet "${entry.name}" is given twice (also in ${where(entry.duplicateOf)})`, { field: 'metadata.name' });
+    return new SidecarsetError(`SidecarSet "${entry.name}" is given twice (also in ${where(entry.duplicateOf)})`, {
+      field: 'metadata.name',
+    });
   }
   return undefined;
 }
 
 /** The configuration inject runs with; throws at the first SidecarSet Kruise would refuse. */
-export function buildConfiguration(docs: ManifestDocument[], keepHash: boolean, stored?: StoredConfiguration): InjectionConfiguration {
+export function buildConfiguration(
+  docs: ManifestDocument[],
+  keepHash: boolean,
+  stored?: StoredConfiguration,
+): InjectionConfiguration {
   const gathered = gatherConfiguration(docs, keepHash, stored);
   const notes: string[] = [];
   for (const entry of gathered.entries) {
@@ -143,13 +153,18 @@ export function buildConfiguration(docs: ManifestDocument[], keepHash: boolean, 
       const [first, ...rest] = validation.errors;
       const more = rest.length ? ` (and ${rest.length} more: ${rest.map(formatFieldError).join('; ')})` : '';
       const hint = validation.errors.some((e) => e.field === 'revision' && e.type === 'Invalid') ? REVISION_HINT : '';
-      throw new SidecarsetError(`SidecarSet ${name} would be rejected by Kruise: ${formatFieldError(first)}${more}${hint}`, {
-        source: md.source,
-        document: md.index,
-      });
+      throw new SidecarsetError(
+        `SidecarSet ${name} would be rejected by Kruise: ${formatFieldError(first)}${more}${hint}`,
+        {
+          source: md.source,
+          document: md.index,
+        },
+      );
     }
     for (const finding of validation.clusterPolicy) {
-      notes.push(`${where(md)}: SidecarSet ${name}: ${formatFieldError(finding)} (a cluster's policy decides; not enforced offline)`);
+      notes.push(
+        `${where(md)}: SidecarSet ${name}: ${formatFieldError(finding)} (a cluster's policy decides; not enforced offline)`,
+      );
     }
   }
   const { namespaces, revisions, whitelist } = gathered;

@@ -5,7 +5,13 @@ import { SidecarsetError } from '../errors.js';
 import { injectPod, type SidecarSetInjection, type SidecarSetSkip } from '../kruise/inject/index.js';
 import { objectRef } from '../manifests/object-ref.js';
 import { patchDocument } from '../manifests/patch.js';
-import { isPodTemplateLocation, locatePodTemplate, namespaceOf, podFromTemplate, templateMetadata } from '../manifests/pod-template.js';
+import {
+  isPodTemplateLocation,
+  locatePodTemplate,
+  namespaceOf,
+  podFromTemplate,
+  templateMetadata,
+} from '../manifests/pod-template.js';
 import type { ManifestDocument } from '../manifests/types.js';
 import { placed, type InjectionConfiguration } from './configuration.js';
 
@@ -34,11 +40,24 @@ export interface ObjectReport {
 export type DocumentConfiguration = Pick<InjectionConfiguration, 'sidecarSets' | 'namespaces' | 'revisions'>;
 
 /** Injects into one document (patched in place); its report, or undefined for an object without pods. */
-export function injectDocument(md: ManifestDocument, config: DocumentConfiguration, options: DocumentOptions): ObjectReport | undefined {
+export function injectDocument(
+  md: ManifestDocument,
+  config: DocumentConfiguration,
+  options: DocumentOptions,
+): ObjectReport | undefined {
   const located = locatePodTemplate(md.object, options.namespace);
   const namespace = namespaceOf(md.object, options.namespace);
-  const base = { ref: objectRef(md.object), namespace, source: md.source, document: md.index, injected: [], skipped: [], changed: false };
-  if (located === 'unknown-workload') return { ...base, unknownKind: `${String(md.object.apiVersion)} ${String(md.object.kind)}` };
+  const base = {
+    ref: objectRef(md.object),
+    namespace,
+    source: md.source,
+    document: md.index,
+    injected: [],
+    skipped: [],
+    changed: false,
+  };
+  if (located === 'unknown-workload')
+    return { ...base, unknownKind: `${String(md.object.apiVersion)} ${String(md.object.kind)}` };
   if (!isPodTemplateLocation(located)) return undefined;
   try {
     const pod = podFromTemplate(md.object, located, namespace);

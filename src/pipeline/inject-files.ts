@@ -12,7 +12,8 @@ import type { ManifestDocument } from '../manifests/types.js';
 import { renderText, writerFor } from '../manifests/writers.js';
 import { injectInputs, type InjectOptions, type InjectOutcome } from './inject.js';
 
-export type FileMode = { kind: 'in-place' } | { kind: 'output-dir'; dir: string } | { kind: 'check' } | { kind: 'diff' };
+export type FileMode =
+  { kind: 'in-place' } | { kind: 'output-dir'; dir: string } | { kind: 'check' } | { kind: 'diff' };
 
 export interface FileResult {
   /** the input as named in reports (path as given, or <stdin>) */
@@ -46,10 +47,14 @@ interface PlannedFile {
 
 export async function injectFiles(options: InjectOptions, mode: FileMode, stdin: Readable): Promise<FilesOutcome> {
   if ((mode.kind === 'in-place' || mode.kind === 'output-dir') && options.filenames.includes('-')) {
-    throw new UsageError(`--${mode.kind} writes files; standard input (-f -) has none: use the default mode to render it to stdout`);
+    throw new UsageError(
+      `--${mode.kind} writes files; standard input (-f -) has none: use the default mode to render it to stdout`,
+    );
   }
   // stdin is read once, kept for the diff, and handed to the pipeline as a fresh stream
-  const stdinText = [...options.filenames, ...options.sidecarSetPaths].includes('-') ? await readStream(stdin, STDIN_SOURCE) : Buffer.alloc(0);
+  const stdinText = [...options.filenames, ...options.sidecarSetPaths].includes('-')
+    ? await readStream(stdin, STDIN_SOURCE)
+    : Buffer.alloc(0);
   const { Readable } = await import('node:stream'); // on first use: start-up never needs it
   const rendered = await injectInputs(options, Readable.from([stdinText]));
   const planned = await planFiles(options, rendered.docs, stdinText);
@@ -60,14 +65,22 @@ export async function injectFiles(options: InjectOptions, mode: FileMode, stdin:
   for (const [i, p] of planned.entries()) {
     const result: FileResult = { source: p.source, target: targets[i], changed: p.changed, written: false };
     files.push(result);
-    if (mode.kind === 'in-place' && p.changed) writes.push({ target: await realpath(p.file!), data: p.rendered, mode: p.mode, result });
-    if (mode.kind === 'output-dir' && !(await holds(targets[i], p.rendered))) writes.push({ target: targets[i], data: p.rendered, mode: p.mode, result });
+    if (mode.kind === 'in-place' && p.changed)
+      writes.push({ target: await realpath(p.file!), data: p.rendered, mode: p.mode, result });
+    if (mode.kind === 'output-dir' && !(await holds(targets[i], p.rendered)))
+      writes.push({ target: targets[i], data: p.rendered, mode: p.mode, result });
   }
   for (const w of writes) {
     await writeAtomically(w.target, w.data, w.mode);
     w.result.written = true;
   }
-  const diff = mode.kind === 'check' || mode.kind === 'diff' ? planned.filter((p) => p.changed).map(unifiedDiff).join('') : '';
+  const diff =
+    mode.kind === 'check' || mode.kind === 'diff'
+      ? planned
+          .filter((p) => p.changed)
+          .map(unifiedDiff)
+          .join('')
+      : '';
   return { objects: rendered.objects, notes: rendered.notes, files, diff };
 }
 
@@ -90,7 +103,8 @@ async function planFiles(options: InjectOptions, docs: ManifestDocument[], stdin
     for (const source of await listManifestFiles(given, options.recursive)) {
       const real = await realpath(source);
       const twice = seen.get(real);
-      if (twice !== undefined) throw new UsageError(`${source}: the same file is given twice (also as ${twice}); each input is written once`);
+      if (twice !== undefined)
+        throw new UsageError(`${source}: the same file is given twice (also as ${twice}); each input is written once`);
       seen.set(real, source);
       const input: InputFile = {
         source,
@@ -164,4 +178,3 @@ async function writeAtomically(target: string, data: string | Buffer, mode: numb
 function decode(data: string | Buffer): string {
   return typeof data === 'string' ? data : new TextDecoder().decode(data);
 }
-

@@ -69,7 +69,8 @@ export async function injectToStream(
   const configDocs = await readConfigurationDocs(options, read);
   const sources = await readSourceTexts(options.filenames, read);
   const parsedFirst = new Map<SourceText, ManifestDocument[]>();
-  for (const src of sources) if (mayCarryConfiguration(src.text)) parsedFirst.set(src, await collect(parseSourceText(src)));
+  for (const src of sources)
+    if (mayCarryConfiguration(src.text)) parsedFirst.set(src, await collect(parseSourceText(src)));
   const config = injectionConfiguration(configDocs, [...parsedFirst.values()].flat(), options);
 
   const out = new StreamedOutput(io.stdout);
@@ -95,7 +96,12 @@ export async function injectToStream(
 }
 
 /** A large input injected by several threads (./parallel/inject-parallel.ts), when running from the bundled CLI. */
-async function injectInThreads(sources: SourceText[], config: InjectionConfiguration, options: InjectOptions, out: StreamedOutput): Promise<ObjectReport[]> {
+async function injectInThreads(
+  sources: SourceText[],
+  config: InjectionConfiguration,
+  options: InjectOptions,
+  out: StreamedOutput,
+): Promise<ObjectReport[]> {
   const code = bundleWorkerCode('runInjectWorker');
   if (code === undefined) throw new Declined('not running from the bundled CLI');
   const parallel = await import('./parallel/inject-parallel.js');
@@ -124,7 +130,11 @@ export async function readConfigurationDocs(options: InjectOptions, read: ReadOp
 }
 
 /** The configuration from the --sidecarsets documents and the configuration among the -f documents given. */
-function injectionConfiguration(configDocs: ManifestDocument[], candidates: ManifestDocument[], options: InjectOptions): InjectionConfiguration {
+function injectionConfiguration(
+  configDocs: ManifestDocument[],
+  candidates: ManifestDocument[],
+  options: InjectOptions,
+): InjectionConfiguration {
   const fromInputs = candidates.filter((md) => locatePodTemplate(md.object, options.namespace) === 'config');
   return buildConfiguration([...configDocs, ...fromInputs], options.keepHash);
 }

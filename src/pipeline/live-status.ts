@@ -4,9 +4,13 @@
 // every change. The cluster layer's watch re-lists after a dropped watch or 410 Gone (a RESYNC event): the
 // state of that source is then replaced whole.
 import { SidecarsetError } from '../errors.js';
-import type { LabelSelector,Pod } from '../k8s/api.js';
+import type { LabelSelector, Pod } from '../k8s/api.js';
 import { labelSelectorText } from '../k8s/selector-text.js';
-import { SidecarSetHashAnnotation,SidecarSetHashWithoutImageAnnotation,type SidecarSet } from '../kruise/apis/types.js';
+import {
+  SidecarSetHashAnnotation,
+  SidecarSetHashWithoutImageAnnotation,
+  type SidecarSet,
+} from '../kruise/apis/types.js';
 import type { NamespaceLabels } from '../kruise/sidecarcontrol/match.js';
 import { isSelectorNamespace } from '../kruise/sidecarcontrol/match.js';
 import { loadSidecarSet } from '../kruise/sidecarcontrol/sidecarset.js';
@@ -43,14 +47,19 @@ export async function readLiveInputs(api: ClusterApi, cluster: Cluster, opts: Li
   const namespaces = new Map<string, Record<string, string>>();
   let podNamespaces: (string | undefined)[] = [opts.namespace];
   if (scope.namespaceSelector) {
-    for (const ns of (await api.listObjects(cluster, api.NAMESPACE, { pageSize: opts.pageSize })).items) namespaces.set(ns.metadata?.name ?? '', ns.metadata?.labels ?? {});
+    for (const ns of (await api.listObjects(cluster, api.NAMESPACE, { pageSize: opts.pageSize })).items)
+      namespaces.set(ns.metadata?.name ?? '', ns.metadata?.labels ?? {});
     podNamespaces = allowedNamespaces(scope.namespaceSelector, namespaces, opts.namespace);
   }
   const pods: Pod[] = [];
   if (scope.labelSelector !== null) {
     for (const namespace of podNamespaces) {
       const where = namespace === undefined ? { allNamespaces: true } : { namespace };
-      for await (const page of api.listPages(cluster, api.POD, { ...where, labelSelector: scope.labelSelector, pageSize: opts.pageSize })) {
+      for await (const page of api.listPages(cluster, api.POD, {
+        ...where,
+        labelSelector: scope.labelSelector,
+        pageSize: opts.pageSize,
+      })) {
         for (const p of page.items) pods.push(p as unknown as Pod);
       }
     }
@@ -64,7 +73,12 @@ export async function readLiveInputs(api: ClusterApi, cluster: Cluster, opts: Li
  * SidecarSet's selectors, or to the namespaces they allow, starts the Pod watches again on the new scope.
  * Ends when `signal` aborts; fails when the SidecarSet is deleted.
  */
-export async function* watchLiveInputs(api: ClusterApi, cluster: Cluster, opts: LiveStatusOptions, signal: AbortSignal): AsyncGenerator<LiveInputs> {
+export async function* watchLiveInputs(
+  api: ClusterApi,
+  cluster: Cluster,
+  opts: LiveStatusOptions,
+  signal: AbortSignal,
+): AsyncGenerator<LiveInputs> {
   const type = await api.sidecarSetType(cluster);
   const events = new EventQueue(signal);
   const sources = new Set<AbortController>();
@@ -102,12 +116,23 @@ export async function* watchLiveInputs(api: ClusterApi, cluster: Cluster, opts: 
     const s = scope!;
     if (s.labelSelector === null) return;
     generation++;
-    const targets = s.namespaceSelector ? allowedNamespaces(s.namespaceSelector, namespaces, opts.namespace) : [opts.namespace];
+    const targets = s.namespaceSelector
+      ? allowedNamespaces(s.namespaceSelector, namespaces, opts.namespace)
+      : [opts.namespace];
     for (const namespace of targets) {
       const source = `pods/${generation}/${namespace ?? '*'}`;
       pods.set(source, new Map());
       const where = namespace === undefined ? { allNamespaces: true } : { namespace };
-      podWatches.push(start(source, (sig) => api.watchObjects(cluster, api.POD, { ...where, labelSelector: s.labelSelector!, pageSize: opts.pageSize, signal: sig })));
+      podWatches.push(
+        start(source, (sig) =>
+          api.watchObjects(cluster, api.POD, {
+            ...where,
+            labelSelector: s.labelSelector!,
+            pageSize: opts.pageSize,
+            signal: sig,
+          }),
+        ),
+      );
     }
   };
 
@@ -128,18 +153,30 @@ export async function* watchLiveInputs(api: ClusterApi, cluster: Cluster, opts: 
           listed.add(source);
           const next = podScope(sidecarSet, opts, hashNote(mine));
           if (next.namespaceSelector && !namespaceWatch) {
-            namespaceWatch = start('namespaces', (sig) => api.watchObjects(cluster, api.NAMESPACE, { signal: sig, pageSize: opts.pageSize }));
+            namespaceWatch = start('namespaces', (sig) =>
+              api.watchObjects(cluster, api.NAMESPACE, { signal: sig, pageSize: opts.pageSize }),
+            );
           }
           scope = next;
           rescope = true;
         } else if (source === 'namespaces') {
-          apply(ev, namespaces, (o) => o.metadata?.name ?? '', (o) => o.metadata?.labels ?? {});
+          apply(
+            ev,
+            namespaces,
+            (o) => o.metadata?.name ?? '',
+            (o) => o.metadata?.labels ?? {},
+          );
           listed.add(source);
           rescope = true;
         } else {
           const state = pods.get(source);
           if (!state) continue; // a watch of an older scope
-          apply(ev, state, (o) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`, (o) => o as unknown as Pod);
+          apply(
+            ev,
+            state,
+            (o) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`,
+            (o) => o as unknown as Pod,
+          );
           listed.add(source);
         }
       }
@@ -173,8 +210,14 @@ interface PodScope {
 
 function podScope(sidecarSet: SidecarSet, opts: LiveStatusOptions, notes: string[]): PodScope {
   const selector = sidecarSet.spec?.selector;
-  if (opts.namespace !== undefined) notes.push(`only Pods of namespace ${opts.namespace} are read (-n): the counts, percentages and batches cover those Pods only`);
-  if (opts.labelSelector) notes.push(`only Pods with ${opts.labelSelector} are read (-l): the counts, percentages and batches cover those Pods only`);
+  if (opts.namespace !== undefined)
+    notes.push(
+      `only Pods of namespace ${opts.namespace} are read (-n): the counts, percentages and batches cover those Pods only`,
+    );
+  if (opts.labelSelector)
+    notes.push(
+      `only Pods with ${opts.labelSelector} are read (-l): the counts, percentages and batches cover those Pods only`,
+    );
   // a missing spec.selector selects no Pod (the core says why for the Pods it is given: there are none)
   const own = selector ? labelSelectorText(selector) : null;
   const labelSelector = own === null ? null : [own, opts.labelSelector ?? ''].filter((s) => s !== '').join(',');
@@ -188,7 +231,9 @@ function allowedNamespaces(selector: LabelSelector, namespaces: NamespaceLabels,
 }
 
 function scopeKeyOf(scope: PodScope, namespaces: NamespaceLabels, opts: LiveStatusOptions): string {
-  const where = scope.namespaceSelector ? allowedNamespaces(scope.namespaceSelector, namespaces, opts.namespace).join(',') : (opts.namespace ?? '*');
+  const where = scope.namespaceSelector
+    ? allowedNamespaces(scope.namespaceSelector, namespaces, opts.namespace).join(',')
+    : (opts.namespace ?? '*');
   return `${scope.labelSelector}\n${where}`;
 }
 
@@ -204,7 +249,9 @@ function asSidecarSet(raw: KubeObject): SidecarSet {
 function hashNote(raw: KubeObject): string[] {
   const annotations = raw.metadata?.annotations ?? {};
   if (SidecarSetHashAnnotation in annotations || SidecarSetHashWithoutImageAnnotation in annotations) return [];
-  return [`the SidecarSet carries no ${SidecarSetHashAnnotation} annotations (Kruise's webhook did not store it): computed as the webhook would`];
+  return [
+    `the SidecarSet carries no ${SidecarSetHashAnnotation} annotations (Kruise's webhook did not store it): computed as the webhook would`,
+  ];
 }
 
 // ---- events ----
@@ -216,7 +263,12 @@ function pick(ev: WatchEvent, name: string): KubeObject | 'deleted' | 'absent' |
   return ev.type === 'DELETED' ? 'deleted' : ev.object;
 }
 
-function apply<T>(ev: WatchEvent, state: Map<string, T>, key: (o: KubeObject) => string, value: (o: KubeObject) => T): void {
+function apply<T>(
+  ev: WatchEvent,
+  state: Map<string, T>,
+  key: (o: KubeObject) => string,
+  value: (o: KubeObject) => T,
+): void {
   if (ev.type === 'RESYNC') {
     // a re-list after a drop or 410: what was not listed is gone
     state.clear();

@@ -61,7 +61,9 @@ export class InputsReader {
     const notes = [...built.notes];
     if (ignored.length > 0) {
       const shown = ignored.slice(0, 5).join(', ') + (ignored.length > 5 ? ` and ${ignored.length - 5} more` : '');
-      notes.push(`ignored ${countOf(ignored.length, 'object')} that ${ignored.length === 1 ? 'is' : 'are'} neither a Pod nor configuration: ${shown}`);
+      notes.push(
+        `ignored ${countOf(ignored.length, 'object')} that ${ignored.length === 1 ? 'is' : 'are'} neither a Pod nor configuration: ${shown}`,
+      );
     }
     return { sidecarSet: built.sidecarSets[0], namespaces: built.namespaces, notes };
   }

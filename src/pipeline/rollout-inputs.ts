@@ -36,7 +36,9 @@ export function fileRolloutSource(opts: FileRolloutSourceOptions): RolloutSource
     async load(): Promise<RolloutInputs> {
       const files = await resolveSources(opts.filenames, opts.recursive);
       const bytes = new SourceBytes(opts.stdin);
-      const inPieces = await unlessDeclined(async () => (await import('./parallel/rollout-pieces.js')).readListsInPieces(opts, files, bytes));
+      const inPieces = await unlessDeclined(async () =>
+        (await import('./parallel/rollout-pieces.js')).readListsInPieces(opts, files, bytes),
+      );
       if (inPieces) return inPieces;
       const read = new InputsReader(opts);
       for (const file of files) {
@@ -51,5 +53,7 @@ export function fileRolloutSource(opts: FileRolloutSourceOptions): RolloutSource
 /** A source's text as the general reader takes it: a file decoded (a BOM dropped), standard input as UTF-8. */
 function textOf(file: string, bytes: Uint8Array): string {
   const own = bytes.buffer instanceof SharedArrayBuffer ? Buffer.from(bytes) : bytes; // TextDecoder takes no shared memory
-  return file === '-' ? Buffer.from(own.buffer, own.byteOffset, own.byteLength).toString('utf8') : new TextDecoder().decode(own);
+  return file === '-'
+    ? Buffer.from(own.buffer, own.byteOffset, own.byteLength).toString('utf8')
+    : new TextDecoder().decode(own);
 }

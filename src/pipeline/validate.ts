@@ -3,7 +3,12 @@
 // ControllerRevisions, the kruise-configuration ConfigMap) stand for the cluster; anything else is ignored.
 import type { Readable } from 'node:stream';
 import { SidecarsetError } from '../errors.js';
-import { formatFieldError, validateSidecarSet, type FieldError, type FieldErrorType } from '../kruise/validate/index.js';
+import {
+  formatFieldError,
+  validateSidecarSet,
+  type FieldError,
+  type FieldErrorType,
+} from '../kruise/validate/index.js';
 import { canaryBaseOf } from '../kruise/validate/metadata.js';
 import { readManifests } from '../manifests/documents.js';
 import { objectRef } from '../manifests/object-ref.js';
@@ -77,14 +82,24 @@ function verdict(entry: SidecarSetEntry, gathered: GatheredConfiguration): Sidec
   return out;
 }
 
-function judge(entry: SidecarSetEntry, gathered: GatheredConfiguration): { errors: ReportedFieldError[]; warnings: string[] } {
+function judge(
+  entry: SidecarSetEntry,
+  gathered: GatheredConfiguration,
+): { errors: ReportedFieldError[]; warnings: string[] } {
   if (entry.decodeError) return { errors: [decodeError(entry.decodeError)], warnings: [] };
   if (entry.duplicateOf) {
-    const e: FieldError = { type: 'Duplicate', field: 'metadata.name', value: entry.name, message: `already given in ${where(entry.duplicateOf)}` };
+    const e: FieldError = {
+      type: 'Duplicate',
+      field: 'metadata.name',
+      value: entry.name,
+      message: `already given in ${where(entry.duplicateOf)}`,
+    };
     return { errors: [reported(e)], warnings: [] };
   }
   const ss = entry.loaded!.sidecarSet;
-  const others = gathered.entries.filter((e) => e !== entry && e.loaded && !e.duplicateOf).map((e) => e.loaded!.sidecarSet);
+  const others = gathered.entries
+    .filter((e) => e !== entry && e.loaded && !e.duplicateOf)
+    .map((e) => e.loaded!.sidecarSet);
   // Everything but the conflicts: against its canary base alone, which the conflict check skips.
   const base = canaryBaseOf(ss);
   const own = validateSidecarSet(ss, {
@@ -98,7 +113,9 @@ function judge(entry: SidecarSetEntry, gathered: GatheredConfiguration): { error
     // gatherConfiguration validated against all the others: with nothing else wrong, what it found are conflicts
     errors.push(...(entry.validation?.errors ?? []));
   } else if (others.some((o) => o.metadata.name !== base)) {
-    warnings.push('conflicts with the other SidecarSets were not checked: Kruise checks them only once everything else passes');
+    warnings.push(
+      'conflicts with the other SidecarSets were not checked: Kruise checks them only once everything else passes',
+    );
   }
   return { errors: dedupe(errors).map(reported), warnings };
 }
@@ -141,5 +158,9 @@ function decodeError(err: SidecarsetError): ReportedFieldError {
 
 /** Values as JSON can carry them (int64s decode as bigint). */
 function jsonSafe(v: unknown): unknown {
-  return JSON.parse(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? (Number.isSafeInteger(Number(x)) ? Number(x) : String(x)) : x)));
+  return JSON.parse(
+    JSON.stringify(v, (_k, x: unknown) =>
+      typeof x === 'bigint' ? (Number.isSafeInteger(Number(x)) ? Number(x) : String(x)) : x,
+    ),
+  );
 }

@@ -20,13 +20,24 @@ import {
   type WebhookScopeInput,
 } from '../kruise/inject/webhook-scope.js';
 import { explainInjection, type InjectionExplanation } from '../kruise/inject/why.js';
-import { isPodTemplateLocation, KRUISE_SYSTEM_NAMESPACE, locatePodTemplate, podFromTemplate } from '../manifests/pod-template.js';
+import {
+  isPodTemplateLocation,
+  KRUISE_SYSTEM_NAMESPACE,
+  locatePodTemplate,
+  podFromTemplate,
+} from '../manifests/pod-template.js';
 import type { Cluster, KubeObject, ResourceType } from '../cluster/index.js';
 import { parseTarget, type WhyOptions } from './why-target.js';
 
 type ClusterModule = typeof import('../cluster/index.js');
 
-const CONTROLLER_REVISIONS: ResourceType = { group: 'apps', version: 'v1', resource: 'controllerrevisions', kind: 'ControllerRevision', namespaced: true };
+const CONTROLLER_REVISIONS: ResourceType = {
+  group: 'apps',
+  version: 'v1',
+  resource: 'controllerrevisions',
+  kind: 'ControllerRevision',
+  namespaced: true,
+};
 const MUTATING_WEBHOOK_CONFIGURATIONS: ResourceType = {
   group: 'admissionregistration.k8s.io',
   version: 'v1',
@@ -34,7 +45,13 @@ const MUTATING_WEBHOOK_CONFIGURATIONS: ResourceType = {
   kind: 'MutatingWebhookConfiguration',
   namespaced: false,
 };
-const ENDPOINTS: ResourceType = { group: '', version: 'v1', resource: 'endpoints', kind: 'Endpoints', namespaced: true };
+const ENDPOINTS: ResourceType = {
+  group: '',
+  version: 'v1',
+  resource: 'endpoints',
+  kind: 'Endpoints',
+  namespaced: true,
+};
 
 interface Optional<T> {
   value?: T;
@@ -68,26 +85,44 @@ export async function explainTarget(options: WhyOptions): Promise<InjectionExpla
   const [namespaceObject, sidecarSets, configuration] = await Promise.all([
     optional(cluster, () => cluster.getObject(conn, cluster.NAMESPACE, namespace)),
     cluster.listObjects(conn, sidecarSetType),
-    optional(cluster, () => cluster.getObject(conn, MUTATING_WEBHOOK_CONFIGURATIONS, KruiseMutatingWebhookConfiguration)),
+    optional(cluster, () =>
+      cluster.getObject(conn, MUTATING_WEBHOOK_CONFIGURATIONS, KruiseMutatingWebhookConfiguration),
+    ),
   ]);
   const loaded = sidecarSets.items.map((raw) => loadStored(raw));
   const webhookConfiguration = configuration.value as MutatingWebhookConfiguration | undefined;
   const webhook = webhookInput(configuration);
-  const kruiseNamespace = webhookConfiguration ? (findPodWebhook(webhookConfiguration)?.clientConfig?.service?.namespace ?? KRUISE_SYSTEM_NAMESPACE) : KRUISE_SYSTEM_NAMESPACE;
+  const kruiseNamespace = webhookConfiguration
+    ? (findPodWebhook(webhookConfiguration)?.clientConfig?.service?.namespace ?? KRUISE_SYSTEM_NAMESPACE)
+    : KRUISE_SYSTEM_NAMESPACE;
   const [revisions, backends] = await Promise.all([
-    optional(cluster, () => cluster.listObjects(conn, CONTROLLER_REVISIONS, { namespace: kruiseNamespace, labelSelector: SidecarSetKindNameLabel })),
+    optional(cluster, () =>
+      cluster.listObjects(conn, CONTROLLER_REVISIONS, {
+        namespace: kruiseNamespace,
+        labelSelector: SidecarSetKindNameLabel,
+      }),
+    ),
     readBackends(cluster, conn, webhookConfiguration),
   ]);
   if (backends !== undefined) webhook.backends = backends;
 
   const namespaces = new Map<string, Record<string, string>>();
   if (namespaceObject.value) namespaces.set(namespace, namespaceObject.value.metadata?.labels ?? {});
-  else if (namespaceObject.missing) notes.push(`Namespace "${namespace}" could not be read (${namespaceObject.missing}): namespaceSelectors that need its labels are unchecked`);
-  if (configuration.missing) notes.push(`MutatingWebhookConfiguration "${KruiseMutatingWebhookConfiguration}" could not be read (${configuration.missing}): the webhook's scope is unchecked`);
+  else if (namespaceObject.missing)
+    notes.push(
+      `Namespace "${namespace}" could not be read (${namespaceObject.missing}): namespaceSelectors that need its labels are unchecked`,
+    );
+  if (configuration.missing)
+    notes.push(
+      `MutatingWebhookConfiguration "${KruiseMutatingWebhookConfiguration}" could not be read (${configuration.missing}): the webhook's scope is unchecked`,
+    );
   if (revisions.missing) {
-    notes.push(`the ControllerRevisions in ${kruiseNamespace} could not be read (${revisions.missing}): the SidecarSets' last changes and pinned revisions are unchecked`);
+    notes.push(
+      `the ControllerRevisions in ${kruiseNamespace} could not be read (${revisions.missing}): the SidecarSets' last changes and pinned revisions are unchecked`,
+    );
   }
-  if (typeof backends === 'object' && 'unknown' in backends) notes.push(`the webhook service's Endpoints could not be read (${backends.unknown}): their readiness is unchecked`);
+  if (typeof backends === 'object' && 'unknown' in backends)
+    notes.push(`the webhook service's Endpoints could not be read (${backends.unknown}): their readiness is unchecked`);
 
   return explainInjection({
     pod,
@@ -117,17 +152,30 @@ function loadStored(raw: KubeObject): SidecarSet {
 function podOf(object: KubeObject, type: ResourceType, namespace: string): { pod: Pod; template: boolean } {
   const location = locatePodTemplate(object as Record<string, unknown>, namespace);
   if (!isPodTemplateLocation(location)) {
-    throw new SidecarsetError(`${type.kind} "${object.metadata?.name ?? ''}" has no pod template: why explains Pods and workloads that create them`);
+    throw new SidecarsetError(
+      `${type.kind} "${object.metadata?.name ?? ''}" has no pod template: why explains Pods and workloads that create them`,
+    );
   }
   const pod = podFromTemplate(object as Record<string, unknown>, location, namespace);
   const isPod = location.specPath.length === 1;
   // A Pod keeps its identity and age; a template stands for a Pod created now.
-  if (isPod) return { pod: { ...pod, metadata: { ...(object.metadata as Pod['metadata']), namespace } }, template: false };
+  if (isPod)
+    return { pod: { ...pod, metadata: { ...(object.metadata as Pod['metadata']), namespace } }, template: false };
   return { pod, template: true };
 }
 
-function targetOf(type: ResourceType, object: KubeObject, namespace: string, template: boolean): InjectionExplanation['target'] {
-  const target: InjectionExplanation['target'] = { kind: type.kind, namespace, name: object.metadata?.name ?? '', template };
+function targetOf(
+  type: ResourceType,
+  object: KubeObject,
+  namespace: string,
+  template: boolean,
+): InjectionExplanation['target'] {
+  const target: InjectionExplanation['target'] = {
+    kind: type.kind,
+    namespace,
+    name: object.metadata?.name ?? '',
+    template,
+  };
   const created = object.metadata?.creationTimestamp;
   if (!template && typeof created === 'string') target.creationTimestamp = created;
   return target;
@@ -139,10 +187,16 @@ function webhookInput(configuration: Optional<KubeObject>): WebhookScopeInput {
   return { configuration: configuration.value as unknown as MutatingWebhookConfiguration };
 }
 
-async function readBackends(cluster: ClusterModule, conn: Cluster, configuration: MutatingWebhookConfiguration | undefined): Promise<WebhookBackends | undefined> {
+async function readBackends(
+  cluster: ClusterModule,
+  conn: Cluster,
+  configuration: MutatingWebhookConfiguration | undefined,
+): Promise<WebhookBackends | undefined> {
   const service = configuration ? findPodWebhook(configuration)?.clientConfig?.service : undefined;
   if (service === undefined) return undefined;
-  const read = await optional(cluster, () => cluster.getObject(conn, ENDPOINTS, service.name, { namespace: service.namespace }));
+  const read = await optional(cluster, () =>
+    cluster.getObject(conn, ENDPOINTS, service.name, { namespace: service.namespace }),
+  );
   if (read.notFound) return { objects: [] };
   if (read.missing !== undefined) return { unknown: read.missing };
   const endpoints = read.value;

@@ -35,7 +35,8 @@ export function authenticate(req: IncomingMessage, tokens: Tokens): TokenGrant {
   return grant;
 }
 
-const matches = (allowed: string[] | undefined, value: string) => !allowed || allowed.includes('*') || allowed.includes(value);
+const matches = (allowed: string[] | undefined, value: string) =>
+  !allowed || allowed.includes('*') || allowed.includes(value);
 
 export function allowed(grant: TokenGrant, a: RequestAttributes): boolean {
   if (grant.rules === 'admin') return true;

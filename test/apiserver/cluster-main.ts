@@ -11,7 +11,9 @@ export async function main(root: string): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sidecarset-cluster-'));
   const kubeconfig = api.writeKubeconfig(dir, { context: 'sidecarset-test', namespace: 'shop' });
   process.stdout.write(`export KUBECONFIG=${kubeconfig}\n`);
-  process.stdout.write(`# serving ${api.url} (SidecarSets ${api.store.list('sidecarsets.apps.kruise.io').length}, Pods ${api.store.list('pods').length}); Ctrl-C stops it\n`);
+  process.stdout.write(
+    `# serving ${api.url} (SidecarSets ${api.store.list('sidecarsets.apps.kruise.io').length}, Pods ${api.store.list('pods').length}); Ctrl-C stops it\n`,
+  );
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -10,7 +10,10 @@ const root = path.resolve(import.meta.dirname, '../..');
 
 describe('npm run cluster', () => {
   it('serves the fixtures until SIGTERM, then cleans up', async () => {
-    const child = spawn(process.execPath, [path.join(root, 'scripts/cluster.mjs')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(root, 'scripts/cluster.mjs')], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (c) => (out += c));
@@ -36,7 +39,9 @@ describe('npm run cluster', () => {
       const kc = new k8s.KubeConfig();
       kc.loadFromFile(file);
       expect(kc.getContextObject(kc.getCurrentContext())?.namespace).toBe('shop');
-      const sidecarsets: any = await kc.makeApiClient(k8s.CustomObjectsApi).listClusterCustomObject({ group: 'apps.kruise.io', version: 'v1beta1', plural: 'sidecarsets' });
+      const sidecarsets: any = await kc
+        .makeApiClient(k8s.CustomObjectsApi)
+        .listClusterCustomObject({ group: 'apps.kruise.io', version: 'v1beta1', plural: 'sidecarsets' });
       expect(sidecarsets.items.map((s: any) => s.metadata.name)).toContain('filebeat-sidecarset');
       const pods = await kc.makeApiClient(k8s.CoreV1Api).listNamespacedPod({ namespace: 'shop' });
       expect(pods.items.length).toBeGreaterThan(0);

@@ -71,6 +71,7 @@ export function parseBody(call: Call): any {
 /** `dryRun=All` (the only value Kubernetes accepts); anything else is a 400. */
 export function isDryRun(url: URL): boolean {
   const values = url.searchParams.getAll('dryRun');
-  for (const v of values) if (v !== 'All') throw errors.badRequest(`Invalid dryRun value "${v}": supported values: "All"`);
+  for (const v of values)
+    if (v !== 'All') throw errors.badRequest(`Invalid dryRun value "${v}": supported values: "All"`);
   return values.length > 0;
 }

@@ -8,7 +8,11 @@ import type { KubeObject } from './store.js';
 
 function podsOf(deployment: KubeObject): KubeObject[] {
   const template = deployment.spec?.template ?? {};
-  const hash = createHash('sha256').update(JSON.stringify(template)).digest('hex').slice(0, 10).replace(/[^a-z0-9]/g, 'x');
+  const hash = createHash('sha256')
+    .update(JSON.stringify(template))
+    .digest('hex')
+    .slice(0, 10)
+    .replace(/[^a-z0-9]/g, 'x');
   const replicas = Math.min(deployment.spec?.replicas ?? 1, 3);
   const namespace = deployment.metadata.namespace ?? 'default';
   const rs = `${deployment.metadata.name}-${hash}`;
@@ -20,7 +24,16 @@ function podsOf(deployment: KubeObject): KubeObject[] {
       namespace,
       labels: { ...template.metadata?.labels, 'pod-template-hash': hash },
       annotations: { ...template.metadata?.annotations },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs, uid: `rs-${hash}`, controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'ReplicaSet',
+          name: rs,
+          uid: `rs-${hash}`,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
     },
     spec: structuredClone(template.spec ?? { containers: [] }),
   }));
@@ -29,7 +42,11 @@ function podsOf(deployment: KubeObject): KubeObject[] {
 // Kruise's Pod webhook as its chart installs it, with a ready service, so that `why` has its scope to look at.
 function kruiseWebhook(): KubeObject[] {
   return [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kruise-system', labels: { 'control-plane': 'openkruise' } } },
+    {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'kruise-system', labels: { 'control-plane': 'openkruise' } },
+    },
     chartConfiguration() as unknown as KubeObject,
     webhookEndpoints(true) as unknown as KubeObject,
   ];

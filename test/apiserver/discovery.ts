@@ -31,7 +31,13 @@ function resourceEntries(t: ResourceType) {
   if (t.categories) main.categories = t.categories;
   const entries: Array<Record<string, unknown>> = [main];
   if (t.statusSubresource) {
-    entries.push({ name: `${t.resource}/status`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: ['get', 'patch', 'update'] });
+    entries.push({
+      name: `${t.resource}/status`,
+      singularName: '',
+      namespaced: t.namespaced,
+      kind: t.kind,
+      verbs: ['get', 'patch', 'update'],
+    });
   }
   return entries;
 }
@@ -41,7 +47,11 @@ export function discoveryDocument(registry: ResourceRegistry, pathname: string):
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/version') return SERVER_VERSION;
   if (path === '/api') {
-    return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:443' }] };
+    return {
+      kind: 'APIVersions',
+      versions: ['v1'],
+      serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:443' }],
+    };
   }
   const groups = registry.groups().filter((g) => g.group !== '');
   if (path === '/apis') {

@@ -12,7 +12,14 @@ let core: k8s.CoreV1Api;
 beforeAll(async () => {
   api = await startApiServer({
     kubelet: false,
-    objects: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'apps' }, spec: { containers: [{ name: 'c', image: 'i:1' }] } }],
+    objects: [
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'p', namespace: 'apps' },
+        spec: { containers: [{ name: 'c', image: 'i:1' }] },
+      },
+    ],
   });
   tmp = tempDir();
   kc = kubeConfigFor(api, tmp.dir, { namespace: 'apps' });
@@ -27,7 +34,10 @@ afterAll(async () => {
 });
 
 const label = (value: string) =>
-  core.patchNamespacedPod({ name: 'p', namespace: 'apps', body: { metadata: { labels: { v: value } } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+  core.patchNamespacedPod(
+    { name: 'p', namespace: 'apps', body: { metadata: { labels: { v: value } } } },
+    k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+  );
 
 describe('faults', () => {
   it('delays matching requests', async () => {
@@ -40,11 +50,18 @@ describe('faults', () => {
   it('fails the next N matching requests with 500 or 503, then serves again', async () => {
     api.faults.serverError({ verb: 'list' }, { times: 2, message: 'etcd is sad' });
     const first = await statusOf(core.listNamespacedPod({ namespace: 'apps' }));
-    expect(JSON.stringify(first.body)).toBe(failureStatus(500, 'InternalError', 'Internal error occurred: etcd is sad', { causes: [{ message: 'etcd is sad' }] }));
+    expect(JSON.stringify(first.body)).toBe(
+      failureStatus(500, 'InternalError', 'Internal error occurred: etcd is sad', {
+        causes: [{ message: 'etcd is sad' }],
+      }),
+    );
     expect((await statusOf(core.listNamespacedPod({ namespace: 'apps' }))).code).toBe(500);
     expect((await core.listNamespacedPod({ namespace: 'apps' })).items).toHaveLength(1);
     api.faults.serverError({ path: /\/pods\/p$/ }, { code: 503, message: 'try later' });
-    expect((await statusOf(core.readNamespacedPod({ name: 'p', namespace: 'apps' }))).body).toMatchObject({ code: 503, reason: 'ServiceUnavailable' });
+    expect((await statusOf(core.readNamespacedPod({ name: 'p', namespace: 'apps' }))).body).toMatchObject({
+      code: 503,
+      reason: 'ServiceUnavailable',
+    });
   });
 
   it('throttles with 429 and Retry-After', async () => {
@@ -52,7 +69,11 @@ describe('faults', () => {
     const throttled = await statusOf(core.readNamespacedPod({ name: 'p', namespace: 'apps' }));
     expect(throttled.code).toBe(429);
     expect(throttled.headers['retry-after']).toBe('3');
-    expect(throttled.body).toMatchObject({ reason: 'TooManyRequests', message: 'Too many requests, please try again later.', details: { retryAfterSeconds: 3 } });
+    expect(throttled.body).toMatchObject({
+      reason: 'TooManyRequests',
+      message: 'Too many requests, please try again later.',
+      details: { retryAfterSeconds: 3 },
+    });
   });
 
   it('makes the next N matching writes conflict, and leaves reads alone', async () => {
@@ -76,7 +97,12 @@ describe('faults', () => {
   it('drops open watches', async () => {
     let closed: unknown;
     const events: string[] = [];
-    await new k8s.Watch(kc).watch('/api/v1/namespaces/apps/pods', {}, (type) => events.push(type), (err) => (closed = err ?? 'closed'));
+    await new k8s.Watch(kc).watch(
+      '/api/v1/namespaces/apps/pods',
+      {},
+      (type) => events.push(type),
+      (err) => (closed = err ?? 'closed'),
+    );
     await eventually(() => events.length === 1);
     expect(api.faults.dropWatches({ resource: 'pods' })).toBe(1);
     await eventually(() => closed !== undefined);

@@ -16,10 +16,7 @@ export interface RequestMatch {
 }
 
 export type FaultAction =
-  | { kind: 'delay'; ms: number }
-  | { kind: 'error'; error: () => ApiError }
-  | { kind: 'conflict' }
-  | { kind: 'hang' };
+  { kind: 'delay'; ms: number } | { kind: 'error'; error: () => ApiError } | { kind: 'conflict' } | { kind: 'hang' };
 
 interface Rule {
   match: RequestMatch;
@@ -31,7 +28,8 @@ const WRITES = new Set(['create', 'update', 'patch', 'delete', 'deletecollection
 
 function matches(match: RequestMatch, r: RequestRecord): boolean {
   if (match.method && match.method.toUpperCase() !== r.method) return false;
-  if (match.path !== undefined && !(typeof match.path === 'string' ? match.path === r.path : match.path.test(r.path))) return false;
+  if (match.path !== undefined && !(typeof match.path === 'string' ? match.path === r.path : match.path.test(r.path)))
+    return false;
   if (match.verb && match.verb !== r.verb) return false;
   if (match.resource && match.resource !== r.resource) return false;
   if (match.user && match.user !== r.user) return false;
@@ -57,7 +55,11 @@ export class Faults {
   /** Answers the next `times` matching requests with 429 TooManyRequests and a Retry-After header. */
   throttle(match: RequestMatch, options: { times?: number; retryAfterSeconds?: number } = {}): void {
     const seconds = options.retryAfterSeconds ?? 1;
-    this.rules.push({ match, action: { kind: 'error', error: () => errors.tooManyRequests(seconds) }, remaining: options.times ?? 1 });
+    this.rules.push({
+      match,
+      action: { kind: 'error', error: () => errors.tooManyRequests(seconds) },
+      remaining: options.times ?? 1,
+    });
   }
 
   /** The next `times` matching writes fail with 409 Conflict, as if someone else had written first. */

@@ -17,7 +17,8 @@ function filesUnder(p: string): string[] {
 
 function expand(doc: any): KubeObject[] {
   if (!doc || typeof doc !== 'object') return [];
-  if (typeof doc.kind === 'string' && doc.kind.endsWith('List') && Array.isArray(doc.items)) return doc.items.flatMap(expand);
+  if (typeof doc.kind === 'string' && doc.kind.endsWith('List') && Array.isArray(doc.items))
+    return doc.items.flatMap(expand);
   return [doc as KubeObject];
 }
 

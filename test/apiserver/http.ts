@@ -66,13 +66,19 @@ export async function serve(ctx: HttpContext, req: IncomingMessage, res: ServerR
     const routed = route(ctx.state.registry, record.method, url);
     if (routed.kind === 'unknown') {
       if (record.method === 'GET') {
-        const doc = discoveryDocument(ctx.state.registry, url.pathname) ?? openApiDocument(ctx.state.registry, url.pathname);
+        const doc =
+          discoveryDocument(ctx.state.registry, url.pathname) ?? openApiDocument(ctx.state.registry, url.pathname);
         if (doc) return sendJson(res, 200, doc);
       }
       throw errors.noResource();
     }
     const target = routed.request;
-    Object.assign(record, { verb: target.verb, resource: target.resource.resource, namespace: target.namespace, name: target.name });
+    Object.assign(record, {
+      verb: target.verb,
+      resource: target.resource.resource,
+      namespace: target.namespace,
+      name: target.name,
+    });
     let forceConflict = false;
     for (const action of ctx.state.faults.take(record)) {
       if (action.kind === 'delay') await sleep(action.ms);

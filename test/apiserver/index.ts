@@ -112,7 +112,8 @@ function testStore(store: ObjectStore, registry: ResourceRegistry): TestStore {
     get: (resource, namespace, name) => store.get(resolveResource(registry, resource), namespace, name),
     list: (resource, namespace) => store.list(resolveResource(registry, resource), namespace),
     put,
-    delete: (resource, namespace, name) => store.commit(resolveResource(registry, resource), namespace, name, null) !== undefined,
+    delete: (resource, namespace, name) =>
+      store.commit(resolveResource(registry, resource), namespace, name, null) !== undefined,
     compact: () => store.compactTo(),
     get resourceVersion() {
       return String(store.resourceVersion);
@@ -121,7 +122,8 @@ function testStore(store: ObjectStore, registry: ResourceRegistry): TestStore {
 }
 
 export async function startApiServer(options: ApiServerOptions = {}): Promise<TestApiServer> {
-  const versions = options.sidecarSetVersions === undefined ? (['v1beta1', 'v1alpha1'] as const) : options.sidecarSetVersions;
+  const versions =
+    options.sidecarSetVersions === undefined ? (['v1beta1', 'v1alpha1'] as const) : options.sidecarSetVersions;
   const registry = new ResourceRegistry(resourceTypes(versions));
   const objectStore = new ObjectStore(options.historyLimit);
   const store = testStore(objectStore, registry);
@@ -146,10 +148,18 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Te
   }
   const token = randomBytes(16).toString('hex');
   const admin: TokenGrant = { user: 'kubernetes-admin', rules: 'admin' };
-  const ctx: HttpContext = { state, tokens: { [token]: admin, ...options.tokens }, requests: [], hanging: new Set<ServerResponse>() };
+  const ctx: HttpContext = {
+    state,
+    tokens: { [token]: admin, ...options.tokens },
+    requests: [],
+    hanging: new Set<ServerResponse>(),
+  };
   const certs = servingCerts();
   const sockets = new Set<Socket>();
-  const server: Server = createServer({ cert: certs.certPem, key: certs.keyPem }, (req, res) => void serve(ctx, req, res));
+  const server: Server = createServer(
+    { cert: certs.certPem, key: certs.keyPem },
+    (req, res) => void serve(ctx, req, res),
+  );
   server.on('secureConnection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

@@ -26,7 +26,12 @@ export interface KubeconfigOptions {
   extraContexts?: KubeconfigContext[];
 }
 
-export function kubeconfigYaml(server: string, caPem: string, adminToken: string, options: KubeconfigOptions = {}): string {
+export function kubeconfigYaml(
+  server: string,
+  caPem: string,
+  adminToken: string,
+  options: KubeconfigOptions = {},
+): string {
   const contexts: KubeconfigContext[] = [
     { name: options.context ?? 'test', namespace: options.namespace ?? 'default', token: options.token },
     ...(options.extraContexts ?? []),
@@ -38,7 +43,10 @@ export function kubeconfigYaml(server: string, caPem: string, adminToken: string
     'current-context': contexts[0].name,
     clusters: contexts.map((c) => ({
       name: c.name,
-      cluster: { server: c.server ?? server, 'certificate-authority-data': Buffer.from(c.caPem ?? caPem).toString('base64') },
+      cluster: {
+        server: c.server ?? server,
+        'certificate-authority-data': Buffer.from(c.caPem ?? caPem).toString('base64'),
+      },
     })),
     users: contexts.map((c) => ({ name: c.name, user: { token: c.token ?? adminToken } })),
     contexts: contexts.map((c) => ({

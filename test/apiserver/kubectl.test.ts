@@ -9,7 +9,9 @@ import { startApiServer, type TestApiServer } from './index.js';
 import { eventually, tempDir } from './testing.js';
 
 function findKubectl(): string | undefined {
-  const candidates = process.env.KUBECTL ? [process.env.KUBECTL] : (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'kubectl'));
+  const candidates = process.env.KUBECTL
+    ? [process.env.KUBECTL]
+    : (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'kubectl'));
   return candidates.find((file) => {
     try {
       accessSync(file, constants.X_OK);
@@ -32,7 +34,12 @@ beforeAll(async () => {
     kubelet: { readyDelayMs: 0, restartDelayMs: 0 },
     objects: [
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } },
-      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-0', namespace: 'apps', labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.25' }] } },
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'web-0', namespace: 'apps', labels: { app: 'web' } },
+        spec: { containers: [{ name: 'web', image: 'nginx:1.25' }] },
+      },
       {
         apiVersion: 'apps.kruise.io/v1alpha1',
         kind: 'SidecarSet',
@@ -42,7 +49,10 @@ beforeAll(async () => {
       },
     ],
     tokens: {
-      'viewer-token': { user: 'system:serviceaccount:apps:viewer', rules: [{ verbs: ['get', 'list', 'watch'], resources: ['pods'] }] },
+      'viewer-token': {
+        user: 'system:serviceaccount:apps:viewer',
+        rules: [{ verbs: ['get', 'list', 'watch'], resources: ['pods'] }],
+      },
     },
   });
   tmp = tempDir('apiserver-kubectl-');
@@ -92,7 +102,9 @@ describe('kubectl against the test API server', () => {
     expect(run.code).toBe(0);
     const list = JSON.parse(run.stdout);
     expect(list).toMatchObject({ apiVersion: 'v1', kind: 'List' });
-    expect(list.items.map((p: any) => `${p.kind} ${p.metadata.namespace}/${p.metadata.name}`)).toEqual(['Pod apps/web-0']);
+    expect(list.items.map((p: any) => `${p.kind} ${p.metadata.namespace}/${p.metadata.name}`)).toEqual([
+      'Pod apps/web-0',
+    ]);
   });
 
   it('get sidecarsets prints the server-side table, at either version', async (ctx) => {
@@ -118,36 +130,73 @@ describe('kubectl against the test API server', () => {
   it('create -f, then AlreadyExists; a missing namespace', async (ctx) => {
     needKubectl(ctx);
     const file = path.join(tmp.dir, 'pod.yaml');
-    writeFileSync(file, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: hello\n  labels: {app: hello}\nspec:\n  containers:\n  - name: app\n    image: nginx:1.25\n');
+    writeFileSync(
+      file,
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: hello\n  labels: {app: hello}\nspec:\n  containers:\n  - name: app\n    image: nginx:1.25\n',
+    );
     const created = await kubectl(['create', '-f', file]);
     expect(created).toMatchObject({ code: 0, stdout: 'pod/hello created\n', stderr: '' });
     const again = await kubectl(['create', '-f', file]);
     expect(again.code).toBe(1);
-    expect(again.stderr).toBe(`Error from server (AlreadyExists): error when creating "${file}": pods "hello" already exists\n`);
+    expect(again.stderr).toBe(
+      `Error from server (AlreadyExists): error when creating "${file}": pods "hello" already exists\n`,
+    );
     const nowhere = await kubectl(['create', '-n', 'ghost', '-f', file]);
     expect(nowhere.code).toBe(1);
-    expect(nowhere.stderr).toBe(`Error from server (NotFound): error when creating "${file}": namespaces "ghost" not found\n`);
+    expect(nowhere.stderr).toBe(
+      `Error from server (NotFound): error when creating "${file}": namespaces "ghost" not found\n`,
+    );
     expect(api.requests.some((r) => r.method === 'POST' && r.query.fieldValidation === 'Strict')).toBe(true);
   });
 
   it('patch --type=json, unchanged, a failing test op, and a Pod spec change', async (ctx) => {
     needKubectl(ctx);
     const image = '[{"op":"replace","path":"/spec/containers/0/image","value":"nginx:1.26"}]';
-    expect(await kubectl(['patch', 'pod', 'web-0', '--type=json', '-p', image])).toMatchObject({ code: 0, stdout: 'pod/web-0 patched\n' });
-    expect(await kubectl(['patch', 'pod', 'web-0', '--type=json', '-p', image])).toMatchObject({ code: 0, stdout: 'pod/web-0 patched (no change)\n' });
-    const test = await kubectl(['patch', 'pod', 'web-0', '--type=json', '-p', '[{"op":"test","path":"/metadata/labels/app","value":"db"}]']);
+    expect(await kubectl(['patch', 'pod', 'web-0', '--type=json', '-p', image])).toMatchObject({
+      code: 0,
+      stdout: 'pod/web-0 patched\n',
+    });
+    expect(await kubectl(['patch', 'pod', 'web-0', '--type=json', '-p', image])).toMatchObject({
+      code: 0,
+      stdout: 'pod/web-0 patched (no change)\n',
+    });
+    const test = await kubectl([
+      'patch',
+      'pod',
+      'web-0',
+      '--type=json',
+      '-p',
+      '[{"op":"test","path":"/metadata/labels/app","value":"db"}]',
+    ]);
     expect(test.code).toBe(1);
     // kubectl prints the causes of an Invalid Status with an empty field, as it does for a real cluster.
     expect(test.stderr).toBe('The request is invalid: : testing value /metadata/labels/app failed: test failed\n');
-    const ports = await kubectl(['patch', 'pod', 'web-0', '-p', '{"spec":{"containers":[{"name":"web","ports":[{"containerPort":80}]}]}}']);
+    const ports = await kubectl([
+      'patch',
+      'pod',
+      'web-0',
+      '-p',
+      '{"spec":{"containers":[{"name":"web","ports":[{"containerPort":80}]}]}}',
+    ]);
     expect(ports.code).toBe(1);
-    expect(ports.stderr).toMatch(/^The Pod "web-0" is invalid: spec: Forbidden: pod updates may not change fields other than `spec\.containers\[\*\]\.image`,/);
+    expect(ports.stderr).toMatch(
+      /^The Pod "web-0" is invalid: spec: Forbidden: pod updates may not change fields other than `spec\.containers\[\*\]\.image`,/,
+    );
   });
 
   it('patch --dry-run=server changes nothing', async (ctx) => {
     needKubectl(ctx);
     const before = api.store.get('pods', 'apps', 'web-0')!;
-    const run = await kubectl(['patch', 'pod', 'web-0', '--dry-run=server', '-p', '{"metadata":{"labels":{"dry":"run"}}}', '-o', 'jsonpath={.metadata.labels.dry}']);
+    const run = await kubectl([
+      'patch',
+      'pod',
+      'web-0',
+      '--dry-run=server',
+      '-p',
+      '{"metadata":{"labels":{"dry":"run"}}}',
+      '-o',
+      'jsonpath={.metadata.labels.dry}',
+    ]);
     expect(run).toMatchObject({ code: 0, stdout: 'run' });
     expect(api.store.get('pods', 'apps', 'web-0')).toEqual(before);
     expect(api.requests.at(-1)?.query.dryRun).toBe('All');
@@ -155,15 +204,36 @@ describe('kubectl against the test API server', () => {
 
   it('get --watch prints the changes as they come', async (ctx) => {
     needKubectl(ctx);
-    const child = spawn(KUBECTL!, ['--cache-dir', path.join(tmp.dir, 'cache'), 'get', 'pods', '-l', 'app=watched', '--watch', '--output-watch-events'], {
-      env: { PATH: process.env.PATH ?? '', HOME: tmp.dir, KUBECONFIG: kubeconfig },
-    });
+    const child = spawn(
+      KUBECTL!,
+      [
+        '--cache-dir',
+        path.join(tmp.dir, 'cache'),
+        'get',
+        'pods',
+        '-l',
+        'app=watched',
+        '--watch',
+        '--output-watch-events',
+      ],
+      {
+        env: { PATH: process.env.PATH ?? '', HOME: tmp.dir, KUBECONFIG: kubeconfig },
+      },
+    );
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     child.stderr.on('data', (c) => (out += c));
     try {
-      await eventually(() => api.requests.some((r) => r.verb === 'watch' && r.query.labelSelector === 'app=watched'), 10_000);
-      api.store.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'w', namespace: 'apps', labels: { app: 'watched' } }, spec: { containers: [{ name: 'c', image: 'i:1' }] } });
+      await eventually(
+        () => api.requests.some((r) => r.verb === 'watch' && r.query.labelSelector === 'app=watched'),
+        10_000,
+      );
+      api.store.put({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'w', namespace: 'apps', labels: { app: 'watched' } },
+        spec: { containers: [{ name: 'c', image: 'i:1' }] },
+      });
       await eventually(() => /MODIFIED\s+w\s+1\/1\s+Running/.test(out), 10_000);
       expect(out).toMatch(/^EVENT\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/m);
       expect(out).toMatch(/^ADDED\s+w\s+0\/1\s+Pending/m);

@@ -21,7 +21,10 @@ afterEach(async () => {
 });
 
 async function start(options: Parameters<typeof startApiServer>[0]) {
-  api = await startApiServer({ objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } }], ...options });
+  api = await startApiServer({
+    objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } }],
+    ...options,
+  });
   tmp = tempDir();
   return { api, core: kubeConfigFor(api, tmp.dir, { namespace: 'apps' }).makeApiClient(k8s.CoreV1Api) };
 }
@@ -31,7 +34,10 @@ const ready = (p: k8s.V1Pod) => p.status?.conditions?.find((c) => c.type === 'Re
 describe('simulated kubelet', () => {
   it('binds a new Pod to a node and runs it Ready after the delay', async () => {
     const { core } = await start({ kubelet: { readyDelayMs: 30, nodeName: 'node-a' } });
-    await core.createNamespacedPod({ namespace: 'apps', body: pod('p', ['nginx:1.25', 'registry.example.com/log:2']) as k8s.V1Pod });
+    await core.createNamespacedPod({
+      namespace: 'apps',
+      body: pod('p', ['nginx:1.25', 'registry.example.com/log:2']) as k8s.V1Pod,
+    });
     const running = await eventually(async () => {
       const p = await core.readNamespacedPod({ name: 'p', namespace: 'apps' });
       return ready(p) && p;
@@ -70,8 +76,15 @@ describe('simulated kubelet', () => {
       const p = await core.readNamespacedPod({ name: 'p', namespace: 'apps' });
       return ready(p) && p;
     });
-    expect(after.status?.containerStatuses?.[1]).toMatchObject({ ready: true, image: 'side:2', imageID: imageIdOf('side:2'), restartCount: 1 });
-    expect(after.status?.containerStatuses?.[1].containerID).not.toBe(before.status?.containerStatuses?.[1].containerID);
+    expect(after.status?.containerStatuses?.[1]).toMatchObject({
+      ready: true,
+      image: 'side:2',
+      imageID: imageIdOf('side:2'),
+      restartCount: 1,
+    });
+    expect(after.status?.containerStatuses?.[1].containerID).not.toBe(
+      before.status?.containerStatuses?.[1].containerID,
+    );
     expect(after.status?.containerStatuses?.[1].lastState?.terminated).toBeDefined();
     // The patch, the kill and the start were three writes, each with its own resourceVersion.
     expect(Number(after.metadata?.resourceVersion)).toBe(Number(before.metadata?.resourceVersion) + 3);
@@ -107,7 +120,11 @@ describe('simulated kubelet', () => {
     });
     expect(ready(running)).toBe(false);
     await core.patchNamespacedPodStatus(
-      { name: 'p', namespace: 'apps', body: { status: { conditions: [{ type: 'InPlaceUpdateReady', status: 'True' }] } } },
+      {
+        name: 'p',
+        namespace: 'apps',
+        body: { status: { conditions: [{ type: 'InPlaceUpdateReady', status: 'True' }] } },
+      },
       k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch),
     );
     await eventually(async () => ready(await core.readNamespacedPod({ name: 'p', namespace: 'apps' })));

@@ -92,7 +92,8 @@ export class Kubelet {
     if (current.metadata.deletionTimestamp) {
       this.later(this.options.terminateDelayMs ?? 0, () => {
         const pod = this.store.get(this.pods, current.metadata.namespace, current.metadata.name!);
-        if (pod && pod.metadata.uid === current.metadata.uid) this.store.commit(this.pods, pod.metadata.namespace, pod.metadata.name!, null);
+        if (pod && pod.metadata.uid === current.metadata.uid)
+          this.store.commit(this.pods, pod.metadata.namespace, pod.metadata.name!, null);
       });
       return;
     }
@@ -113,12 +114,20 @@ export class Kubelet {
     pod.status.podIPs ??= [{ ip: pod.status.podIP }];
     pod.status.startTime ??= now;
     const statuses: ContainerStatus[] = pod.status.containerStatuses ?? [];
-    pod.status.containerStatuses = (pod.spec.containers ?? []).map((c: any) => this.containerStatus(key, pod, c, statuses, now));
+    pod.status.containerStatuses = (pod.spec.containers ?? []).map((c: any) =>
+      this.containerStatus(key, pod, c, statuses, now),
+    );
     this.podConditions(pod, now);
     if (!isDeepStrictEqual(pod.status, current.status) || pod.spec.nodeName !== current.spec?.nodeName) this.write(pod);
   }
 
-  private containerStatus(podKey: string, pod: KubeObject, c: any, statuses: ContainerStatus[], now: string): ContainerStatus {
+  private containerStatus(
+    podKey: string,
+    pod: KubeObject,
+    c: any,
+    statuses: ContainerStatus[],
+    now: string,
+  ): ContainerStatus {
     const startKey = `${podKey}/${c.name}`;
     const old = statuses.find((s) => s.name === c.name);
     const pending = this.starting.get(startKey);
@@ -129,7 +138,11 @@ export class Kubelet {
       return {
         name: c.name,
         state: { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` } },
-        ...(old?.state?.running ? { lastState: { terminated: this.terminated(old, now) } } : old?.lastState ? { lastState: old.lastState } : { lastState: {} }),
+        ...(old?.state?.running
+          ? { lastState: { terminated: this.terminated(old, now) } }
+          : old?.lastState
+            ? { lastState: old.lastState }
+            : { lastState: {} }),
         ready: false,
         restartCount: (old?.restartCount ?? 0) + (old?.state?.running ? 1 : 0),
         image: c.image,
@@ -165,7 +178,13 @@ export class Kubelet {
   }
 
   private terminated(old: ContainerStatus, now: string) {
-    return { exitCode: 0, reason: 'Completed', startedAt: old.state.running.startedAt, finishedAt: now, containerID: old.containerID };
+    return {
+      exitCode: 0,
+      reason: 'Completed',
+      startedAt: old.state.running.startedAt,
+      finishedAt: now,
+      containerID: old.containerID,
+    };
   }
 
   private start(created: KubeObject, name: string, image: string): void {

@@ -25,7 +25,12 @@ function document(registry: ResourceRegistry, group: string, version: string) {
       'x-kubernetes-action': action,
       'x-kubernetes-group-version-kind': gvk,
     });
-    paths[base] = { get: operation('get'), put: operation('put'), patch: operation('patch'), delete: operation('delete') };
+    paths[base] = {
+      get: operation('get'),
+      put: operation('put'),
+      patch: operation('patch'),
+      delete: operation('delete'),
+    };
   }
   return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.4' }, paths };
 }
@@ -38,7 +43,10 @@ export function openApiDocument(registry: ResourceRegistry, pathname: string): u
     for (const { group, versions } of registry.groups()) {
       for (const version of versions) {
         const gv = groupVersionPath(group, version);
-        const hash = createHash('sha512').update(JSON.stringify(document(registry, group, version))).digest('hex').toUpperCase();
+        const hash = createHash('sha512')
+          .update(JSON.stringify(document(registry, group, version)))
+          .digest('hex')
+          .toUpperCase();
         paths[gv] = { serverRelativeURL: `/openapi/v3/${gv}?hash=${hash.slice(0, 128)}` };
       }
     }

@@ -11,7 +11,9 @@ export const APPLY_PATCH = 'application/apply-patch+yaml';
 
 /** What the API server accepts, in the order its 415 message lists them. */
 export function acceptedPatchTypes(custom: boolean): string[] {
-  return custom ? [JSON_PATCH, MERGE_PATCH, APPLY_PATCH] : [JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH, APPLY_PATCH];
+  return custom
+    ? [JSON_PATCH, MERGE_PATCH, APPLY_PATCH]
+    : [JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH, APPLY_PATCH];
 }
 
 type Json = unknown;
@@ -34,7 +36,8 @@ function jsonPatchMessage(error: { name?: string; operation?: { op?: string; pat
 }
 
 export function applyJsonPatch(document: Json, body: Json): Json {
-  if (!Array.isArray(body)) throw errors.badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+  if (!Array.isArray(body))
+    throw errors.badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
   const problem = jsonPatch.validate(body as jsonPatch.Operation[]);
   if (problem && problem.name !== 'OPERATION_PATH_UNRESOLVABLE' && problem.name !== 'TEST_OPERATION_FAILED') {
     throw errors.badRequest(`invalid JSON patch: ${problem.message.split('\n')[0]}`);

@@ -24,10 +24,13 @@ function encodeContinue(token: ContinueToken): string {
 function decodeContinue(text: string): ContinueToken {
   try {
     const token = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as ContinueToken;
-    if (token.v !== 'meta.k8s.io/v1' || typeof token.rv !== 'number' || typeof token.start !== 'string') throw new Error('bad');
+    if (token.v !== 'meta.k8s.io/v1' || typeof token.rv !== 'number' || typeof token.start !== 'string')
+      throw new Error('bad');
     return token;
   } catch {
-    throw errors.badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+    throw errors.badRequest(
+      'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+    );
   }
 }
 
@@ -43,7 +46,10 @@ export function filterOf(call: Call): (o: KubeObject) => boolean {
   const { namespace, name } = call.target;
   const scoped = call.target.resource.namespaced && namespace !== '';
   return (o) =>
-    (!scoped || o.metadata.namespace === namespace) && (!name || o.metadata.name === name) && labels(o.metadata.labels ?? {}) && fields(o);
+    (!scoped || o.metadata.namespace === namespace) &&
+    (!name || o.metadata.name === name) &&
+    labels(o.metadata.labels ?? {}) &&
+    fields(o);
 }
 
 export function handleGet(call: Call): void {
@@ -52,7 +58,11 @@ export function handleGet(call: Call): void {
   if (!object) throw errors.notFound(resource, name);
   const out = present(resource, version, object);
   if (wantsTable(call.req.headers.accept)) {
-    sendJson(call.res, 200, toTable(resource, [out], { resourceVersion: out.metadata.resourceVersion }, includeObject(call)));
+    sendJson(
+      call.res,
+      200,
+      toTable(resource, [out], { resourceVersion: out.metadata.resourceVersion }, includeObject(call)),
+    );
   } else {
     sendJson(call.res, 200, out);
   }
@@ -83,7 +93,8 @@ export function handleList(call: Call): void {
   if (page.length < matching.length) {
     metadata.continue = encodeContinue({ v: 'meta.k8s.io/v1', rv, start: keyOf(page[page.length - 1]) });
     // Kubernetes counts the rest only when no selector makes the count expensive.
-    if (!params.get('labelSelector') && !params.get('fieldSelector')) metadata.remainingItemCount = matching.length - page.length;
+    if (!params.get('labelSelector') && !params.get('fieldSelector'))
+      metadata.remainingItemCount = matching.length - page.length;
   }
   if (wantsTable(call.req.headers.accept)) {
     const objects = page.map((o) => present(resource, version, o));
@@ -114,7 +125,11 @@ export function handleWatch(call: Call): void {
   // Validate before the 200 goes out: a bad selector is a plain 400.
   filter({ metadata: {} } as KubeObject);
   const { res } = call;
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Transfer-Encoding': 'chunked',
+    'Cache-Control': 'no-cache, private',
+  });
   res.flushHeaders();
   call.record.status = 200;
   const send = (type: WatchType, object: unknown) => {
@@ -188,4 +203,3 @@ export function handleWatch(call: Call): void {
     call.state.watches.delete(res);
   });
 }
-

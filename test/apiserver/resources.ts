@@ -24,7 +24,13 @@ export type SidecarSetVersions = ReadonlyArray<'v1alpha1' | 'v1beta1'> | null;
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 export const RESOURCE_VERBS = VERBS;
 
-function builtin(group: string, version: string, resource: string, kind: string, more: Partial<ResourceType> = {}): ResourceType {
+function builtin(
+  group: string,
+  version: string,
+  resource: string,
+  kind: string,
+  more: Partial<ResourceType> = {},
+): ResourceType {
   return {
     group,
     versions: [version],
@@ -50,7 +56,11 @@ export function resourceTypes(sidecarSetVersions: SidecarSetVersions): ResourceT
     builtin('', 'v1', 'pods', 'Pod', { shortNames: ['po'], categories: ['all'] }),
     builtin('', 'v1', 'configmaps', 'ConfigMap', { shortNames: ['cm'], statusSubresource: false }),
     builtin('', 'v1', 'services', 'Service', { shortNames: ['svc'], categories: ['all'] }),
-    builtin('', 'v1', 'endpoints', 'Endpoints', { shortNames: ['ep'], statusSubresource: false, singular: 'endpoints' }),
+    builtin('', 'v1', 'endpoints', 'Endpoints', {
+      shortNames: ['ep'],
+      statusSubresource: false,
+      singular: 'endpoints',
+    }),
     builtin('apps', 'v1', 'deployments', 'Deployment', { shortNames: ['deploy'], categories: ['all'] }),
     builtin('apps', 'v1', 'statefulsets', 'StatefulSet', { shortNames: ['sts'], categories: ['all'] }),
     builtin('apps', 'v1', 'daemonsets', 'DaemonSet', { shortNames: ['ds'], categories: ['all'] }),
@@ -109,7 +119,9 @@ export class ResourceRegistry {
 
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const slash = apiVersion.indexOf('/');
-  return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+  return slash < 0
+    ? { group: '', version: apiVersion }
+    : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 }
 
 export function apiVersionOf(group: string, version: string): string {

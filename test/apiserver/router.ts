@@ -14,7 +14,8 @@ export interface ResourceRequest {
 
 const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
-export type Route = { kind: 'resource'; request: ResourceRequest } | { kind: 'unknown'; group?: string; resource?: string };
+export type Route =
+  { kind: 'resource'; request: ResourceRequest } | { kind: 'unknown'; group?: string; resource?: string };
 
 function isTrue(value: string | null): boolean {
   return value === 'true' || value === '1';
@@ -50,8 +51,10 @@ export function route(registry: ResourceRegistry, method: string, url: URL): Rou
   const resource = registry.byPath(group, version, resourceName);
   if (!resource) return { kind: 'unknown', group, resource: resourceName };
   if (resource.resource === 'namespaces') namespace = name;
-  if (!resource.namespaced && resource.resource !== 'namespaces' && namespace) return { kind: 'unknown', group, resource: resourceName };
-  if (subresource && !(subresource === 'status' && resource.statusSubresource)) return { kind: 'unknown', group, resource: resourceName };
+  if (!resource.namespaced && resource.resource !== 'namespaces' && namespace)
+    return { kind: 'unknown', group, resource: resourceName };
+  if (subresource && !(subresource === 'status' && resource.statusSubresource))
+    return { kind: 'unknown', group, resource: resourceName };
   const collection = name === '';
   let verb: string;
   switch (method) {

@@ -2,13 +2,13 @@
 import { errors } from './status.js';
 
 export type Requirement =
-  | { key: string; op: 'in' | 'notin'; values: string[] }
-  | { key: string; op: 'exists' | '!exists' };
+  { key: string; op: 'in' | 'notin'; values: string[] } | { key: string; op: 'exists' | '!exists' };
 
 export type Selector = (labels: Record<string, string>) => boolean;
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 // labels.Parse reads the selector as tokens: identifiers and the symbols below, with whitespace between.
 type Token = { kind: 'id' | 'sym' | 'end'; text: string };
@@ -44,7 +44,8 @@ function checkKey(key: string): string {
 }
 
 function checkValue(value: string): string {
-  if (value.length > 63 || !LABEL_VALUE.test(value)) throw errors.badRequest(`unable to parse requirement: invalid label value: "${value}"`);
+  if (value.length > 63 || !LABEL_VALUE.test(value))
+    throw errors.badRequest(`unable to parse requirement: invalid label value: "${value}"`);
   return value;
 }
 
@@ -53,7 +54,8 @@ export function parseLabelSelector(text: string): Requirement[] {
   let at = 0;
   const peek = () => tokens[at];
   const next = () => tokens[at++];
-  const unexpected = (t: Token, expected: string) => errors.badRequest(`unable to parse requirement: found '${t.text}', expected: ${expected}`);
+  const unexpected = (t: Token, expected: string) =>
+    errors.badRequest(`unable to parse requirement: found '${t.text}', expected: ${expected}`);
   const identifier = () => {
     const t = next();
     if (t.kind !== 'id') throw unexpected(t, 'identifier');

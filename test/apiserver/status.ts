@@ -86,7 +86,8 @@ export const errors = {
   /** An unknown path: the API server's generic 404. */
   noResource: () => failure(404, 'NotFound', 'the server could not find the requested resource', {}),
 
-  methodNotAllowed: () => failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {}),
+  methodNotAllowed: () =>
+    failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {}),
 
   alreadyExists: (gr: GroupResource, name: string) =>
     failure(409, 'AlreadyExists', `${qualified(gr)} "${name}" already exists`, resourceDetails(gr, name)),
@@ -95,10 +96,20 @@ export const errors = {
     gr: GroupResource,
     name: string,
     why = 'the object has been modified; please apply your changes to the latest version and try again',
-  ) => failure(409, 'Conflict', `Operation cannot be fulfilled on ${qualified(gr)} "${name}": ${why}`, resourceDetails(gr, name)),
+  ) =>
+    failure(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${qualified(gr)} "${name}": ${why}`,
+      resourceDetails(gr, name),
+    ),
 
   unsupportedMediaType: (accepted: string[]) =>
-    failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`),
+    failure(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`,
+    ),
 
   badRequest: (message: string) => failure(400, 'BadRequest', message),
 
@@ -109,7 +120,11 @@ export const errors = {
     const details: StatusDetails = { name };
     if (group) details.group = group;
     details.kind = kind;
-    details.causes = causes.map((c) => ({ reason: c.type, message: fieldErrorText({ ...c, field: '' }).replace(/^: /, ''), field: c.field }));
+    details.causes = causes.map((c) => ({
+      reason: c.type,
+      message: fieldErrorText({ ...c, field: '' }).replace(/^: /, ''),
+      field: c.field,
+    }));
     return failure(422, 'Invalid', `${kind}${group ? `.${group}` : ''} "${name}" is invalid: ${summary}`, details);
   },
 
@@ -139,7 +154,12 @@ export const errors = {
 /** One field error, as k8s.io/apimachinery's field.Error. */
 export interface FieldError {
   /** FieldValueRequired, FieldValueInvalid, FieldValueForbidden, FieldValueNotSupported, FieldValueDuplicate */
-  type: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueForbidden' | 'FieldValueNotSupported' | 'FieldValueDuplicate';
+  type:
+    | 'FieldValueRequired'
+    | 'FieldValueInvalid'
+    | 'FieldValueForbidden'
+    | 'FieldValueNotSupported'
+    | 'FieldValueDuplicate';
   field: string;
   /** the offending value, shown for Invalid and NotSupported */
   value?: unknown;

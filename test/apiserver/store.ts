@@ -111,7 +111,12 @@ export class ObjectStore {
   }
 
   /** Stores `object` (or deletes it when null), stamping the next resourceVersion, and tells every listener. */
-  commit(resource: ResourceType, namespace: string | undefined, name: string, object: KubeObject | null): KubeObject | undefined {
+  commit(
+    resource: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    object: KubeObject | null,
+  ): KubeObject | undefined {
     const key = objectKey(resource, namespace, name);
     const before = this.objects.get(key)?.object;
     if (!object && !before) return undefined;
@@ -126,9 +131,17 @@ export class ObjectStore {
       stored.metadata.resourceVersion = String(rv);
       this.objects.delete(key);
     }
-    const event: StoreEvent = { rv, type: !object ? 'DELETED' : before ? 'MODIFIED' : 'ADDED', resource, key, object: stored, previous: before };
+    const event: StoreEvent = {
+      rv,
+      type: !object ? 'DELETED' : before ? 'MODIFIED' : 'ADDED',
+      resource,
+      key,
+      object: stored,
+      previous: before,
+    };
     this.history.push(event);
-    if (this.history.length > this.historyLimit) this.compactTo(this.history[this.history.length - this.historyLimit - 1].rv);
+    if (this.history.length > this.historyLimit)
+      this.compactTo(this.history[this.history.length - this.historyLimit - 1].rv);
     this.dispatch(event);
     return structuredClone(stored);
   }

@@ -13,28 +13,51 @@ interface Column {
   cell: (o: KubeObject) => unknown;
 }
 
-const name: Column = { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0, cell: (o) => o.metadata.name };
+const name: Column = {
+  name: 'Name',
+  type: 'string',
+  format: 'name',
+  description: 'Name must be unique within a namespace.',
+  priority: 0,
+  cell: (o) => o.metadata.name,
+};
 const age: Column = {
   name: 'Age',
   type: 'string',
   description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
   priority: 0,
-  cell: (o) => (o.metadata.creationTimestamp ? humanDuration(Math.floor((Date.now() - Date.parse(o.metadata.creationTimestamp)) / 1000)) : '<unknown>'),
+  cell: (o) =>
+    o.metadata.creationTimestamp
+      ? humanDuration(Math.floor((Date.now() - Date.parse(o.metadata.creationTimestamp)) / 1000))
+      : '<unknown>',
 };
-const col = (n: string, cell: (o: any) => unknown, priority = 0, type = 'string'): Column => ({ name: n, type, description: n, priority, cell });
+const col = (n: string, cell: (o: any) => unknown, priority = 0, type = 'string'): Column => ({
+  name: n,
+  type,
+  description: n,
+  priority,
+  cell,
+});
 
 function podStatus(pod: any): string {
   if (pod.metadata.deletionTimestamp) return 'Terminating';
-  const waiting = (pod.status?.containerStatuses ?? []).find((s: any) => s.state?.waiting?.reason)?.state.waiting.reason;
+  const waiting = (pod.status?.containerStatuses ?? []).find((s: any) => s.state?.waiting?.reason)?.state.waiting
+    .reason;
   return waiting ?? pod.status?.phase ?? 'Pending';
 }
 
 const COLUMNS: Record<string, Column[]> = {
   '/pods': [
     name,
-    col('Ready', (p) => `${(p.status?.containerStatuses ?? []).filter((s: any) => s.ready).length}/${(p.spec?.containers ?? []).length}`),
+    col(
+      'Ready',
+      (p) =>
+        `${(p.status?.containerStatuses ?? []).filter((s: any) => s.ready).length}/${(p.spec?.containers ?? []).length}`,
+    ),
     col('Status', podStatus),
-    col('Restarts', (p) => String((p.status?.containerStatuses ?? []).reduce((n: number, s: any) => n + (s.restartCount ?? 0), 0))),
+    col('Restarts', (p) =>
+      String((p.status?.containerStatuses ?? []).reduce((n: number, s: any) => n + (s.restartCount ?? 0), 0)),
+    ),
     age,
     col('IP', (p) => p.status?.podIP ?? '<none>', 1),
     col('Node', (p) => p.spec?.nodeName ?? '<none>', 1),
@@ -64,7 +87,12 @@ export function wantsTable(accept: string | undefined): boolean {
   return /as=Table/.test(accept ?? '');
 }
 
-export function toTable(resource: ResourceType, objects: KubeObject[], listMeta: Record<string, unknown>, include: IncludeObject) {
+export function toTable(
+  resource: ResourceType,
+  objects: KubeObject[],
+  listMeta: Record<string, unknown>,
+  include: IncludeObject,
+) {
   const columns = COLUMNS[`${resource.group}/${resource.resource}`] ?? [name, age];
   return {
     kind: 'Table',

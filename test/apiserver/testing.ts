@@ -19,7 +19,10 @@ export function kubeConfigFor(api: TestApiServer, dir: string, options: Kubeconf
 }
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 5000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -30,7 +33,9 @@ export async function eventually<T>(check: () => T | undefined | false | Promise
 }
 
 /** The Status body of a failed client call. */
-export async function statusOf(call: Promise<unknown>): Promise<{ code: number; body: any; headers: Record<string, string> }> {
+export async function statusOf(
+  call: Promise<unknown>,
+): Promise<{ code: number; body: any; headers: Record<string, string> }> {
   try {
     await call;
   } catch (e) {
@@ -61,7 +66,9 @@ export function rawRequest(api: TestApiServer, path: string, options: RawOptions
     const req = request(new URL(api.url + path), { method: options.method ?? 'GET', ca: api.caPem, headers }, (res) => {
       let text = '';
       res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : undefined, headers: res.headers }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : undefined, headers: res.headers }),
+      );
     });
     if (options.timeoutMs) req.setTimeout(options.timeoutMs, () => req.destroy(new Error('timed out')));
     req.on('error', reject);
@@ -70,6 +77,20 @@ export function rawRequest(api: TestApiServer, path: string, options: RawOptions
 }
 
 /** The Status body Kubernetes writes for a failure, keys in its order (`details` left out when undefined). */
-export function failureStatus(code: number, reason: string | undefined, message: string, details?: Record<string, unknown>): string {
-  return JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, details, code });
+export function failureStatus(
+  code: number,
+  reason: string | undefined,
+  message: string,
+  details?: Record<string, unknown>,
+): string {
+  return JSON.stringify({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    details,
+    code,
+  });
 }

@@ -50,7 +50,10 @@ describe('field selectors', () => {
 
 describe('patches', () => {
   it('merge patch: null deletes, objects merge, lists replace', () => {
-    expect(applyMergePatch({ a: { b: 1, c: 2 }, l: [1, 2] }, { a: { b: null, d: 3 }, l: [3] })).toEqual({ a: { c: 2, d: 3 }, l: [3] });
+    expect(applyMergePatch({ a: { b: 1, c: 2 }, l: [1, 2] }, { a: { b: null, d: 3 }, l: [3] })).toEqual({
+      a: { c: 2, d: 3 },
+      l: [3],
+    });
   });
 
   it('strategic merge: containers by name, env by name, directives', () => {
@@ -75,20 +78,34 @@ describe('patches', () => {
       },
     });
     expect(out.spec.containers).toEqual([
-      { name: 'app', image: 'a:1', env: [{ name: 'X', value: '1' }, { name: 'Y', value: '2' }] },
+      {
+        name: 'app',
+        image: 'a:1',
+        env: [
+          { name: 'X', value: '1' },
+          { name: 'Y', value: '2' },
+        ],
+      },
       { name: 'new', image: 'n:1' },
     ]);
     // tolerations have no merge key: replaced
     expect(out.spec.tolerations).toEqual([{ key: 'b' }]);
     expect(applyStrategicMergePatch({ a: { b: 1 } }, { a: { $patch: 'replace', c: 2 } })).toEqual({ a: { c: 2 } });
-    expect(applyStrategicMergePatch({ l: [{ name: 'x' }] }, { l: [{ $patch: 'replace' }, { name: 'y' }] })).toEqual({ l: [{ name: 'y' }] });
-    expect(applyStrategicMergePatch({ metadata: { finalizers: ['a'] } }, { metadata: { finalizers: ['b', 'a'] } })).toEqual({ metadata: { finalizers: ['a', 'b'] } });
+    expect(applyStrategicMergePatch({ l: [{ name: 'x' }] }, { l: [{ $patch: 'replace' }, { name: 'y' }] })).toEqual({
+      l: [{ name: 'y' }],
+    });
+    expect(
+      applyStrategicMergePatch({ metadata: { finalizers: ['a'] } }, { metadata: { finalizers: ['b', 'a'] } }),
+    ).toEqual({ metadata: { finalizers: ['a', 'b'] } });
   });
 });
 
 describe('ValidatePodUpdate', () => {
   const pods = resourceTypes(null).find((t) => t.resource === 'pods')!;
-  const pod = (spec: Record<string, unknown>) => ({ metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i:1' }], ...spec } });
+  const pod = (spec: Record<string, unknown>) => ({
+    metadata: { name: 'p' },
+    spec: { containers: [{ name: 'c', image: 'i:1' }], ...spec },
+  });
   const check = (before: any, after: any) => {
     try {
       validatePodUpdate(pods, before, after);
@@ -107,11 +124,27 @@ describe('ValidatePodUpdate', () => {
 
   it('forbids everything else, including adding or removing containers', () => {
     const forbidden = `Pod "p" is invalid: spec: Forbidden: ${POD_UPDATE_FORBIDDEN}\n`;
-    expect(check(pod({ tolerations: [{ key: 'a' }] }), pod({ tolerations: [] }))).toMatch(/^Pod "p" is invalid: spec: Forbidden: pod updates/);
+    expect(check(pod({ tolerations: [{ key: 'a' }] }), pod({ tolerations: [] }))).toMatch(
+      /^Pod "p" is invalid: spec: Forbidden: pod updates/,
+    );
     expect(check(pod({}), pod({ nodeName: 'x' }))).toContain(forbidden);
-    expect(check(pod({}), pod({ containers: [{ name: 'c', image: 'i:1' }, { name: 'd', image: 'x' }] }))).toContain(forbidden);
-    expect(check(pod({ terminationGracePeriodSeconds: 30 }), pod({ terminationGracePeriodSeconds: 1 }))).toContain(forbidden);
-    expect(check(pod({}), pod({ containers: [{ name: 'c', image: '' }] }))).toBe('Pod "p" is invalid: spec.containers[0].image: Required value');
+    expect(
+      check(
+        pod({}),
+        pod({
+          containers: [
+            { name: 'c', image: 'i:1' },
+            { name: 'd', image: 'x' },
+          ],
+        }),
+      ),
+    ).toContain(forbidden);
+    expect(check(pod({ terminationGracePeriodSeconds: 30 }), pod({ terminationGracePeriodSeconds: 1 }))).toContain(
+      forbidden,
+    );
+    expect(check(pod({}), pod({ containers: [{ name: 'c', image: '' }] }))).toBe(
+      'Pod "p" is invalid: spec.containers[0].image: Required value',
+    );
   });
 });
 
@@ -128,7 +161,10 @@ describe('fixtures', () => {
     const objects = demoObjects(fixtures);
     const deployments = objects.filter((o) => o.kind === 'Deployment');
     for (const d of deployments) {
-      const pods = objects.filter((o) => o.kind === 'Pod' && o.metadata.ownerReferences && (o.metadata.name ?? '').startsWith(`${d.metadata.name}-`));
+      const pods = objects.filter(
+        (o) =>
+          o.kind === 'Pod' && o.metadata.ownerReferences && (o.metadata.name ?? '').startsWith(`${d.metadata.name}-`),
+      );
       expect(pods.length, d.metadata.name).toBeGreaterThan(0);
       expect(pods[0].metadata.labels).toMatchObject(d.spec.template.metadata.labels);
     }

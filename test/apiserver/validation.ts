@@ -19,10 +19,20 @@ function fail(resource: ResourceType, name: string, causes: FieldError[]): void 
 
 function nameErrors(resource: ResourceType, object: KubeObject): FieldError[] {
   const name = object.metadata.name ?? '';
-  if (!name) return [{ type: 'FieldValueRequired', field: 'metadata.name', detail: 'name or generateName is required' }];
+  if (!name)
+    return [{ type: 'FieldValueRequired', field: 'metadata.name', detail: 'name or generateName is required' }];
   const label = resource.resource === 'namespaces';
   const ok = label ? DNS1123_LABEL.test(name) && name.length <= 63 : DNS1123_SUBDOMAIN.test(name) && name.length <= 253;
-  return ok ? [] : [{ type: 'FieldValueInvalid', field: 'metadata.name', value: name, detail: label ? LABEL_DETAIL : SUBDOMAIN_DETAIL }];
+  return ok
+    ? []
+    : [
+        {
+          type: 'FieldValueInvalid',
+          field: 'metadata.name',
+          value: name,
+          detail: label ? LABEL_DETAIL : SUBDOMAIN_DETAIL,
+        },
+      ];
 }
 
 function containerErrors(spec: any, list: 'containers' | 'initContainers'): FieldError[] {

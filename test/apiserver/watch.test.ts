@@ -39,7 +39,8 @@ async function watch(path: string, query: Record<string, string | number | boole
   const abort = await new k8s.Watch(kc).watch(
     path,
     query,
-    (type, object) => events.push({ type, name: object?.metadata?.name, rv: object?.metadata?.resourceVersion, object }),
+    (type, object) =>
+      events.push({ type, name: object?.metadata?.name, rv: object?.metadata?.resourceVersion, object }),
     (err) => finish(err ?? 'closed'),
   );
   return { events, done, abort };
@@ -70,7 +71,10 @@ describe('watch', () => {
   });
 
   it('follows the label selector: objects moving in and out are ADDED and DELETED', async () => {
-    const w = await watch('/api/v1/namespaces/apps/pods', { labelSelector: 'app=web', resourceVersion: api.store.resourceVersion });
+    const w = await watch('/api/v1/namespaces/apps/pods', {
+      labelSelector: 'app=web',
+      resourceVersion: api.store.resourceVersion,
+    });
     api.store.put(pod('d'));
     api.store.put(pod('d', { app: 'web' }));
     api.store.put(pod('d', { app: 'db' }));
@@ -88,14 +92,24 @@ describe('watch', () => {
     await w.done;
     expect(w.events).toHaveLength(1);
     expect(w.events[0].type).toBe('ERROR');
-    expect(JSON.stringify(w.events[0].object)).toBe(failureStatus(410, 'Expired', `too old resource version: ${old} (${api.store.resourceVersion})`));
+    expect(JSON.stringify(w.events[0].object)).toBe(
+      failureStatus(410, 'Expired', `too old resource version: ${old} (${api.store.resourceVersion})`),
+    );
   });
 
   it('sends BOOKMARKs when allowed, and ends at timeoutSeconds', async () => {
-    const w = await watch('/api/v1/namespaces/apps/pods', { allowWatchBookmarks: true, resourceVersion: api.store.resourceVersion, timeoutSeconds: 1 });
+    const w = await watch('/api/v1/namespaces/apps/pods', {
+      allowWatchBookmarks: true,
+      resourceVersion: api.store.resourceVersion,
+      timeoutSeconds: 1,
+    });
     await eventually(() => w.events.some((e) => e.type === 'BOOKMARK'));
     const bookmark = w.events.find((e) => e.type === 'BOOKMARK')!;
-    expect(bookmark.object).toEqual({ kind: 'Pod', apiVersion: 'v1', metadata: { resourceVersion: api.store.resourceVersion } });
+    expect(bookmark.object).toEqual({
+      kind: 'Pod',
+      apiVersion: 'v1',
+      metadata: { resourceVersion: api.store.resourceVersion },
+    });
     expect(await w.done).toBe('closed');
   });
 
@@ -109,7 +123,9 @@ describe('watch', () => {
       expect(w.events.map((e) => `${e.type} ${e.name}`)).toEqual(['ADDED a', 'MODIFIED a']);
       w.abort.abort();
     }
-    expect(api.requests.some((r) => r.path === '/api/v1/watch/namespaces/apps/pods/a' && r.verb === 'watch')).toBe(true);
+    expect(api.requests.some((r) => r.path === '/api/v1/watch/namespaces/apps/pods/a' && r.verb === 'watch')).toBe(
+      true,
+    );
   });
 
   it('serves SidecarSet watches at the version asked for', async () => {

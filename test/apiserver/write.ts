@@ -28,12 +28,15 @@ function namespaces(call: Call): ResourceType {
 /** Checks the body's apiVersion/kind against the endpoint and its name and namespace against the URL. */
 function checkBody(call: Call, body: any, requireName: boolean): KubeObject {
   const { resource, version, namespace, name } = call.target;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw errors.badRequest('the body of the request must be an object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw errors.badRequest('the body of the request must be an object');
   const expected = apiVersionOf(resource.group, version);
   if (body.apiVersion && body.apiVersion !== expected) {
     const { group } = splitApiVersion(body.apiVersion);
     if (group !== resource.group || !resource.versions.includes(splitApiVersion(body.apiVersion).version)) {
-      throw errors.badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${expected})`);
+      throw errors.badRequest(
+        `the API version in the data (${body.apiVersion}) does not match the expected API version (${expected})`,
+      );
     }
   }
   if (body.kind && body.kind !== resource.kind) {
@@ -49,7 +52,9 @@ function checkBody(call: Call, body: any, requireName: boolean): KubeObject {
     delete body.metadata.namespace;
   }
   if (requireName && body.metadata.name !== name) {
-    throw errors.badRequest(`the name of the object (${body.metadata.name ?? ''}) does not match the name on the URL (${name})`);
+    throw errors.badRequest(
+      `the name of the object (${body.metadata.name ?? ''}) does not match the name on the URL (${name})`,
+    );
   }
   body.apiVersion = expected;
   body.kind = resource.kind;
@@ -110,7 +115,13 @@ function nextVersion(call: Call, existing: KubeObject, next: KubeObject): KubeOb
   } else {
     result = next;
     // System metadata is the server's, whatever the body says.
-    for (const k of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) {
+    for (const k of [
+      'uid',
+      'creationTimestamp',
+      'deletionTimestamp',
+      'deletionGracePeriodSeconds',
+      'generation',
+    ] as const) {
       if (existing.metadata[k] === undefined) delete result.metadata[k];
       else result.metadata[k] = existing.metadata[k] as never;
     }
@@ -184,7 +195,10 @@ export function handleDelete(call: Call): void {
   const existing = existingOrNotFound(call);
   const pre = options.preconditions ?? {};
   if (pre.uid && pre.uid !== existing.metadata.uid) {
-    throw conflictWith(call, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid}`);
+    throw conflictWith(
+      call,
+      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid}`,
+    );
   }
   if (pre.resourceVersion && pre.resourceVersion !== existing.metadata.resourceVersion) {
     throw conflictWith(

@@ -33,7 +33,9 @@ beforeAll(() => {
   mkdirSync(bin);
   symlinkSync(path.join(ROOT, 'bin/kubectl-sidecarset'), path.join(bin, 'kubectl-sidecarset'));
   // the repo-server image's kustomize: kubectl's embedded one stands in for it
-  writeFileSync(path.join(bin, 'kustomize'), '#!/bin/sh\n[ "$1" = build ] && shift\nexec kubectl kustomize "$@"\n', { mode: 0o755 });
+  writeFileSync(path.join(bin, 'kustomize'), '#!/bin/sh\n[ "$1" = build ] && shift\nexec kubectl kustomize "$@"\n', {
+    mode: 0o755,
+  });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -41,7 +43,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function source(name: string): string {
   const root = path.join(dir, name);
   mkdirSync(path.join(root, 'platform/sidecarsets'), { recursive: true });
-  cpSync(path.join(ROOT, fixture('efk', 'filebeat-sidecarset.yaml')), path.join(root, 'platform/sidecarsets/filebeat.yaml'));
+  cpSync(
+    path.join(ROOT, fixture('efk', 'filebeat-sidecarset.yaml')),
+    path.join(root, 'platform/sidecarsets/filebeat.yaml'),
+  );
   cpSync(path.join(ROOT, fixture('efk', 'nginx-deployment.yaml')), path.join(root, 'deployment.yaml'));
   return root;
 }
@@ -79,10 +84,16 @@ function readmeAppEnv(): Record<string, string> {
 
 describe('Argo CD config-management plugin (integrations/argocd/plugin.yaml)', () => {
   it('is a ConfigManagementPlugin with a generate command', () => {
-    expect(plugin).toMatchObject({ apiVersion: 'argoproj.io/v1alpha1', kind: 'ConfigManagementPlugin', metadata: { name: 'kubectl-sidecarset' } });
+    expect(plugin).toMatchObject({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'ConfigManagementPlugin',
+      metadata: { name: 'kubectl-sidecarset' },
+    });
     expect(plugin.spec.version).toMatch(/^v\d+\.\d+\.\d+$/);
     expect(plugin.spec.generate.command).toEqual(['sh', '-c']);
-    expect(readmeBlocks('Argo CD config-management plugin')[0]).toContain('--from-file=plugin.yaml=integrations/argocd/plugin.yaml');
+    expect(readmeBlocks('Argo CD config-management plugin')[0]).toContain(
+      '--from-file=plugin.yaml=integrations/argocd/plugin.yaml',
+    );
   });
 
   it('plain manifests: prints them injected, without the SidecarSets, in the app namespace', () => {
@@ -97,12 +108,17 @@ describe('Argo CD config-management plugin (integrations/argocd/plugin.yaml)', (
   it('a kustomization: renders it with kustomize build first', () => {
     if (spawnSync('sh', ['-c', 'command -v kubectl']).status !== 0) return;
     const root = source('kustomized');
-    writeFileSync(path.join(root, 'kustomization.yaml'), 'namespace: shop\nnamePrefix: prod-\nresources:\n- deployment.yaml\n');
+    writeFileSync(
+      path.join(root, 'kustomization.yaml'),
+      'namespace: shop\nnamePrefix: prod-\nresources:\n- deployment.yaml\n',
+    );
     const r = generate(root, readmeAppEnv());
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const out = docs(r.stdout);
-    expect(out.map((d) => `${d.kind}/${d.metadata.namespace}/${d.metadata.name}`)).toEqual(['Deployment/shop/prod-nginx']);
+    expect(out.map((d) => `${d.kind}/${d.metadata.namespace}/${d.metadata.name}`)).toEqual([
+      'Deployment/shop/prod-nginx',
+    ]);
     expect(out[0].spec?.template?.spec.containers.map((c) => c.name)).toEqual(['filebeat', 'nginx']);
   });
 

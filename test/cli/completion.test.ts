@@ -19,14 +19,33 @@ let kubeconfig: string;
 let bin: string;
 
 beforeAll(async () => {
-  const sidecarSet = (name: string) => ({ apiVersion: 'apps.kruise.io/v1beta1', kind: 'SidecarSet', metadata: { name }, spec: { selector: {}, containers: [{ name, image: `${name}:1` }] } });
-  api = await startApiServer({ objects: [pod('web-0', 'apps'), pod('web-1', 'apps'), pod('cart-0', 'shop'), sidecarSet('filebeat'), sidecarSet('mesh')], kubelet: false });
+  const sidecarSet = (name: string) => ({
+    apiVersion: 'apps.kruise.io/v1beta1',
+    kind: 'SidecarSet',
+    metadata: { name },
+    spec: { selector: {}, containers: [{ name, image: `${name}:1` }] },
+  });
+  api = await startApiServer({
+    objects: [
+      pod('web-0', 'apps'),
+      pod('web-1', 'apps'),
+      pod('cart-0', 'shop'),
+      sidecarSet('filebeat'),
+      sidecarSet('mesh'),
+    ],
+    kubelet: false,
+  });
   dir = mkdtempSync(path.join(tmpdir(), 'sidecarset-completion-'));
   // context "main" (namespace "apps") on the server; "elsewhere" on a port where nothing answers
-  kubeconfig = api.writeKubeconfig(dir, { context: 'main', namespace: 'apps', extraContexts: [{ name: 'elsewhere', server: 'https://127.0.0.1:1' }] });
+  kubeconfig = api.writeKubeconfig(dir, {
+    context: 'main',
+    namespace: 'apps',
+    extraContexts: [{ name: 'elsewhere', server: 'https://127.0.0.1:1' }],
+  });
   bin = path.join(dir, 'bin');
   mkdirSync(bin);
-  for (const name of ['kubectl-sidecarset', 'kubectl_complete-sidecarset']) symlinkSync(path.join(ROOT, 'bin', name), path.join(bin, name));
+  for (const name of ['kubectl-sidecarset', 'kubectl_complete-sidecarset'])
+    symlinkSync(path.join(ROOT, 'bin', name), path.join(bin, name));
 }, 60_000);
 
 afterAll(async () => {
@@ -35,7 +54,11 @@ afterAll(async () => {
 });
 
 /** Runs a process without blocking this one: the API server answering it lives in this process. */
-function spawnAsync(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string; code: number }> {
+function spawnAsync(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ stdout: string; stderr: string; code: number }> {
   return new Promise((resolve) => {
     execFile(command, args, { env, encoding: 'utf8' }, (err, stdout, stderr) => {
       resolve({ stdout, stderr, code: err ? Number((err as { code?: number }).code ?? 1) : 0 });
@@ -44,7 +67,10 @@ function spawnAsync(command: string, args: string[], env: NodeJS.ProcessEnv): Pr
 }
 
 /** `__complete WORDS` in-process: candidate lines and the directive. */
-async function completeCli(words: string[], env: Record<string, string> = {}): Promise<{ values: string[]; directive: number; code: number }> {
+async function completeCli(
+  words: string[],
+  env: Record<string, string> = {},
+): Promise<{ values: string[]; directive: number; code: number }> {
   const r = await cli(['__complete', ...words], { env: { KUBECONFIG: path.join(dir, 'none'), HOME: dir, ...env } });
   const lines = r.stdout.trimEnd().split('\n');
   const last = lines.pop() ?? '';
@@ -54,8 +80,18 @@ async function completeCli(words: string[], env: Record<string, string> = {}): P
 
 function visibleCommands(): string[] {
   const sink = new PassThrough();
-  const program = buildProgram({ stdin: new PassThrough(), stdout: sink, stderr: sink, env: {}, stderrIsTTY: false, cwd: ROOT }).command;
-  return program.createHelp().visibleCommands(program).map((c) => c.name());
+  const program = buildProgram({
+    stdin: new PassThrough(),
+    stdout: sink,
+    stderr: sink,
+    env: {},
+    stderrIsTTY: false,
+    cwd: ROOT,
+  }).command;
+  return program
+    .createHelp()
+    .visibleCommands(program)
+    .map((c) => c.name());
 }
 
 describe('completion: generated from the command tree', () => {
@@ -70,32 +106,59 @@ describe('completion: generated from the command tree', () => {
 
   it("offers every flag of a command, its parents' too", async () => {
     const sink = new PassThrough();
-    const program = buildProgram({ stdin: new PassThrough(), stdout: sink, stderr: sink, env: {}, stderrIsTTY: false, cwd: ROOT }).command;
+    const program = buildProgram({
+      stdin: new PassThrough(),
+      stdout: sink,
+      stderr: sink,
+      env: {},
+      stderrIsTTY: false,
+      cwd: ROOT,
+    }).command;
     const inject = program.commands.find((c) => c.name() === 'inject')!;
     const { values, directive } = await completeCli(['inject', '--']);
     for (const option of inject.options) expect(values).toContain(option.long);
     expect(values).toEqual(expect.arrayContaining(['--help', '--version']));
     expect(values.every((v) => v.startsWith('--'))).toBe(true);
     expect(directive).toBe(Directive.NoFileComp);
-    expect((await completeCli(['inject', '-'])).values).toEqual(expect.arrayContaining(['-f', '-n', '-o', '--filename']));
+    expect((await completeCli(['inject', '-'])).values).toEqual(
+      expect.arrayContaining(['-f', '-n', '-o', '--filename']),
+    );
     expect((await completeCli(['inject', '--keep'])).values).toEqual(['--keep-hash']);
   });
 
   it('completes values by what the flag or argument takes', async () => {
-    expect(await completeCli(['inject', '-o', ''])).toMatchObject({ values: ['yaml', 'json'], directive: Directive.NoFileComp });
+    expect(await completeCli(['inject', '-o', ''])).toMatchObject({
+      values: ['yaml', 'json'],
+      directive: Directive.NoFileComp,
+    });
     expect((await completeCli(['inject', '--output=j'])).values).toEqual(['--output=json']);
-    expect(await completeCli(['inject', '-f', ''])).toMatchObject({ values: ['yaml', 'yml', 'json'], directive: Directive.FilterFileExt });
-    expect(await completeCli(['inject', '-f', 'a.yaml', '--sidecarsets', ''])).toMatchObject({ directive: Directive.FilterFileExt });
+    expect(await completeCli(['inject', '-f', ''])).toMatchObject({
+      values: ['yaml', 'yml', 'json'],
+      directive: Directive.FilterFileExt,
+    });
+    expect(await completeCli(['inject', '-f', 'a.yaml', '--sidecarsets', ''])).toMatchObject({
+      directive: Directive.FilterFileExt,
+    });
     expect((await completeCli(['completion', ''])).values).toEqual(['bash', 'zsh', 'fish']);
     // a flag's value is not taken for a command
     expect((await completeCli(['inject', '-n', 'inject', ''])).values).toEqual([]);
   });
 
   it('completes commands and flags without loading the cluster client', () => {
-    const r = spawnSync(process.execPath, ['--require', path.join(ROOT, 'test/cli/offline-guard.cjs'), path.join(ROOT, 'bin/kubectl_complete-sidecarset'), 'inject', '-'], {
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', HOME: dir },
-    });
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--require',
+        path.join(ROOT, 'test/cli/offline-guard.cjs'),
+        path.join(ROOT, 'bin/kubectl_complete-sidecarset'),
+        'inject',
+        '-',
+      ],
+      {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', HOME: dir },
+      },
+    );
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('--filename\t');
   });
@@ -104,7 +167,11 @@ describe('completion: generated from the command tree', () => {
     expect(await completeCli(['inject', '-n', ''])).toEqual({ values: [], directive: Directive.NoFileComp, code: 0 });
     api.faults.hang({});
     try {
-      expect(await completeCli(['inject', '-n', ''], { KUBECONFIG: kubeconfig })).toEqual({ values: [], directive: Directive.NoFileComp, code: 0 });
+      expect(await completeCli(['inject', '-n', ''], { KUBECONFIG: kubeconfig })).toEqual({
+        values: [],
+        directive: Directive.NoFileComp,
+        code: 0,
+      });
     } finally {
       api.faults.clear();
     }
@@ -120,15 +187,35 @@ describe('completion: names from a cluster (real client, API server on loopback)
 
   it('completes SidecarSet, namespace, Pod and context names honouring --kubeconfig, --context and -n', async () => {
     const env = { HOME: dir };
-    expect((await complete(program, ['plan', '--kubeconfig', kubeconfig, ''], env)).candidates).toEqual(['filebeat', 'mesh']);
-    expect((await complete(program, ['plan', 'f'], { ...env, KUBECONFIG: kubeconfig })).candidates).toEqual(['filebeat']);
-    expect((await complete(program, ['plan', '-n', 'k'], { ...env, KUBECONFIG: kubeconfig })).candidates).toEqual(['kube-node-lease', 'kube-public', 'kube-system']);
-    expect((await complete(program, ['plan', 'mesh', '--pod', ''], { ...env, KUBECONFIG: kubeconfig })).candidates).toEqual(['web-0', 'web-1']);
-    expect((await complete(program, ['plan', '-n', 'shop', '--pod', ''], { ...env, KUBECONFIG: kubeconfig })).candidates).toEqual(['cart-0']);
-    expect((await complete(program, ['plan', '--namespace=shop', '--pod='], { ...env, KUBECONFIG: kubeconfig })).candidates).toEqual(['--pod=cart-0']);
-    expect((await complete(program, ['--context', ''], { ...env, KUBECONFIG: kubeconfig })).candidates).toEqual(['main', 'elsewhere']);
+    expect((await complete(program, ['plan', '--kubeconfig', kubeconfig, ''], env)).candidates).toEqual([
+      'filebeat',
+      'mesh',
+    ]);
+    expect((await complete(program, ['plan', 'f'], { ...env, KUBECONFIG: kubeconfig })).candidates).toEqual([
+      'filebeat',
+    ]);
+    expect((await complete(program, ['plan', '-n', 'k'], { ...env, KUBECONFIG: kubeconfig })).candidates).toEqual([
+      'kube-node-lease',
+      'kube-public',
+      'kube-system',
+    ]);
+    expect(
+      (await complete(program, ['plan', 'mesh', '--pod', ''], { ...env, KUBECONFIG: kubeconfig })).candidates,
+    ).toEqual(['web-0', 'web-1']);
+    expect(
+      (await complete(program, ['plan', '-n', 'shop', '--pod', ''], { ...env, KUBECONFIG: kubeconfig })).candidates,
+    ).toEqual(['cart-0']);
+    expect(
+      (await complete(program, ['plan', '--namespace=shop', '--pod='], { ...env, KUBECONFIG: kubeconfig })).candidates,
+    ).toEqual(['--pod=cart-0']);
+    expect((await complete(program, ['--context', ''], { ...env, KUBECONFIG: kubeconfig })).candidates).toEqual([
+      'main',
+      'elsewhere',
+    ]);
     // the other context's server does not answer: no names, no error
-    expect(await complete(program, ['--context', 'elsewhere', 'plan', ''], { ...env, KUBECONFIG: kubeconfig })).toEqual({ candidates: [], directive: Directive.NoFileComp });
+    expect(await complete(program, ['--context', 'elsewhere', 'plan', ''], { ...env, KUBECONFIG: kubeconfig })).toEqual(
+      { candidates: [], directive: Directive.NoFileComp },
+    );
   });
 
   it('completes namespaces for the real commands too', async () => {
@@ -137,11 +224,16 @@ describe('completion: names from a cluster (real client, API server on loopback)
 });
 
 describe('completion: shells and kubectl', () => {
-  const env = () => ({ PATH: `${bin}${path.delimiter}${path.dirname(process.execPath)}${path.delimiter}/usr/bin${path.delimiter}/bin`, HOME: dir, KUBECONFIG: kubeconfig });
+  const env = () => ({
+    PATH: `${bin}${path.delimiter}${path.dirname(process.execPath)}${path.delimiter}/usr/bin${path.delimiter}/bin`,
+    HOME: dir,
+    KUBECONFIG: kubeconfig,
+  });
 
   it('the README recipes print the scripts', () => {
     const recipe = readmeBlocks('Shell completion')[0];
-    for (const shell of ['bash', 'zsh', 'fish'] as const) expect(recipe).toContain(`kubectl sidecarset completion ${shell}`);
+    for (const shell of ['bash', 'zsh', 'fish'] as const)
+      expect(recipe).toContain(`kubectl sidecarset completion ${shell}`);
   });
 
   it('bash: the script completes through kubectl-sidecarset __complete', async () => {
@@ -149,7 +241,11 @@ describe('completion: shells and kubectl', () => {
     expect(script).toBe(completionScript('bash'));
     const run = async (words: string[]) => {
       const line = `COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}`;
-      const r = await spawnAsync('bash', ['-c', `${script}\n${line}; _kubectl_sidecarset; printf '%s\\n' "\${COMPREPLY[@]}"`], env());
+      const r = await spawnAsync(
+        'bash',
+        ['-c', `${script}\n${line}; _kubectl_sidecarset; printf '%s\\n' "\${COMPREPLY[@]}"`],
+        env(),
+      );
       expect(r.stderr).toBe('');
       return r.stdout.split('\n').filter((l) => l !== '');
     };
@@ -173,7 +269,11 @@ describe('completion: shells and kubectl', () => {
     if (spawnSync('sh', ['-c', 'command -v fish']).status !== 0) return;
     const file = path.join(dir, 'completion.fish');
     writeFileSync(file, (await cli(['completion', 'fish'])).stdout);
-    const r = await spawnAsync('fish', ['-c', `source ${file}; complete -C 'kubectl-sidecarset in'; complete -C 'kubectl-sidecarset inject -n kube-s'`], env());
+    const r = await spawnAsync(
+      'fish',
+      ['-c', `source ${file}; complete -C 'kubectl-sidecarset in'; complete -C 'kubectl-sidecarset inject -n kube-s'`],
+      env(),
+    );
     expect(r.stderr).toBe('');
     expect(r.stdout.split('\n').map((l) => l.split('\t')[0])).toEqual(['inject', 'kube-system', '']);
   });
@@ -187,6 +287,13 @@ describe('completion: shells and kubectl', () => {
     for (const name of visibleCommands()) expect(commands.stdout).toMatch(new RegExp(`^${name}\\t`, 'm'));
     expect(commands.stdout).toMatch(/^:4$/m);
     const namespaces = await kubectl('sidecarset', 'inject', '-n', '');
-    expect(namespaces.stdout.split('\n').filter((l) => !l.startsWith(':') && l !== '')).toEqual(['apps', 'default', 'kube-node-lease', 'kube-public', 'kube-system', 'shop']);
+    expect(namespaces.stdout.split('\n').filter((l) => !l.startsWith(':') && l !== '')).toEqual([
+      'apps',
+      'default',
+      'kube-node-lease',
+      'kube-public',
+      'kube-system',
+      'shop',
+    ]);
   });
 });

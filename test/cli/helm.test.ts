@@ -20,7 +20,10 @@ interface Template {
 }
 
 const TEMPLATES: Template[] = [
-  { file: 'templates/configmap.yaml', body: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\ndata:\n  mode: "0644"\n  enabled: yes\n' },
+  {
+    file: 'templates/configmap.yaml',
+    body: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\ndata:\n  mode: "0644"\n  enabled: yes\n',
+  },
   {
     file: 'templates/deployment.yaml',
     body: readFileSync(path.join(ROOT, fixture('efk', 'nginx-deployment.yaml')), 'utf8').replace(/^#.*\n/gm, ''),
@@ -73,7 +76,9 @@ interface Doc {
 }
 
 function containersOf(doc: Doc): string[] {
-  const spec = (doc.kind === 'Pod' ? doc.spec : (doc.spec.template as { spec: Record<string, unknown> }).spec) as { containers: { name: string }[] };
+  const spec = (doc.kind === 'Pod' ? doc.spec : (doc.spec.template as { spec: Record<string, unknown> }).spec) as {
+    containers: { name: string }[];
+  };
   return spec.containers.map((c) => c.name);
 }
 
@@ -91,7 +96,11 @@ function splitByFile(output: string): Map<string, Doc[]> {
 
 let dir: string;
 let bin: string;
-const env = () => ({ PATH: [bin, path.dirname(process.execPath), '/usr/bin', '/bin'].join(path.delimiter), HOME: dir, SOURCE_DATE_EPOCH: '1700000000' });
+const env = () => ({
+  PATH: [bin, path.dirname(process.execPath), '/usr/bin', '/bin'].join(path.delimiter),
+  HOME: dir,
+  SOURCE_DATE_EPOCH: '1700000000',
+});
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'sidecarset-helm-'));
@@ -99,7 +108,10 @@ beforeAll(() => {
   mkdirSync(bin);
   symlinkSync(path.join(ROOT, 'bin/kubectl-sidecarset'), path.join(bin, 'kubectl-sidecarset'));
   mkdirSync(path.join(dir, 'platform/sidecarsets'), { recursive: true });
-  cpSync(path.join(ROOT, fixture('efk', 'filebeat-sidecarset.yaml')), path.join(dir, 'platform/sidecarsets/filebeat.yaml'));
+  cpSync(
+    path.join(ROOT, fixture('efk', 'filebeat-sidecarset.yaml')),
+    path.join(dir, 'platform/sidecarsets/filebeat.yaml'),
+  );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -119,10 +131,16 @@ function expectInjected(output: string, input: string): void {
   const one = (file: string) => byFile.get(file)![0];
   expect(containersOf(one('templates/deployment.yaml'))).toEqual(['filebeat', 'nginx']);
   const hook = one('templates/tests/test-connection.yaml');
-  expect(hook.metadata.annotations).toMatchObject({ 'helm.sh/hook': 'test', 'helm.sh/hook-delete-policy': 'hook-succeeded' });
+  expect(hook.metadata.annotations).toMatchObject({
+    'helm.sh/hook': 'test',
+    'helm.sh/hook-delete-policy': 'hook-succeeded',
+  });
   expect(containersOf(hook)).toEqual(['filebeat', 'wget']);
   const job = one('templates/job-migrate.yaml');
-  expect(job.metadata.annotations).toMatchObject({ 'helm.sh/hook': 'pre-install,pre-upgrade', 'helm.sh/hook-weight': '-5' });
+  expect(job.metadata.annotations).toMatchObject({
+    'helm.sh/hook': 'pre-install,pre-upgrade',
+    'helm.sh/hook-weight': '-5',
+  });
   expect(containersOf(job)).toEqual(['migrate']);
   // documents no SidecarSet touches come back exactly as they went in
   const configMap = annotate(TEMPLATES[0]);
@@ -149,12 +167,16 @@ describe('Helm 3 post-renderer (README recipe)', () => {
   it('fails without output when a SidecarSet is broken, so Helm stops', () => {
     const broken = path.join(dir, 'broken.yaml');
     cpSync(path.join(ROOT, fixture('efk', 'filebeat-sidecarset.yaml')), broken);
-    const r = spawnSync('kubectl-sidecarset', ['inject', '-f', '-', `--sidecarsets=${broken}`, '--sidecarsets=platform/sidecarsets/'], {
-      cwd: dir,
-      env: env(),
-      input: helm3Stream(),
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      'kubectl-sidecarset',
+      ['inject', '-f', '-', `--sidecarsets=${broken}`, '--sidecarsets=platform/sidecarsets/'],
+      {
+        cwd: dir,
+        env: env(),
+        input: helm3Stream(),
+        encoding: 'utf8',
+      },
+    );
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^error: .*SidecarSet "filebeat-sidecarset" is given twice/);
@@ -173,9 +195,16 @@ describe('Helm 4 postrenderer/v1 plugin (integrations/helm/sidecarset)', () => {
   };
 
   it('is a v1 postrenderer plugin with a subprocess command for every platform', () => {
-    expect(plugin).toMatchObject({ apiVersion: 'v1', type: 'postrenderer/v1', name: 'sidecarset', runtime: 'subprocess' });
+    expect(plugin).toMatchObject({
+      apiVersion: 'v1',
+      type: 'postrenderer/v1',
+      name: 'sidecarset',
+      runtime: 'subprocess',
+    });
     expect(plugin.version).toMatch(/^\d+\.\d+\.\d+$/);
-    expect(plugin.runtimeConfig.platformCommand).toEqual([{ command: 'kubectl-sidecarset', args: ['inject', '-f', '-'] }]);
+    expect(plugin.runtimeConfig.platformCommand).toEqual([
+      { command: 'kubectl-sidecarset', args: ['inject', '-f', '-'] },
+    ]);
   });
 
   it('runs as Helm 4 runs it, with the README recipe post-renderer args appended', () => {
@@ -188,7 +217,11 @@ describe('Helm 4 postrenderer/v1 plugin (integrations/helm/sidecarset)', () => {
     const vars: Record<string, string> = { ...env(), HELM_PLUGIN_DIR: pluginDir, HELM_PLUGIN_NAME: plugin.name };
     const expand = (s: string) => s.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, a: string, b: string) => vars[a ?? b] ?? '');
     const [main, ...rest] = plugin.runtimeConfig.platformCommand[0].command.split(' ').map(expand);
-    const argv = [...rest, ...(plugin.runtimeConfig.platformCommand[0].args ?? []).map(expand), ...flagValues(words, '--post-renderer-args')];
+    const argv = [
+      ...rest,
+      ...(plugin.runtimeConfig.platformCommand[0].args ?? []).map(expand),
+      ...flagValues(words, '--post-renderer-args'),
+    ];
     const input = helm4Stream();
     const r = spawnSync(main, argv, { cwd: dir, env: vars, input, encoding: 'utf8' });
     expect(r.status).toBe(0);

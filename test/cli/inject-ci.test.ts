@@ -1,5 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chmodSync, cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cli, expectGolden, ROOT } from './harness.js';
@@ -7,7 +19,8 @@ import { cli, expectGolden, ROOT } from './harness.js';
 let dir = '';
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'sidecarset-inject-ci-'));
-  for (const name of ['efk', 'mesh', 'logtail']) cpSync(path.join(ROOT, 'fixtures', name), path.join(dir, name), { recursive: true });
+  for (const name of ['efk', 'mesh', 'logtail'])
+    cpSync(path.join(ROOT, 'fixtures', name), path.join(dir, name), { recursive: true });
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -15,7 +28,11 @@ const at = (...parts: string[]) => path.join(dir, ...parts);
 const read = (...parts: string[]) => readFileSync(at(...parts), 'utf8');
 /** How the diff labels a path under the temp dir: a/<path without its leading slash>. */
 const label = (p: string) => p.replace(/^\/+/, '');
-const bumpFilebeat = () => writeFileSync(at('efk/filebeat-sidecarset.yaml'), read('efk/filebeat-sidecarset.yaml').replace('filebeat:7.16.2', 'filebeat:7.17.0'));
+const bumpFilebeat = () =>
+  writeFileSync(
+    at('efk/filebeat-sidecarset.yaml'),
+    read('efk/filebeat-sidecarset.yaml').replace('filebeat:7.16.2', 'filebeat:7.17.0'),
+  );
 
 /** Every file under a directory, relative, sorted. */
 function tree(root: string): string[] {
@@ -33,7 +50,11 @@ describe('inject --check', () => {
 
     expect((await cli(['inject', '-f', at('efk'), '--in-place'])).code).toBe(0);
     const clean = await cli(['inject', '-f', at('efk'), '--check']);
-    expect(clean).toEqual({ code: 0, stdout: '', stderr: 'deployment.apps/nginx -n default: injected filebeat-sidecarset: filebeat\n2 files up to date\n' });
+    expect(clean).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: 'deployment.apps/nginx -n default: injected filebeat-sidecarset: filebeat\n2 files up to date\n',
+    });
 
     bumpFilebeat();
     const before = tree(dir).map((f) => [f, read(f)]);
@@ -49,12 +70,16 @@ describe('inject --check', () => {
     const diff = await cli(['inject', '-f', at('mesh'), '--diff', '-q']);
     expect(check.code).toBe(1);
     expect(diff).toEqual({ code: 0, stdout: check.stdout, stderr: '' });
-    expect(read('mesh/checkout-cloneset.yaml')).toBe(readFileSync(path.join(ROOT, 'fixtures/mesh/checkout-cloneset.yaml'), 'utf8'));
+    expect(read('mesh/checkout-cloneset.yaml')).toBe(
+      readFileSync(path.join(ROOT, 'fixtures/mesh/checkout-cloneset.yaml'), 'utf8'),
+    );
   });
 
   it('works on stdin, labelled <stdin>', async () => {
     const input = read('efk/nginx-deployment.yaml');
-    const r = await cli(['inject', '--sidecarsets', at('efk/filebeat-sidecarset.yaml'), '-f', '-', '--check', '-q'], { stdin: input });
+    const r = await cli(['inject', '--sidecarsets', at('efk/filebeat-sidecarset.yaml'), '-f', '-', '--check', '-q'], {
+      stdin: input,
+    });
     expect(r.code).toBe(1);
     expect(r.stdout.startsWith('--- a/<stdin>\n+++ b/<stdin>\n@@ ')).toBe(true);
   });
@@ -65,7 +90,13 @@ describe('inject --in-place', () => {
     chmodSync(at('efk/nginx-deployment.yaml'), 0o640);
     const sidecarSet = statSync(at('efk/filebeat-sidecarset.yaml'));
     const deployment = statSync(at('efk/nginx-deployment.yaml'));
-    const alone = await cli(['inject', '--sidecarsets', at('efk/filebeat-sidecarset.yaml'), '-f', at('efk/nginx-deployment.yaml')]);
+    const alone = await cli([
+      'inject',
+      '--sidecarsets',
+      at('efk/filebeat-sidecarset.yaml'),
+      '-f',
+      at('efk/nginx-deployment.yaml'),
+    ]);
 
     const r = await cli(['inject', '-f', at('efk'), '--in-place']);
     expect(r.code).toBe(0);
@@ -90,24 +121,44 @@ describe('inject --in-place', () => {
   });
 
   it('a JSON file stays JSON; a symlink keeps pointing at the rewritten file', async () => {
-    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', labels: { 'kruise.io/inject-filebeat': 'true' } }, spec: { containers: [{ name: 'web', image: 'web:1' }] } };
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web', labels: { 'kruise.io/inject-filebeat': 'true' } },
+      spec: { containers: [{ name: 'web', image: 'web:1' }] },
+    };
     writeFileSync(at('pod.json'), JSON.stringify(pod));
     symlinkSync(at('pod.json'), at('link.json'));
-    const r = await cli(['inject', '--sidecarsets', at('efk/filebeat-sidecarset.yaml'), '-f', at('link.json'), '--in-place', '-q']);
+    const r = await cli([
+      'inject',
+      '--sidecarsets',
+      at('efk/filebeat-sidecarset.yaml'),
+      '-f',
+      at('link.json'),
+      '--in-place',
+      '-q',
+    ]);
     expect(r.code).toBe(0);
     const written = JSON.parse(read('pod.json'));
     expect(written.spec.containers.map((c: { name: string }) => c.name)).toEqual(['filebeat', 'web']);
-    const json = await cli(['inject', '-o', 'json', '--sidecarsets', at('efk/filebeat-sidecarset.yaml'), '-f', '-'], { stdin: JSON.stringify(pod) });
+    const json = await cli(['inject', '-o', 'json', '--sidecarsets', at('efk/filebeat-sidecarset.yaml'), '-f', '-'], {
+      stdin: JSON.stringify(pod),
+    });
     expect(read('pod.json')).toBe(json.stdout);
     expect(lstatSync(at('link.json')).isSymbolicLink()).toBe(true);
   });
 
   it('writes nothing when any input fails', async () => {
-    writeFileSync(at('mesh/broken.yaml'), 'apiVersion: apps.kruise.io/v1beta1\nkind: SidecarSet\nmetadata:\n  name: broken\nspec:\n  selector:\n    matchLabels:\n      a: b\n  containers:\n  - name: agent\n');
+    writeFileSync(
+      at('mesh/broken.yaml'),
+      'apiVersion: apps.kruise.io/v1beta1\nkind: SidecarSet\nmetadata:\n  name: broken\nspec:\n  selector:\n    matchLabels:\n      a: b\n  containers:\n  - name: agent\n',
+    );
     const before = tree(dir).map((f) => [f, read(f)]);
     const r = await cli(['inject', '-f', at('efk'), '-f', at('mesh'), '--in-place']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/broken\.yaml: document 1: SidecarSet broken would be rejected by Kruise: spec\.containers\[0\]\.image: Required value/);
+    expect(r.stderr).toMatch(
+      /broken\.yaml: document 1: SidecarSet broken would be rejected by Kruise: spec\.containers\[0\]\.image: Required value/,
+    );
     expect(tree(dir).map((f) => [f, read(f)])).toEqual(before);
   });
 });
@@ -117,17 +168,37 @@ describe('inject --output-dir', () => {
     const out = at('out');
     const r = await cli(['inject', '-f', at('efk'), '-f', at('mesh'), '--output-dir', out, '-q']);
     expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
-    expect(tree(out)).toEqual(['efk/filebeat-sidecarset.yaml', 'efk/nginx-deployment.yaml', 'mesh/checkout-cloneset.yaml', 'mesh/mesh-sidecarset.yaml']);
+    expect(tree(out)).toEqual([
+      'efk/filebeat-sidecarset.yaml',
+      'efk/nginx-deployment.yaml',
+      'mesh/checkout-cloneset.yaml',
+      'mesh/mesh-sidecarset.yaml',
+    ]);
     expect(read('out/efk/filebeat-sidecarset.yaml')).toBe(read('efk/filebeat-sidecarset.yaml'));
     const golden = readFileSync(path.join(ROOT, 'test/golden/mesh.yaml'), 'utf8');
     expect(golden).toContain(read('out/mesh/checkout-cloneset.yaml'));
-    expect(read('mesh/checkout-cloneset.yaml')).toBe(readFileSync(path.join(ROOT, 'fixtures/mesh/checkout-cloneset.yaml'), 'utf8')); // inputs untouched
+    expect(read('mesh/checkout-cloneset.yaml')).toBe(
+      readFileSync(path.join(ROOT, 'fixtures/mesh/checkout-cloneset.yaml'), 'utf8'),
+    ); // inputs untouched
 
     // a directory given alone is the base itself; files given alone are relative to their common parent
     const single = await cli(['inject', '-f', at('efk'), '--output-dir', at('one'), '-q']);
     expect(single.code).toBe(0);
     expect(tree(at('one'))).toEqual(['filebeat-sidecarset.yaml', 'nginx-deployment.yaml']);
-    const files = await cli(['inject', '-f', at('logtail/payments-deployment.yaml'), '-f', at('efk/nginx-deployment.yaml'), '--sidecarsets', at('logtail/logtail-sidecarset.yaml'), '--sidecarsets', at('efk/filebeat-sidecarset.yaml'), '--output-dir', at('two'), '-q']);
+    const files = await cli([
+      'inject',
+      '-f',
+      at('logtail/payments-deployment.yaml'),
+      '-f',
+      at('efk/nginx-deployment.yaml'),
+      '--sidecarsets',
+      at('logtail/logtail-sidecarset.yaml'),
+      '--sidecarsets',
+      at('efk/filebeat-sidecarset.yaml'),
+      '--output-dir',
+      at('two'),
+      '-q',
+    ]);
     expect(files.code).toBe(0);
     expect(tree(at('two'))).toEqual(['efk/nginx-deployment.yaml', 'logtail/payments-deployment.yaml']);
   });
@@ -161,7 +232,9 @@ describe('inject CI modes: usage errors exit 2', () => {
 
   it('stdin has no file to rewrite or mirror', async () => {
     for (const flags of [['--in-place'], ['--output-dir', at('out')]]) {
-      const r = await cli(['inject', '--sidecarsets', at('efk/filebeat-sidecarset.yaml'), '-f', '-', ...flags], { stdin: read('efk/nginx-deployment.yaml') });
+      const r = await cli(['inject', '--sidecarsets', at('efk/filebeat-sidecarset.yaml'), '-f', '-', ...flags], {
+        stdin: read('efk/nginx-deployment.yaml'),
+      });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/standard input \(-f -\) has none/);
     }

@@ -59,29 +59,52 @@ function stream(count: number, extra: (i: number) => string = () => ''): string 
   const parts = ['# generated\n', deployment(0)];
   for (let i = 1; i < count; i++) {
     if (i % 97 === 0) parts.push('---\n# nothing here\n');
-    if (i % 89 === 0) parts.push('--- # a list\napiVersion: v1\nkind: List\nitems:\n- ' + deployment(i).replace(/\n(?!$)/g, '\n  '));
-    else if (i % 83 === 0) parts.push('---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec: {ports: [{port: 80}]}\n');
+    if (i % 89 === 0)
+      parts.push('--- # a list\napiVersion: v1\nkind: List\nitems:\n- ' + deployment(i).replace(/\n(?!$)/g, '\n  '));
+    else if (i % 83 === 0)
+      parts.push('---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec: {ports: [{port: 80}]}\n');
     parts.push(i % 7 === 0 ? '\n# between\n---\n' : '---\n', deployment(i), extra(i));
   }
   return parts.join('');
 }
 
 /** The real binary; `workers` counts the worker threads it started. */
-function runBinary(file: string, threads: string): { code: number | null; stdout: string; stderr: string; workers: number } {
+function runBinary(
+  file: string,
+  threads: string,
+): { code: number | null; stdout: string; stderr: string; workers: number } {
   const log = path.join(dir, `workers-${threads}.log`);
   writeFileSync(log, '');
   const r = spawnSync(
     process.execPath,
-    ['--require', path.join(ROOT, 'test/cli/count-workers.cjs'), path.join(ROOT, 'bin/kubectl-sidecarset'),
-      'inject', '--sidecarsets', path.join(dir, 'sidecarsets.yaml'), '-f', file],
+    [
+      '--require',
+      path.join(ROOT, 'test/cli/count-workers.cjs'),
+      path.join(ROOT, 'bin/kubectl-sidecarset'),
+      'inject',
+      '--sidecarsets',
+      path.join(dir, 'sidecarsets.yaml'),
+      '-f',
+      file,
+    ],
     {
       cwd: ROOT,
       encoding: 'utf8',
       maxBuffer: 1 << 28,
-      env: { PATH: process.env.PATH ?? '', SOURCE_DATE_EPOCH: '1700000000', KUBECTL_SIDECARSET_THREADS: threads, WORKER_LOG: log },
+      env: {
+        PATH: process.env.PATH ?? '',
+        SOURCE_DATE_EPOCH: '1700000000',
+        KUBECTL_SIDECARSET_THREADS: threads,
+        WORKER_LOG: log,
+      },
     },
   );
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, workers: readFileSync(log, 'utf8').split('\n').length - 1 };
+  return {
+    code: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    workers: readFileSync(log, 'utf8').split('\n').length - 1,
+  };
 }
 
 describe('inject in several threads', () => {
@@ -116,27 +139,33 @@ describe('inject in several threads', () => {
     expect(many.stdout === one.stdout).toBe(true);
   });
 
-  it('reports the error one thread reports, having written what one thread writes before it', { timeout: 120_000 }, async () => {
-    const cases = {
-      // in the worker's share: the share is lost, this thread renders the rest again and writes from where it was
-      injection: (i: number) => (i === 2600 ? '---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\nspec:\n  containers: 3\n' : ''),
-      syntax: (i: number) => (i === 2700 ? '---\napiVersion: v1\nkind: Pod\nmetadata: {name: [bad\n' : ''),
-      // in this thread's own share, after part of it has gone out
-      early: (i: number) => (i === 900 ? '---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\nspec:\n  containers: 3\n' : ''),
-    };
-    for (const [name, extra] of Object.entries(cases)) {
-      const file = path.join(dir, `${name}.yaml`);
-      writeFileSync(file, stream(3000, extra));
-      const one = await cli(['inject', '--sidecarsets', path.join(dir, 'sidecarsets.yaml'), '-f', file]);
-      expect(one.code, name).toBe(1);
-      const many = runBinary(file, '2');
-      expect(many.workers, name).toBe(1);
-      expect(one.stdout.length, name).toBeGreaterThan(1 << 16); // documents before the failure went out
-      expect(many.code, name).toBe(one.code);
-      expect(many.stderr, name).toBe(one.stderr);
-      expect(many.stdout === one.stdout, name).toBe(true); // nothing lost, nothing written twice
-    }
-  });
+  it(
+    'reports the error one thread reports, having written what one thread writes before it',
+    { timeout: 120_000 },
+    async () => {
+      const cases = {
+        // in the worker's share: the share is lost, this thread renders the rest again and writes from where it was
+        injection: (i: number) =>
+          i === 2600 ? '---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\nspec:\n  containers: 3\n' : '',
+        syntax: (i: number) => (i === 2700 ? '---\napiVersion: v1\nkind: Pod\nmetadata: {name: [bad\n' : ''),
+        // in this thread's own share, after part of it has gone out
+        early: (i: number) =>
+          i === 900 ? '---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\nspec:\n  containers: 3\n' : '',
+      };
+      for (const [name, extra] of Object.entries(cases)) {
+        const file = path.join(dir, `${name}.yaml`);
+        writeFileSync(file, stream(3000, extra));
+        const one = await cli(['inject', '--sidecarsets', path.join(dir, 'sidecarsets.yaml'), '-f', file]);
+        expect(one.code, name).toBe(1);
+        const many = runBinary(file, '2');
+        expect(many.workers, name).toBe(1);
+        expect(one.stdout.length, name).toBeGreaterThan(1 << 16); // documents before the failure went out
+        expect(many.code, name).toBe(one.code);
+        expect(many.stderr, name).toBe(one.stderr);
+        expect(many.stdout === one.stdout, name).toBe(true); // nothing lost, nothing written twice
+      }
+    },
+  );
 });
 
 describe('shareSources', () => {
@@ -154,7 +183,13 @@ describe('shareSources', () => {
     for (const [n, text] of inputs.entries()) {
       const whole = parseManifests(text, 's.yaml').map((md) => `${md.index}/${md.listItem ?? ''}`);
       for (const threads of [2, 3, 5]) {
-        const shares = shareSources([{ source: 's.yaml', text }, { source: 't.yaml', text: 'apiVersion: v1\nkind: Pod\n' }], threads);
+        const shares = shareSources(
+          [
+            { source: 's.yaml', text },
+            { source: 't.yaml', text: 'apiVersion: v1\nkind: Pod\n' },
+          ],
+          threads,
+        );
         const pieces = (shares ?? []).flat().filter((p) => p.source === 's.yaml');
         if (n >= 3) {
           expect(pieces.length, `input ${n}`).toBeLessThanOrEqual(1);
@@ -162,7 +197,9 @@ describe('shareSources', () => {
         }
         expect(pieces.length, `input ${n}, ${threads} threads`).toBeGreaterThan(1);
         expect(pieces.map((p) => p.text).join('')).toBe(text);
-        const numbered = pieces.flatMap((p) => parseManifests(p.text, 's.yaml').map((md) => `${md.index + p.indexBase}/${md.listItem ?? ''}`));
+        const numbered = pieces.flatMap((p) =>
+          parseManifests(p.text, 's.yaml').map((md) => `${md.index + p.indexBase}/${md.listItem ?? ''}`),
+        );
         expect(numbered, `input ${n}, ${threads} threads`).toEqual(whole);
       }
     }

@@ -16,7 +16,13 @@ const names = (list: { name: string }[] | undefined) => (list ?? []).map((c) => 
 
 describe('inject: the seed examples', () => {
   it('EFK: filebeat goes in front of nginx with its volumes, env and annotations', async () => {
-    const r = await cli(['inject', '-f', fixture('efk/filebeat-sidecarset.yaml'), '-f', fixture('efk/nginx-deployment.yaml')]);
+    const r = await cli([
+      'inject',
+      '-f',
+      fixture('efk/filebeat-sidecarset.yaml'),
+      '-f',
+      fixture('efk/nginx-deployment.yaml'),
+    ]);
     expect(r.code).toBe(0);
     const [ss, deploy] = docs(r.stdout);
     expect(ss.kind).toBe('SidecarSet');
@@ -76,7 +82,11 @@ describe('inject: the seed examples', () => {
       { name: 'IS_INJECTED', value: 'true' },
       { name: 'TZ', value: 'Asia/Shanghai' },
     ]);
-    expect(logtail.volumeMounts.map((m: Obj) => m.mountPath)).toEqual(['/var/lib/logtail', '/var/log/payments', '/tmp']);
+    expect(logtail.volumeMounts.map((m: Obj) => m.mountPath)).toEqual([
+      '/var/lib/logtail',
+      '/var/log/payments',
+      '/tmp',
+    ]);
     expectGolden('logtail.yaml', r.stdout);
   });
 
@@ -89,7 +99,10 @@ describe('inject: the seed examples', () => {
     expect(tpl.spec.containers[0].image).toBe('registry.example.com/mesh/proxy:1.21.3');
     expect(tpl.spec.containers[1].image).toBe('registry.example.com/mesh/proxy-empty:1.0');
     expect(tpl.metadata.annotations['kruise.io/sidecarset-working-hotupgrade-container']).toBe('{"mesh":"mesh-1"}');
-    expect(tpl.spec.containers[0].env).toContainEqual({ name: 'SIDECARSET_VERSION', valueFrom: { fieldRef: { fieldPath: "metadata.annotations['version.sidecarset.kruise.io/mesh-1']" } } });
+    expect(tpl.spec.containers[0].env).toContainEqual({
+      name: 'SIDECARSET_VERSION',
+      valueFrom: { fieldRef: { fieldPath: "metadata.annotations['version.sidecarset.kruise.io/mesh-1']" } },
+    });
     expect(r.stderr).toContain('cloneset.apps.kruise.io/checkout -n shop: injected mesh-proxy: mesh-1, mesh-2');
     expectGolden('mesh.yaml', r.stdout);
   });
@@ -101,21 +114,37 @@ describe('inject: the seed examples', () => {
     expect(names(template(deployments[0]).spec.containers)).toEqual(['web', 'audit']);
     expect(names(template(deployments[1]).spec.containers)).toEqual(['web']);
     expect(r.stderr).toContain('deployment.apps/web -n storefront: injected audit-agent: audit');
-    expect(r.stderr).toMatch(/deployment\.apps\/web -n storefront-staging: not injected audit-agent: NamespaceMismatch/);
+    expect(r.stderr).toMatch(
+      /deployment\.apps\/web -n storefront-staging: not injected audit-agent: NamespaceMismatch/,
+    );
     expectGolden('namespaces.yaml', r.stdout);
   });
 
   it('namespaceSelector without the Namespace objects is an error, not a silent skip', async () => {
-    const r = await cli(['inject', '-f', fixture('namespaces/audit-sidecarset.yaml'), '-f', fixture('namespaces/web-deployments.yaml')]);
+    const r = await cli([
+      'inject',
+      '-f',
+      fixture('namespaces/audit-sidecarset.yaml'),
+      '-f',
+      fixture('namespaces/web-deployments.yaml'),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^error: fixtures\/namespaces\/web-deployments\.yaml: document 1: SidecarSet audit-agent selects namespaces by label/);
+    expect(r.stderr).toMatch(
+      /^error: fixtures\/namespaces\/web-deployments\.yaml: document 1: SidecarSet audit-agent selects namespaces by label/,
+    );
     expect(r.stderr).toContain('pass the Namespace object');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('a CronJob gets the sidecar in its job template', async () => {
-    const r = await cli(['inject', '--sidecarsets', fixture('logtail/logtail-sidecarset.yaml'), '-f', fixture('workloads/cleanup-cronjob.yaml')]);
+    const r = await cli([
+      'inject',
+      '--sidecarsets',
+      fixture('logtail/logtail-sidecarset.yaml'),
+      '-f',
+      fixture('workloads/cleanup-cronjob.yaml'),
+    ]);
     expect(r.code).toBe(0);
     const [cron] = docs(r.stdout);
     expect(cron.kind).toBe('CronJob');
@@ -132,18 +161,31 @@ describe('inject: revisions and pod metadata', () => {
     expect(r.code).toBe(0);
     const sts = docs(r.stdout).find((d) => d.kind === 'StatefulSet')!;
     const tpl = template(sts);
-    expect(tpl.spec.containers[0]).toMatchObject({ name: 'log-agent', image: 'registry.example.com/obs/log-agent:1.9.4' });
+    expect(tpl.spec.containers[0]).toMatchObject({
+      name: 'log-agent',
+      image: 'registry.example.com/obs/log-agent:1.9.4',
+    });
     const hash = JSON.parse(tpl.metadata.annotations['kruise.io/sidecarset-hash'])['log-agent'];
     expect(hash.controllerRevision).toBe('log-agent-7b5c9d8f6');
-    expect(r.stderr).toContain('statefulset.apps/orders -n shop: injected log-agent (revision log-agent-7b5c9d8f6): log-agent');
+    expect(r.stderr).toContain(
+      'statefulset.apps/orders -n shop: injected log-agent (revision log-agent-7b5c9d8f6): log-agent',
+    );
     expectGolden('revision.yaml', r.stdout);
   });
 
   it('without the ControllerRevision it fails and says what to give, never injecting the latest', async () => {
-    const r = await cli(['inject', '-f', fixture('revision/log-agent-sidecarset.yaml'), '-f', fixture('revision/orders-statefulset.yaml')]);
+    const r = await cli([
+      'inject',
+      '-f',
+      fixture('revision/log-agent-sidecarset.yaml'),
+      '-f',
+      fixture('revision/orders-statefulset.yaml'),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^error: fixtures\/revision\/log-agent-sidecarset\.yaml: document 1: SidecarSet log-agent would be rejected by Kruise: revision: .*"log-agent-7b5c9d8f6" not found; give the ControllerRevisions/);
+    expect(r.stderr).toMatch(
+      /^error: fixtures\/revision\/log-agent-sidecarset\.yaml: document 1: SidecarSet log-agent would be rejected by Kruise: revision: .*"log-agent-7b5c9d8f6" not found; give the ControllerRevisions/,
+    );
   });
 
   it('patchPodMetadata is applied; the whitelist, a cluster policy, only warns offline', async () => {
@@ -179,7 +221,9 @@ spec:
     const r = await cli(['inject', '-f', '-'], { stdin: input });
     expect(r.code).toBe(0);
     expect(docs(r.stdout)[1].metadata.annotations['oom-score']).toBe('-100');
-    expect(r.stderr).toMatch(/^note: <stdin>: document 1: SidecarSet sc: spec\.patchPodMetadata: .*not enforced offline/m);
+    expect(r.stderr).toMatch(
+      /^note: <stdin>: document 1: SidecarSet sc: spec\.patchPodMetadata: .*not enforced offline/m,
+    );
     const allowed = `apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -198,7 +242,9 @@ data:
 describe('inject: streams and formats', () => {
   it('stdin to stdout: --sidecarsets configures without echoing, comments survive', async () => {
     const input = '# the app\n' + (await import('node:fs')).readFileSync(fixture('efk/nginx-deployment.yaml'), 'utf8');
-    const r = await cli(['inject', '--sidecarsets', fixture('efk/filebeat-sidecarset.yaml'), '-f', '-'], { stdin: input });
+    const r = await cli(['inject', '--sidecarsets', fixture('efk/filebeat-sidecarset.yaml'), '-f', '-'], {
+      stdin: input,
+    });
     expect(r.code).toBe(0);
     expect(r.stdout.startsWith('# the app\napiVersion: apps/v1\nkind: Deployment\n')).toBe(true);
     expect(r.stdout).toContain('# ask for the filebeat sidecar');
@@ -223,7 +269,15 @@ describe('inject: streams and formats', () => {
   });
 
   it('-o json prints one object, or a v1 List for several', async () => {
-    const one = await cli(['inject', '-o', 'json', '--sidecarsets', fixture('efk/filebeat-sidecarset.yaml'), '-f', fixture('efk/nginx-deployment.yaml')]);
+    const one = await cli([
+      'inject',
+      '-o',
+      'json',
+      '--sidecarsets',
+      fixture('efk/filebeat-sidecarset.yaml'),
+      '-f',
+      fixture('efk/nginx-deployment.yaml'),
+    ]);
     expect(one.code).toBe(0);
     const deploy = JSON.parse(one.stdout);
     expect(deploy.kind).toBe('Deployment');
@@ -238,11 +292,18 @@ describe('inject: streams and formats', () => {
       apiVersion: 'v1',
       kind: 'List',
       items: [
-        { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a', labels: { app: 'payments' } }, spec: { containers: [{ name: 'api', image: 'x:1' }] } },
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: 'a', labels: { app: 'payments' } },
+          spec: { containers: [{ name: 'api', image: 'x:1' }] },
+        },
         { apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc' }, spec: { ports: [{ port: 80 }] } },
       ],
     };
-    const r = await cli(['inject', '--sidecarsets', fixture('logtail/logtail-sidecarset.yaml'), '-f', '-'], { stdin: JSON.stringify(list) });
+    const r = await cli(['inject', '--sidecarsets', fixture('logtail/logtail-sidecarset.yaml'), '-f', '-'], {
+      stdin: JSON.stringify(list),
+    });
     expect(r.code).toBe(0);
     const [out] = docs(r.stdout);
     expect(out.kind).toBe('List');
@@ -263,7 +324,9 @@ describe('inject: streams and formats', () => {
 
   it('objects that carry no pod template pass through byte for byte', async () => {
     const input = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web # keep me\nspec:\n  ports:\n  - port: 80\n';
-    const r = await cli(['inject', '--sidecarsets', fixture('efk/filebeat-sidecarset.yaml'), '-f', '-'], { stdin: input });
+    const r = await cli(['inject', '--sidecarsets', fixture('efk/filebeat-sidecarset.yaml'), '-f', '-'], {
+      stdin: input,
+    });
     expect(r.stdout).toBe(input);
     expect(r.stderr).toBe('');
   });
@@ -273,12 +336,18 @@ describe('inject: streams and formats', () => {
       'apiVersion: example.com/v1\nkind: Rollout\nmetadata:\n  name: r\nspec:\n  template:\n    spec:\n      containers:\n      - name: a\n        image: a\n',
       'apiVersion: v1\nkind: Pod\nmetadata:\n  name: plain\nspec:\n  containers:\n  - name: a\n    image: a\n',
     ].join('---\n');
-    const r = await cli(['inject', '--sidecarsets', fixture('efk/filebeat-sidecarset.yaml'), '-f', '-'], { stdin: input });
+    const r = await cli(['inject', '--sidecarsets', fixture('efk/filebeat-sidecarset.yaml'), '-f', '-'], {
+      stdin: input,
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(input);
-    expect(r.stderr).toContain('rollout.example.com/r -n default: skipped: UnknownPodTemplateKind (example.com/v1 Rollout)');
+    expect(r.stderr).toContain(
+      'rollout.example.com/r -n default: skipped: UnknownPodTemplateKind (example.com/v1 Rollout)',
+    );
     expect(r.stderr).toMatch(/pod\/plain -n default: not injected filebeat-sidecarset: SelectorMismatch/);
-    const quiet = await cli(['inject', '-q', '--sidecarsets', fixture('efk/filebeat-sidecarset.yaml'), '-f', '-'], { stdin: input });
+    const quiet = await cli(['inject', '-q', '--sidecarsets', fixture('efk/filebeat-sidecarset.yaml'), '-f', '-'], {
+      stdin: input,
+    });
     expect(quiet.stderr).toBe('');
   });
 });
@@ -314,7 +383,9 @@ spec:
   it('recomputes hash annotations as the webhook would, and says so on stderr', async () => {
     const r = await cli(['inject', '-f', '-'], { stdin: edited('stalehash') });
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^note: <stdin>: document 1: SidecarSet sc: kruise\.io\/sidecarset-hash recomputed as Kruise's webhook would \(stalehash -> [245-9bcdfvwxz]{12}…\); use --keep-hash/);
+    expect(r.stderr).toMatch(
+      /^note: <stdin>: document 1: SidecarSet sc: kruise\.io\/sidecarset-hash recomputed as Kruise's webhook would \(stalehash -> [245-9bcdfvwxz]{12}…\); use --keep-hash/,
+    );
     const pod = docs(r.stdout)[1];
     expect(JSON.parse(pod.metadata.annotations['kruise.io/sidecarset-hash']).sc.hash).not.toBe('stalehash');
   });
@@ -338,14 +409,20 @@ describe('inject: bad input is a one-line error and an empty stdout', () => {
   };
 
   it('malformed YAML names the document and line', async () => {
-    const r = await cli(['inject', '-f', '-'], { stdin: 'apiVersion: v1\nkind: Pod\n---\napiVersion: v1\nkind: [Pod\n' });
+    const r = await cli(['inject', '-f', '-'], {
+      stdin: 'apiVersion: v1\nkind: Pod\n---\napiVersion: v1\nkind: [Pod\n',
+    });
     expectError(r, /^error: <stdin>: document 2: line \d+: /);
   });
 
   it('a SidecarSet Kruise would reject names its field', async () => {
-    const bad = 'apiVersion: apps.kruise.io/v1beta1\nkind: SidecarSet\nmetadata:\n  name: bad\nspec:\n  selector:\n    matchLabels:\n      a: b\n  containers:\n  - name: agent\n';
+    const bad =
+      'apiVersion: apps.kruise.io/v1beta1\nkind: SidecarSet\nmetadata:\n  name: bad\nspec:\n  selector:\n    matchLabels:\n      a: b\n  containers:\n  - name: agent\n';
     const r = await cli(['inject', '-f', '-'], { stdin: bad });
-    expectError(r, /^error: <stdin>: document 1: SidecarSet bad would be rejected by Kruise: spec\.containers\[0\]\.image: Required value/);
+    expectError(
+      r,
+      /^error: <stdin>: document 1: SidecarSet bad would be rejected by Kruise: spec\.containers\[0\]\.image: Required value/,
+    );
   });
 
   it('a volume mount that names no volume', async () => {
@@ -366,7 +443,10 @@ describe('inject: bad input is a one-line error and an empty stdout', () => {
     const ss = (name: string) =>
       `apiVersion: apps.kruise.io/v1beta1\nkind: SidecarSet\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    matchLabels:\n      app: web\n  containers:\n  - name: agent\n    image: agent:1\n`;
     const r = await cli(['inject', '-f', '-'], { stdin: ss('one') + '---\n' + ss('two') });
-    expectError(r, /SidecarSet one would be rejected by Kruise: spec\.containers: Invalid value: "agent": container agent already exist in two/);
+    expectError(
+      r,
+      /SidecarSet one would be rejected by Kruise: spec\.containers: Invalid value: "agent": container agent already exist in two/,
+    );
   });
 
   it('a missing file', async () => {

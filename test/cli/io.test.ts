@@ -46,7 +46,10 @@ function drain(fd: number, expectedBytes: number): Promise<Buffer> {
 describe('descriptorOutput', () => {
   it('says all output is settled while every write went straight to its descriptor', async () => {
     const { reader, writer } = openFifo();
-    await write(descriptorOutput(writer, () => new Socket()), 'x');
+    await write(
+      descriptorOutput(writer, () => new Socket()),
+      'x',
+    );
     expect(outputSettled()).toBe(true);
     closeSync(reader);
     closeSync(writer);
@@ -76,7 +79,10 @@ describe('descriptorOutput', () => {
     expect(stream).toBeDefined();
     // another output (stderr, here a file) writes text of the same size meanwhile
     const other = openSync(path.join(dir, 'other'), 'w');
-    await write(descriptorOutput(other, () => new Socket()), 'b'.repeat(200_001));
+    await write(
+      descriptorOutput(other, () => new Socket()),
+      'b'.repeat(200_001),
+    );
     closeSync(other);
     await pending;
     expect((await received).toString()).toBe(expected);
@@ -124,19 +130,33 @@ describe('isTerminal', () => {
     const file = openSync(path.join(dir, 'file'), 'w');
     const devNull = openSync('/dev/null', 'w');
     try {
-      expect([isTerminal(reader), isTerminal(writer), isTerminal(file), isTerminal(devNull)]).toEqual([false, false, false, false]);
+      expect([isTerminal(reader), isTerminal(writer), isTerminal(file), isTerminal(devNull)]).toEqual([
+        false,
+        false,
+        false,
+        false,
+      ]);
     } finally {
       for (const fd of [reader, writer, file, devNull]) closeSync(fd);
     }
   });
 
   it('is true on a real terminal: the report is coloured there, and plain through a pipe', () => {
-    const args = 'bin/kubectl-sidecarset inject -f fixtures/efk/filebeat-sidecarset.yaml -f fixtures/efk/nginx-deployment.yaml';
+    const args =
+      'bin/kubectl-sidecarset inject -f fixtures/efk/filebeat-sidecarset.yaml -f fixtures/efk/nginx-deployment.yaml';
     // script(1) gives the command a pseudo-terminal for stdin, stdout and stderr
-    const tty = spawnSync('script', ['-qec', `node ${args} >/dev/null`, '/dev/null'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: undefined, TERM: 'xterm' } });
+    const tty = spawnSync('script', ['-qec', `node ${args} >/dev/null`, '/dev/null'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: undefined, TERM: 'xterm' },
+    });
     expect(tty.status).toBe(0);
     expect(tty.stdout).toContain('\u001b[32minjected\u001b[39m');
-    const piped = spawnSync('node', args.split(' '), { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: undefined } });
+    const piped = spawnSync('node', args.split(' '), {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: undefined },
+    });
     expect(piped.status).toBe(0);
     expect(piped.stderr).toContain('injected filebeat-sidecarset');
     expect(piped.stderr).not.toContain('\u001b[');

@@ -16,7 +16,13 @@ interface Item {
 interface ResourceList {
   items: Item[];
   functionConfig?: unknown;
-  results?: { message: string; severity: string; resourceRef?: Record<string, string>; file?: { path: string; index?: number }; tags?: Record<string, string> }[];
+  results?: {
+    message: string;
+    severity: string;
+    resourceRef?: Record<string, string>;
+    file?: { path: string; index?: number };
+    tags?: Record<string, string>;
+  }[];
 }
 
 /** A ResourceList as kpt hands it over: items indented under `items:`, kpt's annotations, a comment kept. */
@@ -49,13 +55,18 @@ async function fn(input: string): Promise<{ code: number; out: ResourceList; std
 
 describe('fn: a KRM function (ResourceList in, ResourceList with results out)', () => {
   it('injects the items with the SidecarSets named in a ConfigMap functionConfig (kpt key=value)', async () => {
-    const input = resourceList([CRONJOB, DEPLOYMENT], `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: function-input\ndata:\n  sidecarSets: ${SIDECARSET}`);
+    const input = resourceList(
+      [CRONJOB, DEPLOYMENT],
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: function-input\ndata:\n  sidecarSets: ${SIDECARSET}`,
+    );
     const { code, out, stdout } = await fn(input);
     expect(code).toBe(0);
     expect(out.items.map((i) => i.kind)).toEqual(['CronJob', 'Deployment']);
     const deployment = out.items[1];
     expect(deployment.spec.template.spec.containers.map((c) => c.name)).toEqual(['filebeat', 'nginx']);
-    expect(deployment.spec.template.metadata.annotations?.['kruise.io/sidecarset-injected-list']).toBe('filebeat-sidecarset');
+    expect(deployment.spec.template.metadata.annotations?.['kruise.io/sidecarset-injected-list']).toBe(
+      'filebeat-sidecarset',
+    );
     expect(deployment.metadata.annotations).toMatchObject({
       'internal.config.kubernetes.io/path': 'nginx-deployment.yaml',
       'internal.config.kubernetes.io/seqindent': 'compact',
@@ -81,16 +92,25 @@ describe('fn: a KRM function (ResourceList in, ResourceList with results out)', 
   });
 
   it('renders exactly what inject renders for the same objects', async () => {
-    const { out } = await fn(resourceList([DEPLOYMENT], `kind: SidecarSetInjector\napiVersion: sidecarset.kruise.io/v1alpha1\nspec:\n  sidecarSets: [${SIDECARSET}]`));
+    const { out } = await fn(
+      resourceList(
+        [DEPLOYMENT],
+        `kind: SidecarSetInjector\napiVersion: sidecarset.kruise.io/v1alpha1\nspec:\n  sidecarSets: [${SIDECARSET}]`,
+      ),
+    );
     const injected = parse((await cli(['inject', '-q', '--sidecarsets', SIDECARSET, '-f', DEPLOYMENT])).stdout) as Item;
     const item = out.items[0];
-    for (const a of Object.keys(item.metadata.annotations ?? {})) if (a.includes('config.kubernetes.io/')) delete item.metadata.annotations![a];
+    for (const a of Object.keys(item.metadata.annotations ?? {}))
+      if (a.includes('config.kubernetes.io/')) delete item.metadata.annotations![a];
     if (Object.keys(item.metadata.annotations ?? {}).length === 0) delete item.metadata.annotations;
     expect(item).toEqual(injected);
   });
 
   it('takes SidecarSets among the items (left unchanged) and the namespace from a SidecarSetInjector', async () => {
-    const input = resourceList([SIDECARSET, DEPLOYMENT], 'apiVersion: sidecarset.kruise.io/v1alpha1\nkind: SidecarSetInjector\nmetadata:\n  name: inject\nspec:\n  namespace: web');
+    const input = resourceList(
+      [SIDECARSET, DEPLOYMENT],
+      'apiVersion: sidecarset.kruise.io/v1alpha1\nkind: SidecarSetInjector\nmetadata:\n  name: inject\nspec:\n  namespace: web',
+    );
     const { code, out } = await fn(input);
     expect(code).toBe(0);
     expect(out.items[0]).toEqual((parse(input) as ResourceList).items[0]);
@@ -108,7 +128,13 @@ describe('fn: a KRM function (ResourceList in, ResourceList with results out)', 
 
   it('turns what inject rejects into an error result: exit 1, items unchanged', async () => {
     const broken = path.join(mkdtempSync(path.join(tmpdir(), 'sidecarset-krm-')), 'broken.yaml');
-    writeFileSync(broken, readFileSync(path.join(ROOT, SIDECARSET), 'utf8').replace('image: docker.elastic.co/beats/filebeat:7.16.2', 'image: ""'));
+    writeFileSync(
+      broken,
+      readFileSync(path.join(ROOT, SIDECARSET), 'utf8').replace(
+        'image: docker.elastic.co/beats/filebeat:7.16.2',
+        'image: ""',
+      ),
+    );
     const input = resourceList([DEPLOYMENT], `kind: ConfigMap\napiVersion: v1\ndata:\n  sidecarSets: ${broken}`);
     const { code, out, stderr } = await fn(input);
     expect(code).toBe(1);
@@ -121,9 +147,16 @@ describe('fn: a KRM function (ResourceList in, ResourceList with results out)', 
   });
 
   it('rejects unknown options and input that is not a ResourceList', async () => {
-    const bad = await fn(resourceList([DEPLOYMENT], 'kind: SidecarSetInjector\napiVersion: sidecarset.kruise.io/v1alpha1\nspec:\n  sidecarset: x'));
+    const bad = await fn(
+      resourceList(
+        [DEPLOYMENT],
+        'kind: SidecarSetInjector\napiVersion: sidecarset.kruise.io/v1alpha1\nspec:\n  sidecarset: x',
+      ),
+    );
     expect(bad.code).toBe(1);
-    expect(bad.out.results?.[0].message).toBe('spec.sidecarset: unknown option "sidecarset"; known: sidecarSets, namespace, keepHash, recursive');
+    expect(bad.out.results?.[0].message).toBe(
+      'spec.sidecarset: unknown option "sidecarset"; known: sidecarSets, namespace, keepHash, recursive',
+    );
     const notList = await fn(readFileSync(path.join(ROOT, DEPLOYMENT), 'utf8'));
     expect(notList.code).toBe(1);
     expect(notList.stderr).toContain('expected a ResourceList');
@@ -133,15 +166,22 @@ describe('fn: a KRM function (ResourceList in, ResourceList with results out)', 
 describe('fn is offline', () => {
   it('runs the real binary with every network call and @kubernetes/client-node refused', () => {
     const input = resourceList([DEPLOYMENT], `kind: ConfigMap\napiVersion: v1\ndata:\n  sidecarSets: ${SIDECARSET}`);
-    const r = spawnSync(process.execPath, ['--require', path.join(ROOT, 'test/cli/offline-guard.cjs'), path.join(ROOT, 'bin/kubectl-sidecarset'), 'fn'], {
-      cwd: ROOT,
-      input,
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), SOURCE_DATE_EPOCH: '1700000000' },
-    });
+    const r = spawnSync(
+      process.execPath,
+      ['--require', path.join(ROOT, 'test/cli/offline-guard.cjs'), path.join(ROOT, 'bin/kubectl-sidecarset'), 'fn'],
+      {
+        cwd: ROOT,
+        input,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), SOURCE_DATE_EPOCH: '1700000000' },
+      },
+    );
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect((parse(r.stdout) as ResourceList).items[0].spec.template.spec.containers.map((c) => c.name)).toEqual(['filebeat', 'nginx']);
+    expect((parse(r.stdout) as ResourceList).items[0].spec.template.spec.containers.map((c) => c.name)).toEqual([
+      'filebeat',
+      'nginx',
+    ]);
   });
 });
 
@@ -187,13 +227,17 @@ describe('fn under the real tools (README recipes)', () => {
     expect(r.status).toBe(0);
     const out = parse(r.stdout) as Item;
     expect(out.spec.template.spec.containers.map((c) => c.name)).toEqual(['filebeat', 'nginx']);
-    expect(out.spec.template.metadata.annotations?.['kruise.io/sidecarset-hash']).toContain('"updateTimestamp":"2023-11-14T22:13:20Z"');
+    expect(out.spec.template.metadata.annotations?.['kruise.io/sidecarset-hash']).toContain(
+      '"updateTimestamp":"2023-11-14T22:13:20Z"',
+    );
   });
 
   it('kpt fn eval --exec runs it on a package', () => {
     if (!has('kpt')) return;
     const recipe = readmeBlocks('KRM function')[0].trim();
-    expect(recipe).toMatch(/^kpt fn eval apps\/ --exec "kubectl-sidecarset fn" -- sidecarSets=platform\/sidecarsets\/$/);
+    expect(recipe).toMatch(
+      /^kpt fn eval apps\/ --exec "kubectl-sidecarset fn" -- sidecarSets=platform\/sidecarsets\/$/,
+    );
     const root = project('kpt');
     mkdirSync(path.join(root, 'apps'));
     cpSync(path.join(ROOT, DEPLOYMENT), path.join(root, 'apps/deployment.yaml'));
@@ -201,9 +245,13 @@ describe('fn under the real tools (README recipes)', () => {
     const r = spawnSync('sh', ['-c', recipe], { cwd: root, env: env(), encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stderr).toContain('[info] apps/v1/Deployment/nginx: injected filebeat-sidecarset: filebeat');
-    expect(r.stderr).toContain('[info] batch/v1/CronJob/shop/cleanup: not injected filebeat-sidecarset: SelectorMismatch');
+    expect(r.stderr).toContain(
+      '[info] batch/v1/CronJob/shop/cleanup: not injected filebeat-sidecarset: SelectorMismatch',
+    );
     const written = parse(readFileSync(path.join(root, 'apps/deployment.yaml'), 'utf8')) as Item;
     expect(written.spec.template.spec.containers.map((c) => c.name)).toEqual(['filebeat', 'nginx']);
-    expect(readFileSync(path.join(root, 'apps/cronjob.yaml'), 'utf8')).toBe(readFileSync(path.join(ROOT, CRONJOB), 'utf8'));
+    expect(readFileSync(path.join(root, 'apps/cronjob.yaml'), 'utf8')).toBe(
+      readFileSync(path.join(ROOT, CRONJOB), 'utf8'),
+    );
   });
 });

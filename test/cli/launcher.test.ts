@@ -25,11 +25,15 @@ afterEach(() => {
 const FIXTURES = ['-f', 'fixtures/efk/filebeat-sidecarset.yaml', '-f', 'fixtures/efk/nginx-deployment.yaml'];
 
 function launch(args: string[], nodeArgs: string[] = []): { status: number | null; stdout: string; stderr: string } {
-  const { status, stdout, stderr } = spawnSync(process.execPath, [...nodeArgs, path.join(dir, 'bin/kubectl-sidecarset'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', SOURCE_DATE_EPOCH: '1700000000' },
-  });
+  const { status, stdout, stderr } = spawnSync(
+    process.execPath,
+    [...nodeArgs, path.join(dir, 'bin/kubectl-sidecarset'), ...args],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', SOURCE_DATE_EPOCH: '1700000000' },
+    },
+  );
   return { status, stdout, stderr };
 }
 
@@ -87,7 +91,15 @@ describe('launcher code cache', () => {
     expect(cacheHeader()).toBe(buildId());
     const made = readFileSync(cache);
 
-    const rollout = ['plan-rollout', '-f', 'fixtures/rollout/log-shipper-sidecarset.yaml', '-f', 'fixtures/rollout/pods.yaml', '-o', 'json'];
+    const rollout = [
+      'plan-rollout',
+      '-f',
+      'fixtures/rollout/log-shipper-sidecarset.yaml',
+      '-f',
+      'fixtures/rollout/pods.yaml',
+      '-o',
+      'json',
+    ];
     const first = launch(rollout, offline);
     expect(first.status, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout).kind).toBe('RolloutPlan');
@@ -99,9 +111,14 @@ describe('launcher code cache', () => {
 describe('the bundled CLI', () => {
   it("prints nothing of its YAML library's own (a collection as a mapping key)", () => {
     const pod = path.join(dir, 'pod.yaml');
-    writeFileSync(pod, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels:\n    ? [a, b]\n    : c\nspec:\n  containers:\n  - name: a\n    image: b\n');
+    writeFileSync(
+      pod,
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels:\n    ? [a, b]\n    : c\nspec:\n  containers:\n  - name: a\n    image: b\n',
+    );
     const r = launch(['inject', '-f', pod, '-f', 'fixtures/efk/filebeat-sidecarset.yaml']);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toBe("pod/x -n default: not injected filebeat-sidecarset: SelectorMismatch (the Pod's labels do not match spec.selector)\n");
+    expect(r.stderr).toBe(
+      "pod/x -n default: not injected filebeat-sidecarset: SelectorMismatch (the Pod's labels do not match spec.selector)\n",
+    );
   });
 });

@@ -11,13 +11,26 @@ describe('inject is offline', () => {
     try {
       const r = spawnSync(
         process.execPath,
-        ['--require', path.join(ROOT, 'test/cli/offline-guard.cjs'), path.join(ROOT, 'bin/kubectl-sidecarset'),
-          'inject', '-f', 'fixtures/efk/filebeat-sidecarset.yaml', '-f', 'fixtures/efk/nginx-deployment.yaml'],
+        [
+          '--require',
+          path.join(ROOT, 'test/cli/offline-guard.cjs'),
+          path.join(ROOT, 'bin/kubectl-sidecarset'),
+          'inject',
+          '-f',
+          'fixtures/efk/filebeat-sidecarset.yaml',
+          '-f',
+          'fixtures/efk/nginx-deployment.yaml',
+        ],
         {
           cwd: ROOT,
           encoding: 'utf8',
           input: '',
-          env: { PATH: process.env.PATH ?? '', HOME: home, KUBECONFIG: path.join(home, 'no-such-kubeconfig'), SOURCE_DATE_EPOCH: '1700000000' },
+          env: {
+            PATH: process.env.PATH ?? '',
+            HOME: home,
+            KUBECONFIG: path.join(home, 'no-such-kubeconfig'),
+            SOURCE_DATE_EPOCH: '1700000000',
+          },
         },
       );
       expect(r.stderr).not.toContain('OFFLINE GUARD');
@@ -30,9 +43,13 @@ describe('inject is offline', () => {
   });
 
   it('the guard does catch a network call (so the test above can fail)', () => {
-    const r = spawnSync(process.execPath, ['--require', path.join(ROOT, 'test/cli/offline-guard.cjs'), '-e', "require('node:net').connect(1, '127.0.0.1')"], {
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      process.execPath,
+      ['--require', path.join(ROOT, 'test/cli/offline-guard.cjs'), '-e', "require('node:net').connect(1, '127.0.0.1')"],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(r.status).toBe(97);
     expect(r.stderr).toContain('OFFLINE GUARD: net.connect attempted');
   });

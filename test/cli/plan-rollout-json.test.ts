@@ -10,11 +10,20 @@ describe('jsonPieces', () => {
   const plan = {
     apiVersion: 'kubectl-sidecarset/v1',
     skipped: undefined,
-    batches: Array.from({ length: 7 }, (_, k) => ({ batch: k + 1, pods: [{ name: `p-${k}`, images: [] }], note: 'ünïcode → ok' })),
+    batches: Array.from({ length: 7 }, (_, k) => ({
+      batch: k + 1,
+      pods: [{ name: `p-${k}`, images: [] }],
+      note: 'ünïcode → ok',
+    })),
     empty: [],
     small: [1, 2],
     nested: { a: [{ b: null }], c: 'x' },
-    pods: Array.from({ length: 10 }, (_, k) => ({ name: `pod-${k}`, position: k, ready: k % 2 === 0, gone: undefined })),
+    pods: Array.from({ length: 10 }, (_, k) => ({
+      name: `pod-${k}`,
+      position: k,
+      ready: k % 2 === 0,
+      gone: undefined,
+    })),
     last: 'end',
   };
 

@@ -24,7 +24,11 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'sidecarset-pieces-'));
   const bundle = path.join(dir, 'rollout-worker.cjs');
   await build({
-    stdin: { contents: "export { runRolloutWorker } from './src/pipeline/parallel/rollout-parallel.ts';", resolveDir: ROOT, loader: 'ts' },
+    stdin: {
+      contents: "export { runRolloutWorker } from './src/pipeline/parallel/rollout-parallel.ts';",
+      resolveDir: ROOT,
+      loader: 'ts',
+    },
     outfile: bundle,
     bundle: true,
     platform: 'node',
@@ -36,14 +40,30 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Pods of several random rollouts (names made unique), and the SidecarSet of the first, as files. */
-function inputs(name: string, seeds: number[], opts: { indent?: number | string; change?: (pods: Pod[]) => void } = {}): { sidecarSet: string; pods: string; text: string } {
+function inputs(
+  name: string,
+  seeds: number[],
+  opts: { indent?: number | string; change?: (pods: Pod[]) => void } = {},
+): { sidecarSet: string; pods: string; text: string } {
   const first = randomRollout(seeds[0], { maxPods: 120 });
   const pods = seeds.flatMap((seed) =>
-    randomRollout(seed, { maxPods: 120 }).pods.map((p) => ({ ...p, metadata: { ...p.metadata, name: `${p.metadata!.name}-${seed}` } })),
+    randomRollout(seed, { maxPods: 120 }).pods.map((p) => ({
+      ...p,
+      metadata: { ...p.metadata, name: `${p.metadata!.name}-${seed}` },
+    })),
   );
   opts.change?.(pods);
-  const text = JSON.stringify({ apiVersion: 'v1', items: pods, kind: 'List', metadata: { resourceVersion: '' } }, null, opts.indent ?? 4) + '\n';
-  const files = { sidecarSet: path.join(dir, `${name}-sidecarset.json`), pods: path.join(dir, `${name}-pods.json`), text };
+  const text =
+    JSON.stringify(
+      { apiVersion: 'v1', items: pods, kind: 'List', metadata: { resourceVersion: '' } },
+      null,
+      opts.indent ?? 4,
+    ) + '\n';
+  const files = {
+    sidecarSet: path.join(dir, `${name}-sidecarset.json`),
+    pods: path.join(dir, `${name}-pods.json`),
+    text,
+  };
   writeFileSync(files.sidecarSet, JSON.stringify(first.sidecarSet, null, 2));
   writeFileSync(files.pods, text);
   return files;
@@ -64,7 +84,11 @@ const WHOLE: PieceOptions = { minBytes: Infinity };
 const PIECES: PieceOptions = { minBytes: 1, pieceBytes: 3000 };
 
 /** The plan as plan-rollout -o json writes it, from the sources read with `pieces`. */
-async function planOf(files: string[], pieces: PieceOptions, opts: { threads?: number; stdin?: string } = {}): Promise<Outcome> {
+async function planOf(
+  files: string[],
+  pieces: PieceOptions,
+  opts: { threads?: number; stdin?: string } = {},
+): Promise<Outcome> {
   const out: Outcome = {};
   const source = fileRolloutSource({
     filenames: files,
@@ -85,7 +109,10 @@ async function planOf(files: string[], pieces: PieceOptions, opts: { threads?: n
     const loaded = await source.load();
     out.inPieces = !Array.isArray(loaded.pods);
     out.notes = loaded.notes;
-    const plan = planRollout({ sidecarSet: loaded.sidecarSet, pods: loaded.pods, namespaces: loaded.namespaces }, simulateFast);
+    const plan = planRollout(
+      { sidecarSet: loaded.sidecarSet, pods: loaded.pods, namespaces: loaded.namespaces },
+      simulateFast,
+    );
     out.json = [...jsonPieces(plan)].join('');
   } catch (err) {
     const e = err as { message: string; place?: unknown; constructor: { name: string } };
@@ -134,13 +161,22 @@ describe('plan-rollout reads a large JSON List in pieces', () => {
 
   it('takes over what a worker cannot send, or when no worker starts', async () => {
     const files = inputs('odd', [41, 42, 43], {
-      change: (pods) => pods.filter((_, k) => k % 50 === 7).forEach((p) => ((p.metadata!.labels as Record<string, unknown>).n = 1)),
+      change: (pods) =>
+        pods.filter((_, k) => k % 50 === 7).forEach((p) => ((p.metadata!.labels as Record<string, unknown>).n = 1)),
     });
     const whole = await planOf([files.sidecarSet, files.pods], WHOLE);
-    const odd = await planOf([files.sidecarSet, files.pods], { ...PIECES, workerCode, workersFirst: true }, { threads: 2 });
+    const odd = await planOf(
+      [files.sidecarSet, files.pods],
+      { ...PIECES, workerCode, workersFirst: true },
+      { threads: 2 },
+    );
     expect(odd.byWorkers).toBeGreaterThan(0);
     expect(odd.byWorkers).toBeLessThan(odd.pieces!);
-    const noWorker = await planOf([files.sidecarSet, files.pods], { ...PIECES, workerCode: 'throw new Error("no")', workersFirst: true }, { threads: 2 });
+    const noWorker = await planOf(
+      [files.sidecarSet, files.pods],
+      { ...PIECES, workerCode: 'throw new Error("no")', workersFirst: true },
+      { threads: 2 },
+    );
     expect(noWorker.byWorkers).toBe(0);
     for (const r of [odd, noWorker]) {
       expect(r.inPieces).toBe(true);
@@ -169,7 +205,10 @@ describe('plan-rollout reads a large JSON List in pieces', () => {
           const ss = randomRollout(51, { maxPods: 120 }).sidecarSet;
           ss.spec!.namespaceSelector = { matchLabels: { team: 'shop' } };
           writeFileSync(files.sidecarSet, JSON.stringify(ss));
-          writeFileSync(path.join(dir, 'ns-shop.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    team: shop\n');
+          writeFileSync(
+            path.join(dir, 'ns-shop.yaml'),
+            'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    team: shop\n',
+          );
         }
         const extra = name.includes('namespace') ? [path.join(dir, 'ns-shop.yaml')] : [];
         const r = await expectSameAsWhole([files.sidecarSet, ...extra, files.pods]);
@@ -202,41 +241,78 @@ describe('standard input', () => {
           this.destroy(Object.assign(new Error('read EIO'), { code: 'EIO' }));
         },
       });
-    const message = (p: Promise<unknown>) => p.then(() => 'no error', (err: Error) => err.message);
+    const message = (p: Promise<unknown>) =>
+      p.then(
+        () => 'no error',
+        (err: Error) => err.message,
+      );
     // what the reader of the inputs says, reading the stream itself
-    const expected = await message((async () => {
-      for await (const doc of readInputDocuments([files.sidecarSet, '-'], { recursive: false, stdin: failing() })) void doc;
-    })());
+    const expected = await message(
+      (async () => {
+        for await (const doc of readInputDocuments([files.sidecarSet, '-'], { recursive: false, stdin: failing() }))
+          void doc;
+      })(),
+    );
     expect(expected).toContain('EIO');
     for (const pieces of [WHOLE, PIECES]) {
-      const source = fileRolloutSource({ filenames: [files.sidecarSet, '-'], recursive: false, stdin: failing(), keepHash: true, namespace: 'default', env: {}, pieces });
+      const source = fileRolloutSource({
+        filenames: [files.sidecarSet, '-'],
+        recursive: false,
+        stdin: failing(),
+        keepHash: true,
+        namespace: 'default',
+        env: {},
+        pieces,
+      });
       expect(await message(source.load())).toBe(expected);
     }
   });
 });
 
 describe('the plan-rollout binary on a large JSON List', () => {
-  function runBinary(args: string[], threads: string): { code: number | null; stdout: string; stderr: string; workers: number } {
+  function runBinary(
+    args: string[],
+    threads: string,
+  ): { code: number | null; stdout: string; stderr: string; workers: number } {
     const log = path.join(dir, `workers-${threads}.log`);
     writeFileSync(log, '');
     const r = spawnSync(
       process.execPath,
-      ['--require', path.join(ROOT, 'test/cli/count-workers.cjs'), path.join(ROOT, 'bin/kubectl-sidecarset'), 'plan-rollout', '--keep-hash', ...args],
+      [
+        '--require',
+        path.join(ROOT, 'test/cli/count-workers.cjs'),
+        path.join(ROOT, 'bin/kubectl-sidecarset'),
+        'plan-rollout',
+        '--keep-hash',
+        ...args,
+      ],
       {
         cwd: ROOT,
         encoding: 'utf8',
         maxBuffer: 1 << 28,
-        env: { PATH: process.env.PATH ?? '', SOURCE_DATE_EPOCH: '1700000000', KUBECTL_SIDECARSET_THREADS: threads, WORKER_LOG: log },
+        env: {
+          PATH: process.env.PATH ?? '',
+          SOURCE_DATE_EPOCH: '1700000000',
+          KUBECTL_SIDECARSET_THREADS: threads,
+          WORKER_LOG: log,
+        },
       },
     );
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr, workers: readFileSync(log, 'utf8').split('\n').length - 1 };
+    return {
+      code: r.status,
+      stdout: r.stdout,
+      stderr: r.stderr,
+      workers: readFileSync(log, 'utf8').split('\n').length - 1,
+    };
   }
 
   it('writes what one thread writes, and reports the same errors', { timeout: 120_000 }, async () => {
     const seeds = Array.from({ length: 40 }, (_, k) => 100 + k);
     const ok = inputs('binary', seeds);
     expect(ok.text.length).toBeGreaterThan(1 << 20);
-    const bad = inputs('binary-bad', seeds, { change: (pods) => delete (pods[pods.length - 200].spec as { containers?: unknown }).containers });
+    const bad = inputs('binary-bad', seeds, {
+      change: (pods) => delete (pods[pods.length - 200].spec as { containers?: unknown }).containers,
+    });
     for (const [files, code] of [
       [ok, 0],
       [bad, 1],

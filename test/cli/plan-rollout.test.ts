@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { describe,expect,it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderPlanTable } from '../../src/cli/plan-table.js';
 import { parseSelectorFlag } from '../../src/cli/selector-flag.js';
 import type { RolloutPlan } from '../../src/kruise/rollout/plan-schema.js';
-import { cli,expectGolden,fixture } from './harness.js';
+import { cli, expectGolden, fixture } from './harness.js';
 
 const SS = fixture('rollout/log-shipper-sidecarset.yaml');
 const PODS = fixture('rollout/pods.yaml');
@@ -23,7 +23,10 @@ const batchPods = (plan: RolloutPlan) => plan.batches.map((b) => refs(b.pods));
 
 /** The fixture SidecarSet with lines added under spec.updateStrategy. */
 function strategyWith(...lines: string[]): string {
-  return ssText.replace('    type: RollingUpdate\n', `    type: RollingUpdate\n${lines.map((l) => `    ${l}\n`).join('')}`);
+  return ssText.replace(
+    '    type: RollingUpdate\n',
+    `    type: RollingUpdate\n${lines.map((l) => `    ${l}\n`).join('')}`,
+  );
 }
 
 describe('plan-rollout: the fixture', () => {
@@ -36,7 +39,17 @@ describe('plan-rollout: the fixture', () => {
   });
 
   it('wide, with a what-if and an estimate (golden)', async () => {
-    const r = await cli(['plan-rollout', '-f', 'fixtures/rollout', '-o', 'wide', '--max-unavailable', '2', '--batch-duration', '1m30s']);
+    const r = await cli([
+      'plan-rollout',
+      '-f',
+      'fixtures/rollout',
+      '-o',
+      'wide',
+      '--max-unavailable',
+      '2',
+      '--batch-duration',
+      '1m30s',
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('What-if:    --max-unavailable 2 (the SidecarSet says 25%)');
     expect(r.stdout).toMatch(/^BATCH +# +POD +NODE +AGE +READY +STATUS +LOG-SHIPPER +REASON$/m);
@@ -62,7 +75,9 @@ describe('plan-rollout: the fixture', () => {
       {
         namespace: 'shop',
         name: 'worker-5f8d7-h6z2n',
-        reason: expect.stringMatching(/^needs a recreate: differs in log-shipper env LOG_FORMAT \(Pod: "text", SidecarSet: "json"\)/),
+        reason: expect.stringMatching(
+          /^needs a recreate: differs in log-shipper env LOG_FORMAT \(Pod: "text", SidecarSet: "json"\)/,
+        ),
       },
     ]);
     expect(plan.notMatched.map((m) => [m.name, m.reason])).toEqual([
@@ -71,8 +86,14 @@ describe('plan-rollout: the fixture', () => {
     ]);
     expect(plan.stop.reason).toBe('NoCandidates');
     expect(plan.estimate).toMatchObject({ batches: 4, batchDuration: '30s', total: '2m0s' });
-    expect(plan.pods.find((p) => p.name === 'web-6b7c9d-5vn8r')?.reason).toBe('already updated; its in-place update is in flight: holds a maxUnavailable slot');
-    expect(plan.pods.find((p) => p.name === 'api-7c9b4-q8m5t')).toMatchObject({ batch: 2, position: 1, reason: 'its sidecar update in flight finishes first' });
+    expect(plan.pods.find((p) => p.name === 'web-6b7c9d-5vn8r')?.reason).toBe(
+      'already updated; its in-place update is in flight: holds a maxUnavailable slot',
+    );
+    expect(plan.pods.find((p) => p.name === 'api-7c9b4-q8m5t')).toMatchObject({
+      batch: 2,
+      position: 1,
+      reason: 'its sidecar update in flight finishes first',
+    });
   });
 
   it('YAML says the same as JSON', async () => {
@@ -100,35 +121,76 @@ describe('plan-rollout: what-if', () => {
   });
 
   it('--update-selector leaves the other Pods alone (and says the webhook would refuse it with a partition)', async () => {
-    const plan = await planJson(['-f', SS, '-f', PODS, '--update-selector', 'topology.kubernetes.io/zone in (eu-west-1c)', '--max-unavailable', '100%']);
-    expect(batchPods(plan).flat().every((n) => ['shop/web-6b7c9d-k2d6s', 'shop/web-6b7c9d-m7q1x', 'shop/web-6b7c9d-r3w9b'].includes(n))).toBe(true);
+    const plan = await planJson([
+      '-f',
+      SS,
+      '-f',
+      PODS,
+      '--update-selector',
+      'topology.kubernetes.io/zone in (eu-west-1c)',
+      '--max-unavailable',
+      '100%',
+    ]);
+    expect(
+      batchPods(plan)
+        .flat()
+        .every((n) => ['shop/web-6b7c9d-k2d6s', 'shop/web-6b7c9d-m7q1x', 'shop/web-6b7c9d-r3w9b'].includes(n)),
+    ).toBe(true);
     expect(plan.notSelected.length).toBe(5); // the update selector is looked at before upgradability
-    expect(plan.strategy.selector).toEqual({ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['eu-west-1c'] }] });
-    const r = await cli(['plan-rollout', '-f', SS, '-f', PODS, '--update-selector', 'app=shop', '--partition', '1', '-o', 'json']);
+    expect(plan.strategy.selector).toEqual({
+      matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['eu-west-1c'] }],
+    });
+    const r = await cli([
+      'plan-rollout',
+      '-f',
+      SS,
+      '-f',
+      PODS,
+      '--update-selector',
+      'app=shop',
+      '--partition',
+      '1',
+      '-o',
+      'json',
+    ]);
     expect(r.stderr).toContain("warning: Kruise's webhook rejects partition together with updateStrategy.selector");
   });
 
   it('--paused=false plans a paused rollout; paused, batch 1 is empty', async () => {
     const paused = strategyWith('paused: true');
     const stopped = await planJson(['-f', '-', '-f', PODS], { stdin: paused });
-    expect(stopped.batches).toEqual([{ batch: 1, kind: 'none', pods: [], reset: [], note: 'nothing: the rollout is paused' }]);
+    expect(stopped.batches).toEqual([
+      { batch: 1, kind: 'none', pods: [], reset: [], note: 'nothing: the rollout is paused' },
+    ]);
     expect(stopped.stop.reason).toBe('Paused');
     expect(stopped.notRolling.length).toBe(8); // Kruise stops before it reports anything not upgradable
     expect(stopped.notUpgradable).toEqual([]);
     const unpaused = await planJson(['-f', '-', '-f', PODS, '--paused=false'], { stdin: paused });
-    expect(unpaused.overrides).toEqual([{ flag: '--paused', field: 'spec.updateStrategy.paused', value: false, was: true }]);
+    expect(unpaused.overrides).toEqual([
+      { flag: '--paused', field: 'spec.updateStrategy.paused', value: false, was: true },
+    ]);
     expect(unpaused.batches.length).toBe(4);
   });
 
   it('NotUpdate: batch 1 is empty', async () => {
-    const plan = await planJson(['-f', '-', '-f', PODS], { stdin: ssText.replace('type: RollingUpdate', 'type: NotUpdate') });
-    expect(plan.batches).toEqual([{ batch: 1, kind: 'none', pods: [], reset: [], note: 'nothing: spec.updateStrategy.type is NotUpdate' }]);
+    const plan = await planJson(['-f', '-', '-f', PODS], {
+      stdin: ssText.replace('type: RollingUpdate', 'type: NotUpdate'),
+    });
+    expect(plan.batches).toEqual([
+      { batch: 1, kind: 'none', pods: [], reset: [], note: 'nothing: spec.updateStrategy.type is NotUpdate' },
+    ]);
     expect(plan.stop.reason).toBe('NotUpdate');
   });
 
   it('every slot held by a Pod in flight: batch 1 is empty, the rest follows', async () => {
     const plan = await planJson(['-f', SS, '-f', PODS, '--max-unavailable', '1']);
-    expect(plan.batches[0]).toEqual({ batch: 1, kind: 'none', pods: [], reset: [], note: 'nothing: maxUnavailable 1; 1 slot held by shop/web-6b7c9d-5vn8r' });
+    expect(plan.batches[0]).toEqual({
+      batch: 1,
+      kind: 'none',
+      pods: [],
+      reset: [],
+      note: 'nothing: maxUnavailable 1; 1 slot held by shop/web-6b7c9d-5vn8r',
+    });
     expect(plan.batches[1].pods.length).toBeGreaterThan(0);
     expect(plan.stop.reason).toBe('MaxUnavailable');
     expect(plan.blocked.length).toBe(4);
@@ -148,7 +210,11 @@ describe('plan-rollout: inputs', () => {
     expect(json.stderr).toMatch(/^warning: 1 matched Pod has no status/);
     const plan = JSON.parse(json.stdout) as RolloutPlan;
     expect(plan.warnings.length).toBe(1);
-    expect(plan.pods.find((p) => p.name === 'web-6b7c9d-8hj2m')).toMatchObject({ ready: false, containersReady: '0/2', batch: 1 });
+    expect(plan.pods.find((p) => p.name === 'web-6b7c9d-8hj2m')).toMatchObject({
+      ready: false,
+      containersReady: '0/2',
+      batch: 1,
+    });
   });
 
   it('Pods without a namespace take -n', async () => {
@@ -159,10 +225,15 @@ describe('plan-rollout: inputs', () => {
   });
 
   it('a SidecarSet edited from kubectl get -o yaml is re-hashed (and stderr says so); --keep-hash reads it as stored', async () => {
-    const stored = ssText.replace('  name: shop-log-shipper\n', '  name: shop-log-shipper\n  annotations:\n    kruise.io/sidecarset-hash: old-hash\n');
+    const stored = ssText.replace(
+      '  name: shop-log-shipper\n',
+      '  name: shop-log-shipper\n  annotations:\n    kruise.io/sidecarset-hash: old-hash\n',
+    );
     const r = await cli(['plan-rollout', '-f', '-', '-f', PODS], { stdin: stored });
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^note: <stdin>: document 1: SidecarSet shop-log-shipper: kruise.io\/sidecarset-hash recomputed/);
+    expect(r.stderr).toMatch(
+      /^note: <stdin>: document 1: SidecarSet shop-log-shipper: kruise.io\/sidecarset-hash recomputed/,
+    );
     const kept = await cli(['plan-rollout', '-f', '-', '-f', PODS, '--keep-hash', '-o', 'json'], { stdin: stored });
     const plan = JSON.parse(kept.stdout) as RolloutPlan;
     expect(plan.sidecarSet.hash).toBe('old-hash');
@@ -177,13 +248,17 @@ describe('plan-rollout: inputs', () => {
   });
 
   it('namespaceSelector needs the Namespace objects', async () => {
-    const selective = ssText.replace('  selector:\n', '  namespaceSelector:\n    matchLabels:\n      team: shop\n  selector:\n');
+    const selective = ssText.replace(
+      '  selector:\n',
+      '  namespaceSelector:\n    matchLabels:\n      team: shop\n  selector:\n',
+    );
     const r = await cli(['plan-rollout', '-f', '-', '-f', PODS], { stdin: selective });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
       'error: spec.namespaceSelector needs the labels of namespaces kube-system, shop, which were not given: pass the Namespace objects (kubectl get namespaces -o yaml) with -f\n',
     );
-    const ns = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    team: shop\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: kube-system\n';
+    const ns =
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    team: shop\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: kube-system\n';
     const plan = await planJson(['-f', '-', '-f', PODS], { stdin: `${selective}\n---\n${ns}` });
     expect(plan.totals.matched).toBe(10);
     expect(plan.notMatched.find((m) => m.name.startsWith('coredns'))?.reason).toBe('NamespaceMismatch');
@@ -211,12 +286,24 @@ describe('plan-rollout: errors', () => {
 
   it('bad flags are usage errors', async () => {
     const cases: [string[], string][] = [
-      [['--partition', 'ten'], 'error: --partition must be a number of Pods or a percentage, such as 3 or 20%; got "ten"\n'],
-      [['--max-unavailable', '-1'], 'error: --max-unavailable must be a number of Pods or a percentage, such as 3 or 20%; got "-1"\n'],
-      [['--batch-duration', '30'], 'error: --batch-duration: invalid duration "30": missing unit (ns, us, ms, s, m or h)\n'],
+      [
+        ['--partition', 'ten'],
+        'error: --partition must be a number of Pods or a percentage, such as 3 or 20%; got "ten"\n',
+      ],
+      [
+        ['--max-unavailable', '-1'],
+        'error: --max-unavailable must be a number of Pods or a percentage, such as 3 or 20%; got "-1"\n',
+      ],
+      [
+        ['--batch-duration', '30'],
+        'error: --batch-duration: invalid duration "30": missing unit (ns, us, ms, s, m or h)\n',
+      ],
       [['--paused=maybe'], 'error: --paused takes true or false (--paused=false), got "maybe"\n'],
       [['--update-selector', 'a in (b'], 'error: --update-selector: unbalanced parentheses in "a in (b"\n'],
-      [['-o', 'name'], 'error: unable to match a printer suitable for the output format "name", allowed formats are: table,wide,json,yaml\n'],
+      [
+        ['-o', 'name'],
+        'error: unable to match a printer suitable for the output format "name", allowed formats are: table,wide,json,yaml\n',
+      ],
     ];
     for (const [flags, message] of cases) {
       const r = await cli(['plan-rollout', '-f', SS, '-f', PODS, ...flags]);
@@ -244,7 +331,9 @@ describe('the table renderer', () => {
 
 describe('--update-selector syntax', () => {
   it('reads kubectl selectors', () => {
-    expect(parseSelectorFlag('app=web,tier!=db,env in (a, b),!legacy,canary,x==y,z notin (q)', '--update-selector')).toEqual({
+    expect(
+      parseSelectorFlag('app=web,tier!=db,env in (a, b),!legacy,canary,x==y,z notin (q)', '--update-selector'),
+    ).toEqual({
       matchLabels: { app: 'web', x: 'y' },
       matchExpressions: [
         { key: 'tier', operator: 'NotIn', values: ['db'] },

@@ -3,12 +3,12 @@
 // the hash entry, the in-place record) and the server's kubelet restarts the containers.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { afterAll,afterEach,beforeAll,describe,expect,it } from 'vitest';
-import { startApiServer,type KubeObject,type TestApiServer } from '../apiserver/index.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startApiServer, type KubeObject, type TestApiServer } from '../apiserver/index.js';
 import { eventually } from '../apiserver/testing.js';
 import { tempDir } from '../cluster/live.js';
 import { STATUS_EXIT } from '../../src/cli/status.js';
-import { cli,ROOT,type CliResult } from './harness.js';
+import { cli, ROOT, type CliResult } from './harness.js';
 
 const HASH = 'kruise.io/sidecarset-hash';
 const HASH_WITHOUT_IMAGE = 'kruise.io/sidecarset-hash-without-image';
@@ -28,7 +28,14 @@ function sidecarSet(strategy: Record<string, unknown> = {}, apiVersion = 'apps.k
 }
 
 function hashEntry(hash: string): string {
-  return JSON.stringify({ 'log-agent': { updateTimestamp: '2026-01-01T00:00:00Z', hash, sidecarSetName: 'log-agent', sidecarList: ['log-agent'] } });
+  return JSON.stringify({
+    'log-agent': {
+      updateTimestamp: '2026-01-01T00:00:00Z',
+      hash,
+      sidecarSetName: 'log-agent',
+      sidecarList: ['log-agent'],
+    },
+  });
 }
 
 /** A Pod as Kruise's webhook injected it at `rev` (rev-1 runs log-agent:1.0, rev-2 log-agent:2.0). */
@@ -49,7 +56,11 @@ function pod(name: string, rev: 'rev-1' | 'rev-2', shape = 'shape-1'): KubeObjec
     spec: {
       containers: [
         { name: 'app', image: 'nginx:1.25' },
-        { name: 'log-agent', image: rev === 'rev-1' ? 'log-agent:1.0' : 'log-agent:2.0', env: [{ name: 'LOG_LEVEL', value: shape === 'shape-1' ? 'info' : 'debug' }] },
+        {
+          name: 'log-agent',
+          image: rev === 'rev-1' ? 'log-agent:1.0' : 'log-agent:2.0',
+          env: [{ name: 'LOG_LEVEL', value: shape === 'shape-1' ? 'info' : 'debug' }],
+        },
       ],
     },
   };
@@ -58,14 +69,25 @@ function pod(name: string, rev: 'rev-1' | 'rev-2', shape = 'shape-1'): KubeObjec
 /** What Kruise's controller writes to upgrade a Pod in place; the server's kubelet then restarts the container. */
 function kruiseUpgrades(api: TestApiServer, name: string, image = 'log-agent:2.0'): void {
   const p = structuredClone(api.store.get('pods', 'shop', name)!);
-  const before = (p.status?.containerStatuses as { name: string; imageID: string }[]).find((s) => s.name === 'log-agent')!.imageID;
+  const before = (p.status?.containerStatuses as { name: string; imageID: string }[]).find(
+    (s) => s.name === 'log-agent',
+  )!.imageID;
   p.spec.containers[1].image = image;
   p.metadata.annotations![HASH] = hashEntry('rev-2');
-  p.metadata.annotations![INPLACE] = JSON.stringify({ 'log-agent': { revision: 'rev-2', updateTimestamp: '2026-01-01T00:00:00Z', lastContainerStatuses: { 'log-agent': { imageID: before } } } });
+  p.metadata.annotations![INPLACE] = JSON.stringify({
+    'log-agent': {
+      revision: 'rev-2',
+      updateTimestamp: '2026-01-01T00:00:00Z',
+      lastContainerStatuses: { 'log-agent': { imageID: before } },
+    },
+  });
   api.store.put(p);
 }
 
-const ready = (p: KubeObject) => (p.status?.conditions as { type: string; status: string }[] | undefined)?.some((c) => c.type === 'Ready' && c.status === 'True');
+const ready = (p: KubeObject) =>
+  (p.status?.conditions as { type: string; status: string }[] | undefined)?.some(
+    (c) => c.type === 'Ready' && c.status === 'True',
+  );
 
 interface Cluster {
   api: TestApiServer;
@@ -81,7 +103,11 @@ afterEach(async () => {
 });
 
 let serial = 0;
-async function cluster(objects: KubeObject[], options: Parameters<typeof startApiServer>[0] = {}, token?: string): Promise<Cluster> {
+async function cluster(
+  objects: KubeObject[],
+  options: Parameters<typeof startApiServer>[0] = {},
+  token?: string,
+): Promise<Cluster> {
   const api = await startApiServer({ objects, kubelet: { readyDelayMs: 5, restartDelayMs: 30 }, ...options });
   servers.push(api);
   const kubeconfig = api.writeKubeconfig(tmp.dir, { fileName: `kubeconfig-${++serial}`, token });
@@ -90,7 +116,11 @@ async function cluster(objects: KubeObject[], options: Parameters<typeof startAp
   return { api, kubeconfig, run: (args) => cli(['status', 'log-agent', '--kubeconfig', kubeconfig, ...args]) };
 }
 
-function json(r: CliResult): { verdict: { phase: string; reason: string; message: string }; status: Record<string, number>; pods: { name: string; state: string; reason: string; notUpgradableFields?: string[] }[] } {
+function json(r: CliResult): {
+  verdict: { phase: string; reason: string; message: string };
+  status: Record<string, number>;
+  pods: { name: string; state: string; reason: string; notUpgradableFields?: string[] }[];
+} {
   expect(r.stderr).toBe('');
   return JSON.parse(r.stdout);
 }
@@ -98,7 +128,9 @@ function json(r: CliResult): { verdict: { phase: string; reason: string; message
 /** The built CLI as a child process, as a user runs it. */
 function spawnCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/kubectl-sidecarset'), ...args], { env: { PATH: process.env.PATH ?? '', HOME: tmp.dir, ...env } });
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/kubectl-sidecarset'), ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: tmp.dir, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -113,7 +145,11 @@ describe('status NAME, once', () => {
     const r = await spawnCli(['status', 'log-agent', '--kubeconfig', c.kubeconfig, '-o', 'json']);
     expect(r.code).toBe(0);
     const s = json(r);
-    expect(s).toMatchObject({ apiVersion: 'kubectl-sidecarset/v1', kind: 'RolloutStatus', verdict: { phase: 'complete', reason: 'Complete' } });
+    expect(s).toMatchObject({
+      apiVersion: 'kubectl-sidecarset/v1',
+      kind: 'RolloutStatus',
+      verdict: { phase: 'complete', reason: 'Complete' },
+    });
     expect(s.status).toEqual({ matchedPods: 2, updatedPods: 2, readyPods: 2, updatedReadyPods: 2 });
   });
 
@@ -155,7 +191,9 @@ describe('status NAME, once', () => {
   });
 
   it('a server that serves only v1alpha1: read there, converted, hashes as stored', async () => {
-    const c = await cluster([sidecarSet({}, 'apps.kruise.io/v1alpha1'), pod('web-0', 'rev-2')], { sidecarSetVersions: ['v1alpha1'] });
+    const c = await cluster([sidecarSet({}, 'apps.kruise.io/v1alpha1'), pod('web-0', 'rev-2')], {
+      sidecarSetVersions: ['v1alpha1'],
+    });
     const s = json(await c.run(['-o', 'json']));
     expect(s.verdict.phase).toBe('complete');
     expect(c.api.requests.some((r) => r.path === '/apis/apps.kruise.io/v1alpha1/sidecarsets/log-agent')).toBe(true);
@@ -168,7 +206,12 @@ describe('status NAME, once', () => {
     expect(r.stderr).toMatch(/^error: OpenKruise is not installed in this cluster[^\n]*\n$/);
 
     const c = await cluster([sidecarSet(), pod('web-0', 'rev-1')], {
-      tokens: { 'viewer-token': { user: 'viewer', rules: [{ verbs: ['get', 'list', 'watch'], resources: ['sidecarsets'], apiGroups: ['apps.kruise.io'] }] } },
+      tokens: {
+        'viewer-token': {
+          user: 'viewer',
+          rules: [{ verbs: ['get', 'list', 'watch'], resources: ['sidecarsets'], apiGroups: ['apps.kruise.io'] }],
+        },
+      },
     });
     const missing = await cli(['status', 'other', '--kubeconfig', c.kubeconfig]);
     expect(missing.code).toBe(1);
@@ -203,7 +246,9 @@ describe('status NAME, once', () => {
     const c = await cluster([sidecarSet(), pod('web-0', 'rev-2')]);
     const r = await c.run(['-n', 'shop']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe('note: only Pods of namespace shop are read (-n): the counts, percentages and batches cover those Pods only\n');
+    expect(r.stderr).toBe(
+      'note: only Pods of namespace shop are read (-n): the counts, percentages and batches cover those Pods only\n',
+    );
   });
 
   it('--timeout without -w is a usage error', async () => {
@@ -222,14 +267,30 @@ describe('status NAME -w', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toBe('log-agent: progressing (Upgrading): 1/2 updated, 1/2 updated and ready: Kruise upgrades 1 Pod now (shop/web-1)');
-    expect(lines).toContain('log-agent: progressing (UpdateInFlight): 2/2 updated, 1/2 updated and ready: kubelet is restarting the updated sidecars of 1 Pod (shop/web-1)');
-    expect(lines.at(-1)).toBe('log-agent: complete (Complete): 2/2 updated, 2/2 updated and ready: all 2 matched Pods are updated and ready');
+    expect(lines[0]).toBe(
+      'log-agent: progressing (Upgrading): 1/2 updated, 1/2 updated and ready: Kruise upgrades 1 Pod now (shop/web-1)',
+    );
+    expect(lines).toContain(
+      'log-agent: progressing (UpdateInFlight): 2/2 updated, 1/2 updated and ready: kubelet is restarting the updated sidecars of 1 Pod (shop/web-1)',
+    );
+    expect(lines.at(-1)).toBe(
+      'log-agent: complete (Complete): 2/2 updated, 2/2 updated and ready: all 2 matched Pods are updated and ready',
+    );
   });
 
   it('survives a dropped watch: re-lists, rebuilds its state and still sees the upgrade finish (the built CLI, JSON lines)', async () => {
     const c = await cluster([sidecarSet(), pod('web-0', 'rev-1')]);
-    const running = spawnCli(['status', 'log-agent', '-w', '-o', 'json', '--timeout', '25s', '--kubeconfig', c.kubeconfig]);
+    const running = spawnCli([
+      'status',
+      'log-agent',
+      '-w',
+      '-o',
+      'json',
+      '--timeout',
+      '25s',
+      '--kubeconfig',
+      c.kubeconfig,
+    ]);
     // a child process loads the client library first, which takes a few seconds on a busy machine
     await eventually(() => c.api.requests.some((r) => r.verb === 'watch' && r.resource === 'pods'), 20000);
     const lists = () => c.api.requests.filter((r) => r.verb === 'list' && r.resource === 'pods').length;
@@ -239,7 +300,10 @@ describe('status NAME -w', () => {
     const r = await running;
     expect(r.code).toBe(0);
     expect(lists()).toBeGreaterThan(before);
-    const docs = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; verdict: { phase: string } });
+    const docs = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; verdict: { phase: string } });
     expect(docs.every((d) => d.kind === 'RolloutStatus')).toBe(true);
     expect(docs[0].verdict.phase).toBe('progressing');
     expect(docs.at(-1)!.verdict.phase).toBe('complete');
@@ -261,18 +325,25 @@ describe('status NAME -w', () => {
   });
 
   it(`a new image that does not pull stalls it: exit ${STATUS_EXIT.stalled}`, async () => {
-    const c = await cluster([sidecarSet(), pod('web-0', 'rev-1')], { kubelet: { readyDelayMs: 5, restartDelayMs: 30, badImages: ['log-agent:2.0'] } });
+    const c = await cluster([sidecarSet(), pod('web-0', 'rev-1')], {
+      kubelet: { readyDelayMs: 5, restartDelayMs: 30, badImages: ['log-agent:2.0'] },
+    });
     const running = c.run(['-w', '--timeout', '20s']);
     await eventually(() => c.api.requests.some((r) => r.verb === 'watch' && r.resource === 'pods'));
     kruiseUpgrades(c.api, 'web-0');
     const r = await running;
     expect(r.code).toBe(STATUS_EXIT.stalled);
-    expect(r.stderr).toMatch(/^error: the rollout of SidecarSet "log-agent" is stalled \(UpdatedPodFailing\): 1 updated Pod cannot become ready \(shop\/web-0\): log-agent: ImagePullBackOff/);
+    expect(r.stderr).toMatch(
+      /^error: the rollout of SidecarSet "log-agent" is stalled \(UpdatedPodFailing\): 1 updated Pod cannot become ready \(shop\/web-0\): log-agent: ImagePullBackOff/,
+    );
   });
 
   it('on a terminal, redraws the table in place (log-update) and leaves the last frame', async () => {
     const c = await cluster([sidecarSet(), pod('web-0', 'rev-1')]);
-    const running = cli(['status', 'log-agent', '-w', '--timeout', '20s', '--kubeconfig', c.kubeconfig], { stdoutTty: true, env: { NO_COLOR: '1' } });
+    const running = cli(['status', 'log-agent', '-w', '--timeout', '20s', '--kubeconfig', c.kubeconfig], {
+      stdoutTty: true,
+      env: { NO_COLOR: '1' },
+    });
     await eventually(() => c.api.requests.some((r) => r.verb === 'watch' && r.resource === 'pods'));
     kruiseUpgrades(c.api, 'web-0');
     const r = await running;
@@ -286,13 +357,17 @@ describe('status NAME -w', () => {
     const c = await cluster([sidecarSet({ paused: true }), pod('web-0', 'rev-1')]);
     const r = await c.run(['-w']);
     expect(r.code).toBe(STATUS_EXIT.stalled);
-    expect(r.stdout).toBe('log-agent: stalled (Paused): 0/1 updated, 0/1 updated and ready: spec.updateStrategy.paused is true: Kruise upgrades none of the 1 Pod left until it is unpaused\n');
+    expect(r.stdout).toBe(
+      'log-agent: stalled (Paused): 0/1 updated, 0/1 updated and ready: spec.updateStrategy.paused is true: Kruise upgrades none of the 1 Pod left until it is unpaused\n',
+    );
   });
 
   it(`--timeout while the rollout is still progressing: exit ${STATUS_EXIT.timeout}`, async () => {
     const c = await cluster([sidecarSet(), pod('web-0', 'rev-1')]);
     const r = await c.run(['-w', '--timeout', '300ms']);
     expect(r.code).toBe(STATUS_EXIT.timeout);
-    expect(r.stderr).toBe('error: timed out after 300ms waiting for the rollout of SidecarSet "log-agent": progressing (Upgrading): Kruise upgrades 1 Pod now (shop/web-0)\n');
+    expect(r.stderr).toBe(
+      'error: timed out after 300ms waiting for the rollout of SidecarSet "log-agent": progressing (Upgrading): Kruise upgrades 1 Pod now (shop/web-0)\n',
+    );
   });
 });

@@ -13,7 +13,11 @@ function sidecarSet(name: string, spec: Obj = {}, metadata: Obj = {}): Obj {
     apiVersion: 'apps.kruise.io/v1beta1',
     kind: 'SidecarSet',
     metadata: { name, ...metadata },
-    spec: { selector: { matchLabels: { a: 'b' } }, containers: [{ name: 'test-sidecar', image: 'test-image' }], ...spec },
+    spec: {
+      selector: { matchLabels: { a: 'b' } },
+      containers: [{ name: 'test-sidecar', image: 'test-image' }],
+      ...spec,
+    },
   };
 }
 
@@ -45,13 +49,19 @@ describe('validate: the fixtures', () => {
     expect(r.stderr).toBe('');
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines.at(-1)).toBe('7 SidecarSets valid');
-    expect(lines.slice(0, -1).every((l) => /^sidecarset\.apps\.kruise\.io\/\S+ \(fixtures\/.+: document \d+\): valid$/.test(l))).toBe(true);
+    expect(
+      lines
+        .slice(0, -1)
+        .every((l) => /^sidecarset\.apps\.kruise\.io\/\S+ \(fixtures\/.+: document \d+\): valid$/.test(l)),
+    ).toBe(true);
     expectGolden('validate-fixtures.txt', r.stdout);
   });
 
   it('documents that are not configuration are ignored; without any SidecarSet it is an error', async () => {
     const efk = await cli(['validate', '-f', fixture('efk')]);
-    expect(efk.stdout).toBe('sidecarset.apps.kruise.io/filebeat-sidecarset (fixtures/efk/filebeat-sidecarset.yaml: document 1): valid\n1 SidecarSet valid\n');
+    expect(efk.stdout).toBe(
+      'sidecarset.apps.kruise.io/filebeat-sidecarset (fixtures/efk/filebeat-sidecarset.yaml: document 1): valid\n1 SidecarSet valid\n',
+    );
     const none = await cli(['validate', '-f', fixture('workloads')]);
     expect(none.code).toBe(1);
     expect(none.stdout).toBe('');
@@ -69,32 +79,59 @@ describe('validate: each rule family, with Kruise field paths', () => {
   });
 
   it('wrong-selector and wrong-namespaceSelector: label values, and the selector does not convert', async () => {
-    const expressions = { matchLabels: { a: 'b' }, matchExpressions: [{ key: 'app-name', operator: 'NotIn', values: ['app-group', 'app-risk-'] }] };
+    const expressions = {
+      matchLabels: { a: 'b' },
+      matchExpressions: [{ key: 'app-name', operator: 'NotIn', values: ['app-group', 'app-risk-'] }],
+    };
     const selector = await errorsOf(sidecarSet('t', { selector: expressions }));
     expect(selector).toHaveLength(2);
-    expect(selector[0]).toBe(`spec.selector.matchExpressions[0].values[1]: Invalid value: "app-risk-": ${LABEL_VALUE_RULE}`);
+    expect(selector[0]).toBe(
+      `spec.selector.matchExpressions[0].values[1]: Invalid value: "app-risk-": ${LABEL_VALUE_RULE}`,
+    );
     expect(selector[1]).toMatch(/^spec\.selector\.selector: Invalid value: /);
     const namespaces = await errorsOf(sidecarSet('t', { namespaceSelector: expressions }));
-    expect(namespaces[0]).toMatch(/^spec\.namespaceSelector\.matchExpressions\[0\]\.values\[1\]: Invalid value: "app-risk-"/);
-    expect(await errorsOf(sidecarSet('t', { selector: {} }))).toEqual(['spec.selector: Invalid value: map[string]string{}: empty selector is not valid for sidecarset.']);
+    expect(namespaces[0]).toMatch(
+      /^spec\.namespaceSelector\.matchExpressions\[0\]\.values\[1\]: Invalid value: "app-risk-"/,
+    );
+    expect(await errorsOf(sidecarSet('t', { selector: {} }))).toEqual([
+      'spec.selector: Invalid value: map[string]string{}: empty selector is not valid for sidecarset.',
+    ]);
   });
 
   it('wrong-updateStrategy and the other updateStrategy rules', async () => {
-    const scatter = [{ key: 'key-1', value: 'value-1' }, { key: 'key-1', value: 'value-1' }];
-    expect(await errorsOf(sidecarSet('t', { updateStrategy: { type: 'RollingUpdate', scatterStrategy: scatter } }))).toEqual([
-      'spec.updateStrategy.scatterStrategy: Required value: duplicated key=key-1 value=value-1',
+    const scatter = [
+      { key: 'key-1', value: 'value-1' },
+      { key: 'key-1', value: 'value-1' },
+    ];
+    expect(
+      await errorsOf(sidecarSet('t', { updateStrategy: { type: 'RollingUpdate', scatterStrategy: scatter } })),
+    ).toEqual(['spec.updateStrategy.scatterStrategy: Required value: duplicated key=key-1 value=value-1']);
+    const both = await errorsOf(
+      sidecarSet('t', { updateStrategy: { partition: 2, selector: { matchLabels: { a: 'b' } } } }),
+    );
+    expect(both).toEqual([
+      expect.stringMatching(/^updateStrategy: Invalid value: .*: Partition and Selector cannot be used together$/),
     ]);
-    const both = await errorsOf(sidecarSet('t', { updateStrategy: { partition: 2, selector: { matchLabels: { a: 'b' } } } }));
-    expect(both).toEqual([expect.stringMatching(/^updateStrategy: Invalid value: .*: Partition and Selector cannot be used together$/)]);
-    const priority = { weightPriority: [{ weight: 50, matchSelector: { matchLabels: { a: 'b' } } }], orderPriority: [{ orderedKey: 'k' }] };
-    expect(await errorsOf(sidecarSet('t', { updateStrategy: { maxUnavailable: -1, priorityStrategy: priority } }))).toEqual([
+    const priority = {
+      weightPriority: [{ weight: 50, matchSelector: { matchLabels: { a: 'b' } } }],
+      orderPriority: [{ orderedKey: 'k' }],
+    };
+    expect(
+      await errorsOf(sidecarSet('t', { updateStrategy: { maxUnavailable: -1, priorityStrategy: priority } })),
+    ).toEqual([
       'spec.updateStrategy.maxUnavailable: Invalid value: -1: must be greater than or equal to 0',
       'spec.updateStrategy.priorityStrategy: Required value: only one of weightPriority and orderPriority can be used',
     ]);
   });
 
   it('injectionStrategy.revision: not-existing-injectionStrategy, both names empty, unknown policy', async () => {
-    expect(await errorsOf(sidecarSet('t', { injectionStrategy: { revision: { revisionName: 'test-sidecarset-678235', policy: 'Always' } } }))).toEqual([
+    expect(
+      await errorsOf(
+        sidecarSet('t', {
+          injectionStrategy: { revision: { revisionName: 'test-sidecarset-678235', policy: 'Always' } },
+        }),
+      ),
+    ).toEqual([
       'revision: Invalid value: null: Cannot find specific ControllerRevision, err: controllerrevisions.apps "test-sidecarset-678235" not found',
     ]);
     expect(await errorsOf(sidecarSet('t', { injectionStrategy: { revision: { policy: 'Sometimes' } } }))).toEqual([
@@ -107,7 +144,13 @@ describe('validate: each rule family, with Kruise field paths', () => {
     const alone = await cli(['validate', '-f', fixture('revision/log-agent-sidecarset.yaml')]);
     expect(alone.code).toBe(1);
     expect(alone.stdout).toContain('  revision: Invalid value: null: Cannot find specific ControllerRevision');
-    const together = await cli(['validate', '-f', fixture('revision/log-agent-sidecarset.yaml'), '-f', fixture('revision/log-agent-revisions.yaml')]);
+    const together = await cli([
+      'validate',
+      '-f',
+      fixture('revision/log-agent-sidecarset.yaml'),
+      '-f',
+      fixture('revision/log-agent-revisions.yaml'),
+    ]);
     expect(together.code).toBe(0);
   });
 
@@ -115,9 +158,15 @@ describe('validate: each rule family, with Kruise field paths', () => {
     expect(await errorsOf(sidecarSet('t', { updateStrategy: { type: 'NotUpdate' }, containers: undefined }))).toEqual([
       'spec: Required value: no initContainer or container defined for SidecarSet',
     ]);
-    expect(await errorsOf(sidecarSet('t', { updateStrategy: { type: 'NotUpdate' }, containers: undefined, initContainers: [{ name: 'test-sidecar' }] }))).toEqual([
-      'spec.initContainers[0].image: Required value',
-    ]);
+    expect(
+      await errorsOf(
+        sidecarSet('t', {
+          updateStrategy: { type: 'NotUpdate' },
+          containers: undefined,
+          initContainers: [{ name: 'test-sidecar' }],
+        }),
+      ),
+    ).toEqual(['spec.initContainers[0].image: Required value']);
   });
 
   it('containers: podInjectPolicy, shareVolumePolicy, transferEnv field refs', async () => {
@@ -137,18 +186,37 @@ describe('validate: each rule family, with Kruise field paths', () => {
 
   it('resourcesPolicy: resources-policy-and-resources-conflict, initContainer-with-resources-policy-forbidden, expressions', async () => {
     const policy = { targetContainersMode: 'sum', resourcesExpr: { limits: { cpu: 'cpu*50%' } } };
-    const withResources = { name: 'test-sidecar', image: 'test-image', resources: { limits: { cpu: '100m', memory: '100Mi' } }, resourcesPolicy: policy };
+    const withResources = {
+      name: 'test-sidecar',
+      image: 'test-image',
+      resources: { limits: { cpu: '100m', memory: '100Mi' } },
+      resourcesPolicy: policy,
+    };
     expect(await errorsOf(sidecarSet('t', { containers: [withResources] }))).toEqual([
       'spec[0].resourcesPolicy: Invalid value: {"targetContainersMode":"sum","targetContainersNameRegex":".*","resourcesExpr":{"limits":{"cpu":"cpu*50%"}}}: resourcesPolicy and resources cannot be configured together',
     ]);
     const plainInit = { name: 'test-init', image: 'test-image', resourcesPolicy: policy };
     expect(await errorsOf(sidecarSet('t', { containers: undefined, initContainers: [plainInit] }))).toEqual([
-      expect.stringMatching(/^spec\[0\]\.resourcesPolicy: Invalid value: .*: resourcesPolicy is only supported for containers with RestartPolicy Always$/),
+      expect.stringMatching(
+        /^spec\[0\]\.resourcesPolicy: Invalid value: .*: resourcesPolicy is only supported for containers with RestartPolicy Always$/,
+      ),
     ]);
     // native-sidecar-initContainer-with-resources-policy-allowed
     const nativeInit = { ...plainInit, restartPolicy: 'Always' };
-    expect(await errorsOf(sidecarSet('t', { updateStrategy: { type: 'NotUpdate' }, containers: undefined, initContainers: [nativeInit] }))).toEqual([]);
-    const bad = { name: 'test-sidecar', image: 'test-image', resourcesPolicy: { targetContainersMode: 'sum', targetContainersNameRegex: '(', resourcesExpr: { limits: { cpu: 'cpu**2' } } } };
+    expect(
+      await errorsOf(
+        sidecarSet('t', { updateStrategy: { type: 'NotUpdate' }, containers: undefined, initContainers: [nativeInit] }),
+      ),
+    ).toEqual([]);
+    const bad = {
+      name: 'test-sidecar',
+      image: 'test-image',
+      resourcesPolicy: {
+        targetContainersMode: 'sum',
+        targetContainersNameRegex: '(',
+        resourcesExpr: { limits: { cpu: 'cpu**2' } },
+      },
+    };
     expect(await errorsOf(sidecarSet('t', { containers: [bad] }))).toEqual([
       'spec[0].resourcesPolicy.targetContainersNameRegex: Invalid value: "(": invalid regex pattern: error parsing regexp: missing closing ): `(`',
       'spec[0].resourcesPolicy.resourcesExpr.limits.cpu: Invalid value: "cpu**2": invalid expression: parse error: syntax error at line 1, col 6',
@@ -167,7 +235,9 @@ describe('validate: each rule family, with Kruise field paths', () => {
     expect(await errorsOf(sidecarSet('t', { containers: [first, { name: 'Bad_Name', image: 'agent:2' }] }))).toEqual([
       `spec.containers[0].name: Invalid value: "Bad_Name": ${DNS_LABEL_RULE}`,
       'spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive',
-      expect.stringMatching(/^spec\.containers\[0\]\.env\[0\]\.name: Invalid value: "1=x": a valid environment variable name must/),
+      expect.stringMatching(
+        /^spec\.containers\[0\]\.env\[0\]\.name: Invalid value: "1=x": a valid environment variable name must/,
+      ),
       'spec.containers[0].volumeMounts[0].name: Not found: "nowhere"',
       'spec.containers[0].livenessProbe.successThreshold: Invalid value: 2: must be 1',
       `spec.containers[1].name: Invalid value: "Bad_Name": ${DNS_LABEL_RULE}`,
@@ -176,9 +246,18 @@ describe('validate: each rule family, with Kruise field paths', () => {
   });
 
   it('wrong-volumeDevice-volumes and volumeDevice-volumeMount-path-conflict', async () => {
-    const device = { name: 'test-sidecar', image: 'test-image', volumeDevices: [{ name: 'disk0', devicePath: '/home/admin/log' }] };
-    expect(await errorsOf(sidecarSet('t', { containers: [device] }))).toEqual(['spec.containers[0].volumeDevices[0].name: Not found: "disk0"']);
-    const volumes = [{ name: 'disk0', persistentVolumeClaim: { claimName: 'pvc-0' } }, { name: 'log', emptyDir: {} }];
+    const device = {
+      name: 'test-sidecar',
+      image: 'test-image',
+      volumeDevices: [{ name: 'disk0', devicePath: '/home/admin/log' }],
+    };
+    expect(await errorsOf(sidecarSet('t', { containers: [device] }))).toEqual([
+      'spec.containers[0].volumeDevices[0].name: Not found: "disk0"',
+    ]);
+    const volumes = [
+      { name: 'disk0', persistentVolumeClaim: { claimName: 'pvc-0' } },
+      { name: 'log', emptyDir: {} },
+    ];
     const both = { ...device, volumeMounts: [{ name: 'log', mountPath: '/home/admin/log' }] };
     expect(await errorsOf(sidecarSet('t', { containers: [both], volumes }))).toEqual([
       'spec.containers[0].volumeMounts[0].mountPath: Invalid value: "/home/admin/log": must not already exist as a path in volumeDevices',
@@ -189,16 +268,26 @@ describe('validate: each rule family, with Kruise field paths', () => {
   it('a native sidecar (init container, restartPolicy Always) cannot be rolled in place', async () => {
     // two of them: the API server answers each distinct message once
     const init = (name: string) => ({ name, image: 'test-image', restartPolicy: 'Always' });
-    expect(await errorsOf(sidecarSet('t', { containers: undefined, initContainers: [init('one'), init('two')] }))).toEqual([
-      'spec.updateStrategy: Required value: The initContainer in-place upgrade is not currently supported.',
-    ]);
-    expect(await errorsOf(sidecarSet('t', { updateStrategy: { type: 'NotUpdate' }, containers: undefined, initContainers: [init('one')] }))).toEqual([]);
+    expect(
+      await errorsOf(sidecarSet('t', { containers: undefined, initContainers: [init('one'), init('two')] })),
+    ).toEqual(['spec.updateStrategy: Required value: The initContainer in-place upgrade is not currently supported.']);
+    expect(
+      await errorsOf(
+        sidecarSet('t', {
+          updateStrategy: { type: 'NotUpdate' },
+          containers: undefined,
+          initContainers: [init('one')],
+        }),
+      ),
+    ).toEqual([]);
   });
 
   it('metadata: name rule and length, labels', async () => {
     const long = 'x'.repeat(64);
     expect(await errorsOf(sidecarSet('bad_name'))).toEqual([
-      expect.stringMatching(/^metadata\.name: Invalid value: "bad_name": sidecarset name must consist of alphanumeric characters or '-'/),
+      expect.stringMatching(
+        /^metadata\.name: Invalid value: "bad_name": sidecarset name must consist of alphanumeric characters or '-'/,
+      ),
     ]);
     expect(await errorsOf(sidecarSet(long, {}, { labels: { 'bad key!': 'v' } }))).toEqual([
       `metadata.name: Invalid value: "${long}": must be no more than 63 characters`,
@@ -208,15 +297,22 @@ describe('validate: each rule family, with Kruise field paths', () => {
 
   it('canary: the base must exist, and a canary does not roll', async () => {
     const canary = { 'apps.kruise.io/sidecarset-canary': 'true', 'apps.kruise.io/sidecarset-base': 'base' };
-    const errors = await errorsOf(sidecarSet('canary', { updateStrategy: { type: 'RollingUpdate' } }, { annotations: canary }));
+    const errors = await errorsOf(
+      sidecarSet('canary', { updateStrategy: { type: 'RollingUpdate' } }, { annotations: canary }),
+    );
     expect(errors).toEqual([
-      expect.stringMatching(/^metadata: Invalid value: map\[string\]string\{.*\}: fetch base sidecarSet\[base\] failed: sidecarsets\.apps\.kruise\.io "base" not found$/),
+      expect.stringMatching(
+        /^metadata: Invalid value: map\[string\]string\{.*\}: fetch base sidecarSet\[base\] failed: sidecarsets\.apps\.kruise\.io "base" not found$/,
+      ),
       expect.stringMatching(/^metadata: Invalid value: .*: RollingUpdate is not supported for canary sidecarSet$/),
     ]);
     // With its base given too, the canary is valid: it ignores its base. The base does not ignore its canary:
     // Kruise refuses to apply the base while a canary with the same containers exists, and so do we.
     const r = await cli(['validate', '-f', '-'], {
-      stdin: yaml(sidecarSet('canary', { updateStrategy: { type: 'NotUpdate' } }, { annotations: canary }), sidecarSet('base')),
+      stdin: yaml(
+        sidecarSet('canary', { updateStrategy: { type: 'NotUpdate' } }, { annotations: canary }),
+        sidecarSet('base'),
+      ),
     });
     expect(r.stdout).toBe(
       'sidecarset.apps.kruise.io/canary (<stdin>: document 1): valid\n' +
@@ -227,14 +323,20 @@ describe('validate: each rule family, with Kruise field paths', () => {
   });
 
   it('patchPodMetadata: its own rules, and the whitelist from kruise-configuration', async () => {
-    const patches = [{ annotations: { key1: 'value1' }, patchPolicy: 'MergePatchJson' }, { annotations: { key1: 'value1' }, patchPolicy: 'Overwrite' }, { annotations: {} }];
+    const patches = [
+      { annotations: { key1: 'value1' }, patchPolicy: 'MergePatchJson' },
+      { annotations: { key1: 'value1' }, patchPolicy: 'Overwrite' },
+      { annotations: {} },
+    ];
     // wrong-metadata, plus an empty patch; without a whitelist the cluster policy refuses any patch
     expect(await errorsOf(sidecarSet('t', { patchPodMetadata: patches }))).toEqual([
       'spec.patchPodMetadata: Required value: SidecarSet patch metadata whitelist not found',
       'spec.patchPodMetadata: Required value: patch annotation[key1] already exist',
       'spec.patchPodMetadata: Required value: no annotations defined for SidecarSet',
     ]);
-    const patched = sidecarSet('t', { patchPodMetadata: [{ annotations: { 'oom-score': '-100' }, patchPolicy: 'Overwrite' }] });
+    const patched = sidecarSet('t', {
+      patchPodMetadata: [{ annotations: { 'oom-score': '-100' }, patchPolicy: 'Overwrite' }],
+    });
     expect(await errorsOf(patched, whitelist('^oom-score$'))).toEqual([]);
     expect(await errorsOf(patched, whitelist('^other$'))).toEqual([
       'spec.patchPodMetadata: Required value: sidecarSet patch metadata annotation(oom-score) is not allowed',
@@ -254,7 +356,11 @@ describe('validate: SidecarSets given together', () => {
   };
 
   it('TestSidecarSetNameConflict test1: same container and init container names, each side reports it', async () => {
-    const spec = { containers: [{ name: 'container-name', image: 'a:1' }], initContainers: [{ name: 'init-name', image: 'a:1' }], volumes: [{ name: 'volume-name' }] };
+    const spec = {
+      containers: [{ name: 'container-name', image: 'a:1' }],
+      initContainers: [{ name: 'init-name', image: 'a:1' }],
+      volumes: [{ name: 'volume-name' }],
+    };
     write('a.yaml', sidecarSet('sidecarset1', spec));
     write('b.yaml', sidecarSet('sidecarset2', spec));
     const r = await cli(['validate', '-f', dir]);
@@ -273,7 +379,10 @@ describe('validate: SidecarSets given together', () => {
   });
 
   it('TestSidecarSetNameConflict test3 / TestSelectorConflict: namespace selectors that cannot overlap keep them apart', async () => {
-    const spec = (app: string) => ({ namespaceSelector: { matchLabels: { app } }, containers: [{ name: 'container-name', image: 'a:1' }] });
+    const spec = (app: string) => ({
+      namespaceSelector: { matchLabels: { app } },
+      containers: [{ name: 'container-name', image: 'a:1' }],
+    });
     write('a.yaml', sidecarSet('sidecarset1', spec('redis')));
     write('b.yaml', sidecarSet('sidecarset2', spec('nginx')));
     expect((await cli(['validate', '-f', dir])).code).toBe(0);
@@ -282,7 +391,10 @@ describe('validate: SidecarSets given together', () => {
   });
 
   it('TestSidecarSetVolumeConflict: same volume name, different definition', async () => {
-    const spec = (path: string) => ({ containers: [{ name: path.slice(1), image: 'a:1' }], volumes: [{ name: 'logs', hostPath: { path } }] });
+    const spec = (path: string) => ({
+      containers: [{ name: path.slice(1), image: 'a:1' }],
+      volumes: [{ name: 'logs', hostPath: { path } }],
+    });
     write('a.yaml', sidecarSet('one', spec('/a')));
     write('b.yaml', sidecarSet('two', spec('/a')));
     expect((await cli(['validate', '-f', dir])).code).toBe(1); // same container name "a"
@@ -290,7 +402,13 @@ describe('validate: SidecarSets given together', () => {
     const r = await cli(['validate', '-f', dir, '-o', 'json']);
     const report = JSON.parse(r.stdout);
     expect(report.sidecarSets[0].errors).toEqual([
-      { field: 'spec.volumes', type: 'Invalid', message: 'spec.volumes: Invalid value: "logs": volume logs is in conflict with sidecarset two', detail: 'volume logs is in conflict with sidecarset two', value: 'logs' },
+      {
+        field: 'spec.volumes',
+        type: 'Invalid',
+        message: 'spec.volumes: Invalid value: "logs": volume logs is in conflict with sidecarset two',
+        detail: 'volume logs is in conflict with sidecarset two',
+        value: 'logs',
+      },
     ]);
   });
 
@@ -304,7 +422,9 @@ describe('validate: SidecarSets given together', () => {
     write('config.yaml', whitelist('^oom-score$'));
     const r = await cli(['validate', '-f', dir]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('  spec.patchPodMetadata: Invalid value: "oom-score": annotation oom-score is in conflict with sidecarset two\n');
+    expect(r.stdout).toContain(
+      '  spec.patchPodMetadata: Invalid value: "oom-score": annotation oom-score is in conflict with sidecarset two\n',
+    );
     // a Retain patch never conflicts
     write('a.yaml', sidecarSet('one', spec('a', 'Retain')));
     expect((await cli(['validate', '-f', dir])).code).toBe(0);
@@ -318,18 +438,22 @@ describe('validate: SidecarSets given together', () => {
       '  spec.selector: Invalid value: map[string]string{}: empty selector is not valid for sidecarset.\n' +
         '  warning: conflicts with the other SidecarSets were not checked: Kruise checks them only once everything else passes\n',
     );
-    expect(r.stdout).toContain(`sidecarset.apps.kruise.io/two (${path.join(dir, 'b.yaml')}: document 1): invalid, 1 error\n`);
+    expect(r.stdout).toContain(
+      `sidecarset.apps.kruise.io/two (${path.join(dir, 'b.yaml')}: document 1): invalid, 1 error\n`,
+    );
   });
 });
 
 describe('validate: reporting', () => {
   it('a SidecarSet that cannot be decoded is reported, and the others are still checked', async () => {
     const bad = sidecarSet('bad', { containers: [{ name: 'agent', image: 'a:1', ports: [{ containerPort: '80' }] }] });
-    const r = await cli(['validate', '-f', '-'], { stdin: yaml(bad, sidecarSet('good', { containers: [{ name: 'other', image: 'a:1' }] })) });
+    const r = await cli(['validate', '-f', '-'], {
+      stdin: yaml(bad, sidecarSet('good', { containers: [{ name: 'other', image: 'a:1' }] })),
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe(
       'sidecarset.apps.kruise.io/bad (<stdin>: document 1): invalid, 1 error\n' +
-        "  spec.containers[0].ports[0].containerPort: expected an integer (int32), got the string \"80\" (Kruise's webhook cannot decode this SidecarSet)\n" +
+        '  spec.containers[0].ports[0].containerPort: expected an integer (int32), got the string "80" (Kruise\'s webhook cannot decode this SidecarSet)\n' +
         'sidecarset.apps.kruise.io/good (<stdin>: document 2): valid\n' +
         '1 of 2 SidecarSets invalid\n',
     );
@@ -338,29 +462,63 @@ describe('validate: reporting', () => {
   it('a SidecarSet given twice', async () => {
     const r = await cli(['validate', '-f', '-'], { stdin: yaml(sidecarSet('twin'), sidecarSet('twin')) });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('sidecarset.apps.kruise.io/twin (<stdin>: document 2): invalid, 1 error\n  metadata.name: Duplicate value: "twin": already given in <stdin>: document 1\n');
+    expect(r.stdout).toContain(
+      'sidecarset.apps.kruise.io/twin (<stdin>: document 2): invalid, 1 error\n  metadata.name: Duplicate value: "twin": already given in <stdin>: document 1\n',
+    );
   });
 
   it('-o json: the documented schema', async () => {
-    const list = { apiVersion: 'v1', kind: 'List', items: [sidecarSet('listed', { containers: [{ name: 'listed', image: 'a:1' }] })] };
+    const list = {
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [sidecarSet('listed', { containers: [{ name: 'listed', image: 'a:1' }] })],
+    };
     const decode = sidecarSet('undecodable', { containers: [{ name: 'agent', image: 7 }] });
-    const r = await cli(['validate', '-f', '-', '-o', 'json'], { stdin: yaml(sidecarSet('good'), sidecarSet('bad', { containers: [{ name: 'x' }] }), list, decode) });
+    const r = await cli(['validate', '-f', '-', '-o', 'json'], {
+      stdin: yaml(sidecarSet('good'), sidecarSet('bad', { containers: [{ name: 'x' }] }), list, decode),
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({
       valid: false,
       sidecarSets: [
-        { name: 'good', ref: 'sidecarset.apps.kruise.io/good', source: '<stdin>', document: 1, valid: true, errors: [], warnings: [] },
+        {
+          name: 'good',
+          ref: 'sidecarset.apps.kruise.io/good',
+          source: '<stdin>',
+          document: 1,
+          valid: true,
+          errors: [],
+          warnings: [],
+        },
         {
           name: 'bad',
           ref: 'sidecarset.apps.kruise.io/bad',
           source: '<stdin>',
           document: 2,
           valid: false,
-          errors: [{ field: 'spec.containers[0].image', type: 'Required', message: 'spec.containers[0].image: Required value', detail: '' }],
-          warnings: ['conflicts with the other SidecarSets were not checked: Kruise checks them only once everything else passes'],
+          errors: [
+            {
+              field: 'spec.containers[0].image',
+              type: 'Required',
+              message: 'spec.containers[0].image: Required value',
+              detail: '',
+            },
+          ],
+          warnings: [
+            'conflicts with the other SidecarSets were not checked: Kruise checks them only once everything else passes',
+          ],
         },
-        { name: 'listed', ref: 'sidecarset.apps.kruise.io/listed', source: '<stdin>', document: 3, item: 1, valid: true, errors: [], warnings: [] },
+        {
+          name: 'listed',
+          ref: 'sidecarset.apps.kruise.io/listed',
+          source: '<stdin>',
+          document: 3,
+          item: 1,
+          valid: true,
+          errors: [],
+          warnings: [],
+        },
         {
           name: 'undecodable',
           ref: 'sidecarset.apps.kruise.io/undecodable',
@@ -371,7 +529,8 @@ describe('validate: reporting', () => {
             {
               field: 'spec.containers[0].image',
               type: 'Decode',
-              message: "spec.containers[0].image: expected a string, got number 7 (Kruise's webhook cannot decode this SidecarSet)",
+              message:
+                "spec.containers[0].image: expected a string, got number 7 (Kruise's webhook cannot decode this SidecarSet)",
               detail: "expected a string, got number 7 (Kruise's webhook cannot decode this SidecarSet)",
             },
           ],
@@ -385,7 +544,11 @@ describe('validate: reporting', () => {
   });
 
   it('usage mistakes exit 2', async () => {
-    for (const argv of [['validate'], ['validate', '-f', fixture('efk'), '-o', 'yaml'], ['validate', '-f', '-', '-f', '-']]) {
+    for (const argv of [
+      ['validate'],
+      ['validate', '-f', fixture('efk'), '-o', 'yaml'],
+      ['validate', '-f', '-', '-f', '-'],
+    ]) {
       const r = await cli(argv);
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.stdout).toBe('');

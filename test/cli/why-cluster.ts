@@ -27,7 +27,9 @@ function sidecarSet(name: string, app: string, image: string, more: Record<strin
 export const logAgent = sidecarSet('log-agent', 'web', 'log-agent:1.1');
 const logAgentBefore = sidecarSet('log-agent', 'web', 'log-agent:1.0');
 const paused = sidecarSet('paused-agent', 'paused', 'agent:1', { injectionStrategy: { paused: true } });
-const pinned = sidecarSet('pinned-agent', 'pinned', 'agent:2', { injectionStrategy: { revision: { revisionName: 'pinned-agent-rev1', policy: 'Always' } } });
+const pinned = sidecarSet('pinned-agent', 'pinned', 'agent:2', {
+  injectionStrategy: { revision: { revisionName: 'pinned-agent-rev1', policy: 'Always' } },
+});
 
 function pod(name: string, namespace: string, app: string, created: string): Pod {
   return {
@@ -53,16 +55,30 @@ export function webhookConfiguration(): KubeObject {
 export function whyObjects(sidecarSetApiVersion = 'apps.kruise.io/v1beta1'): KubeObject[] {
   const sets = [logAgent, paused, pinned].map((s) => ({ ...structuredClone(s), apiVersion: sidecarSetApiVersion }));
   const objects: unknown[] = [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kruise-system', labels: { 'control-plane': 'openkruise' } } },
+    {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'kruise-system', labels: { 'control-plane': 'openkruise' } },
+    },
     webhookConfiguration(),
     readyEndpoints(true),
     ...sets,
     {
       apiVersion: 'apps/v1',
       kind: 'ControllerRevision',
-      metadata: { name: 'pinned-agent-rev1', namespace: 'kruise-system', labels: { 'kruise.io/sidecarset-name': 'pinned-agent' }, creationTimestamp: SET_CREATED },
+      metadata: {
+        name: 'pinned-agent-rev1',
+        namespace: 'kruise-system',
+        labels: { 'kruise.io/sidecarset-name': 'pinned-agent' },
+        creationTimestamp: SET_CREATED,
+      },
       revision: 1,
-      data: { spec: { $patch: 'replace', containers: [{ name: 'log-agent', image: 'agent:1', podInjectPolicy: 'BeforeAppContainer' }] } },
+      data: {
+        spec: {
+          $patch: 'replace',
+          containers: [{ name: 'log-agent', image: 'agent:1', podInjectPolicy: 'BeforeAppContainer' }],
+        },
+      },
     },
     injected(pod('web-injected', 'default', 'web', '2024-03-01T00:00:00Z'), logAgent),
     injected(pod('web-old', 'default', 'web', '2024-02-15T00:00:00Z'), logAgentBefore),
@@ -77,7 +93,10 @@ export function whyObjects(sidecarSetApiVersion = 'apps.kruise.io/v1beta1'): Kub
       metadata: { name: 'web', namespace: 'default' },
       spec: {
         selector: { matchLabels: { app: 'web' } },
-        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'nginx:1.25' }] } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { containers: [{ name: 'app', image: 'nginx:1.25' }] },
+        },
       },
     },
   ];

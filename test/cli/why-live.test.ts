@@ -24,12 +24,20 @@ beforeAll(async () => {
     tokens: {
       [NO_MWC]: {
         user: 'app-developer',
-        rules: [reads(['pods', 'namespaces', 'endpoints'], ['']), reads(['sidecarsets'], ['apps.kruise.io']), reads(['controllerrevisions', 'deployments'], ['apps'])],
+        rules: [
+          reads(['pods', 'namespaces', 'endpoints'], ['']),
+          reads(['sidecarsets'], ['apps.kruise.io']),
+          reads(['controllerrevisions', 'deployments'], ['apps']),
+        ],
       },
       [NO_POD]: { user: 'outsider', rules: [reads(['sidecarsets'], ['apps.kruise.io'])] },
       [NO_REVISIONS]: {
         user: 'no-history',
-        rules: [reads(['pods', 'namespaces', 'endpoints'], ['']), reads(['sidecarsets'], ['apps.kruise.io']), reads(['mutatingwebhookconfigurations'], ['admissionregistration.k8s.io'])],
+        rules: [
+          reads(['pods', 'namespaces', 'endpoints'], ['']),
+          reads(['sidecarsets'], ['apps.kruise.io']),
+          reads(['mutatingwebhookconfigurations'], ['admissionregistration.k8s.io']),
+        ],
       },
     },
   });
@@ -42,7 +50,10 @@ afterAll(async () => {
   tmp?.remove();
 });
 
-async function why(target: string, ...more: string[]): Promise<{ code: number; stderr: string; explanation: InjectionExplanation }> {
+async function why(
+  target: string,
+  ...more: string[]
+): Promise<{ code: number; stderr: string; explanation: InjectionExplanation }> {
   const r = await cli(['why', target, '--kubeconfig', kubeconfig, '-o', 'json', ...more]);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
@@ -56,8 +67,17 @@ function codesOf(e: InjectionExplanation, sidecarSet: string): ReasonCode[] {
 describe('why: the webhook layer', () => {
   it('a kube-system Pod is excluded by the namespaceSelector of the chart webhook', async () => {
     const { explanation: e } = await why('pod/web-system', '-n', 'kube-system');
-    expect(e).toMatchObject({ apiVersion: 'kubectl-sidecarset/v1', kind: 'InjectionExplanation', target: { kind: 'Pod', namespace: 'kube-system', name: 'web-system' } });
-    expect(e.webhook).toMatchObject({ admits: false, configuration: 'kruise-mutating-webhook-configuration', name: 'mpod.kb.io', failurePolicy: 'Fail' });
+    expect(e).toMatchObject({
+      apiVersion: 'kubectl-sidecarset/v1',
+      kind: 'InjectionExplanation',
+      target: { kind: 'Pod', namespace: 'kube-system', name: 'web-system' },
+    });
+    expect(e.webhook).toMatchObject({
+      admits: false,
+      configuration: 'kruise-mutating-webhook-configuration',
+      name: 'mpod.kb.io',
+      failurePolicy: 'Fail',
+    });
     expect(e.webhook.reasons.map((r) => r.code)).toEqual(['WebhookNamespaceExcluded']);
     expect(e.sidecarSets.find((s) => s.name === 'log-agent')?.newPod).toBe('notInjected');
   });
@@ -75,10 +95,17 @@ describe('why: the webhook layer', () => {
   });
 
   it('no webhook installed', async () => {
-    api.store.delete('mutatingwebhookconfigurations.admissionregistration.k8s.io', undefined, 'kruise-mutating-webhook-configuration');
+    api.store.delete(
+      'mutatingwebhookconfigurations.admissionregistration.k8s.io',
+      undefined,
+      'kruise-mutating-webhook-configuration',
+    );
     try {
       const { explanation: e } = await why('pod/web-early');
-      expect(e.webhook).toMatchObject({ admits: false, reasons: [{ code: 'WebhookConfigurationMissing', effect: 'blocks' }] });
+      expect(e.webhook).toMatchObject({
+        admits: false,
+        reasons: [{ code: 'WebhookConfigurationMissing', effect: 'blocks' }],
+      });
     } finally {
       api.store.put(webhookConfiguration());
     }
@@ -88,7 +115,9 @@ describe('why: the webhook layer', () => {
     api.store.put(readyEndpoints(false));
     try {
       const { explanation: e } = await why('pod/web-early');
-      expect(e.webhook.reasons).toEqual([expect.objectContaining({ code: 'WebhookNoReadyEndpoints', effect: 'rejects' })]);
+      expect(e.webhook.reasons).toEqual([
+        expect.objectContaining({ code: 'WebhookNoReadyEndpoints', effect: 'rejects' }),
+      ]);
       expect(e.sidecarSets.find((s) => s.name === 'log-agent')?.newPod).toBe('rejected');
     } finally {
       api.store.put(readyEndpoints(true));
@@ -100,9 +129,17 @@ describe('why: the webhook layer', () => {
     const r = await cli(['why', 'pod/web-early', '--kubeconfig', config, '-o', 'json']);
     expect(r.code).toBe(0);
     const e = JSON.parse(r.stdout) as InjectionExplanation;
-    expect(e.webhook).toMatchObject({ admits: 'unknown', reasons: [{ code: 'WebhookUnchecked', effect: 'unchecked' }] });
-    expect(e.notes.join('\n')).toMatch(/MutatingWebhookConfiguration "kruise-mutating-webhook-configuration" could not be read \(.*forbidden/);
-    expect(e.sidecarSets.find((s) => s.name === 'log-agent')).toMatchObject({ newPod: 'unknown', reasons: [{ code: 'CreatedBeforeSidecarSet' }, { code: 'Matched' }] });
+    expect(e.webhook).toMatchObject({
+      admits: 'unknown',
+      reasons: [{ code: 'WebhookUnchecked', effect: 'unchecked' }],
+    });
+    expect(e.notes.join('\n')).toMatch(
+      /MutatingWebhookConfiguration "kruise-mutating-webhook-configuration" could not be read \(.*forbidden/,
+    );
+    expect(e.sidecarSets.find((s) => s.name === 'log-agent')).toMatchObject({
+      newPod: 'unknown',
+      reasons: [{ code: 'CreatedBeforeSidecarSet' }, { code: 'Matched' }],
+    });
   });
 });
 
@@ -113,8 +150,13 @@ describe('why: unreadable ControllerRevisions', () => {
     expect(r.code).toBe(0);
     const e = JSON.parse(r.stdout) as InjectionExplanation;
     expect(e.webhook.admits).toBe(true);
-    expect(e.sidecarSets.find((s) => s.name === 'pinned-agent')).toMatchObject({ newPod: 'unknown', reasons: [{ code: 'RevisionPinned', effect: 'unchecked' }] });
-    expect(e.notes).toEqual([expect.stringMatching(/^the ControllerRevisions in kruise-system could not be read \(.*forbidden/)]);
+    expect(e.sidecarSets.find((s) => s.name === 'pinned-agent')).toMatchObject({
+      newPod: 'unknown',
+      reasons: [{ code: 'RevisionPinned', effect: 'unchecked' }],
+    });
+    expect(e.notes).toEqual([
+      expect.stringMatching(/^the ControllerRevisions in kruise-system could not be read \(.*forbidden/),
+    ]);
   });
 });
 
@@ -132,7 +174,12 @@ describe('why: time and the SidecarSet rules', () => {
     expect(s.injected).toBe(true);
     expect(codesOf(e, 'log-agent')[0]).toBe('InjectedOlderRevision');
     expect(s.podRevision?.hash).not.toBe(s.revision.hash);
-    expect(s.render.parts.find((p) => p.kind === 'container')).toMatchObject({ name: 'log-agent', change: 'changed', live: 'log-agent:1.0', rendered: 'log-agent:1.1' });
+    expect(s.render.parts.find((p) => p.kind === 'container')).toMatchObject({
+      name: 'log-agent',
+      change: 'changed',
+      live: 'log-agent:1.0',
+      rendered: 'log-agent:1.1',
+    });
   });
 
   it('an injected Pod: what it got', async () => {
@@ -164,11 +211,17 @@ describe('why: time and the SidecarSet rules', () => {
   it('text and yaml', async () => {
     const text = await cli(['why', 'pod/web-early', '--kubeconfig', kubeconfig]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain("Kruise's Pod webhook sees the Pod (kruise-mutating-webhook-configuration mpod.kb.io, failurePolicy Fail)");
+    expect(text.stdout).toContain(
+      "Kruise's Pod webhook sees the Pod (kruise-mutating-webhook-configuration mpod.kb.io, failurePolicy Fail)",
+    );
     expect(text.stdout).toContain('SidecarSet log-agent: not injected; a Pod created now is injected');
-    expect(text.stdout).toContain('  - CreatedBeforeSidecarSet: the Pod was created (2024-01-01T00:00:00Z) before SidecarSet "log-agent"');
+    expect(text.stdout).toContain(
+      '  - CreatedBeforeSidecarSet: the Pod was created (2024-01-01T00:00:00Z) before SidecarSet "log-agent"',
+    );
     const yaml = await cli(['why', 'pod/web-early', '--kubeconfig', kubeconfig, '-o', 'yaml']);
-    expect(parse(yaml.stdout)).toEqual(JSON.parse((await cli(['why', 'pod/web-early', '--kubeconfig', kubeconfig, '-o', 'json'])).stdout));
+    expect(parse(yaml.stdout)).toEqual(
+      JSON.parse((await cli(['why', 'pod/web-early', '--kubeconfig', kubeconfig, '-o', 'json'])).stdout),
+    );
   });
 });
 
@@ -176,8 +229,15 @@ describe('why: failures are one line', () => {
   it('object not found, RBAC denial on the object, bad usage', async () => {
     const missing = await cli(['why', 'pod/nope', '--kubeconfig', kubeconfig]);
     expect(missing).toMatchObject({ code: 1, stdout: '' });
-    expect(missing.stderr).toMatch(/^error: cannot get pods "nope" in namespace "default" on https:\/\/127\.0\.0\.1:\d+: not found: pods "nope" not found\n$/);
-    const denied = await cli(['why', 'pod/web-early', '--kubeconfig', api.writeKubeconfig(tmp.dir, { token: NO_POD, fileName: 'no-pod' })]);
+    expect(missing.stderr).toMatch(
+      /^error: cannot get pods "nope" in namespace "default" on https:\/\/127\.0\.0\.1:\d+: not found: pods "nope" not found\n$/,
+    );
+    const denied = await cli([
+      'why',
+      'pod/web-early',
+      '--kubeconfig',
+      api.writeKubeconfig(tmp.dir, { token: NO_POD, fileName: 'no-pod' }),
+    ]);
     expect(denied.code).toBe(1);
     expect(denied.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(denied.stderr).toContain('forbidden');
@@ -198,9 +258,20 @@ describe('why: failures are one line', () => {
   });
 
   it('a v1alpha1-only server', async () => {
-    const old = await startApiServer({ sidecarSetVersions: ['v1alpha1'], objects: whyObjects('apps.kruise.io/v1alpha1'), kubelet: false });
+    const old = await startApiServer({
+      sidecarSetVersions: ['v1alpha1'],
+      objects: whyObjects('apps.kruise.io/v1alpha1'),
+      kubelet: false,
+    });
     try {
-      const r = await cli(['why', 'pod/web-early', '-o', 'json', '--kubeconfig', old.writeKubeconfig(tmp.dir, { fileName: 'old' })]);
+      const r = await cli([
+        'why',
+        'pod/web-early',
+        '-o',
+        'json',
+        '--kubeconfig',
+        old.writeKubeconfig(tmp.dir, { fileName: 'old' }),
+      ]);
       expect(r.stderr).toBe('');
       const e = JSON.parse(r.stdout) as InjectionExplanation;
       expect(codesOf(e, 'log-agent')).toEqual(['CreatedBeforeSidecarSet', 'Matched']);
@@ -214,12 +285,28 @@ describe('why: failures are one line', () => {
 describe('why: as a user runs it', () => {
   it('the real CLI as a child process', async () => {
     const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [path.join(ROOT, 'bin/kubectl-sidecarset'), 'why', 'pod/web-system', '-n', 'kube-system', '-o', 'json', '--kubeconfig', kubeconfig], { env: { PATH: process.env.PATH, HOME: tmp.dir }, encoding: 'utf8' }, (err, stdout, stderr) =>
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      execFile(
+        process.execPath,
+        [
+          path.join(ROOT, 'bin/kubectl-sidecarset'),
+          'why',
+          'pod/web-system',
+          '-n',
+          'kube-system',
+          '-o',
+          'json',
+          '--kubeconfig',
+          kubeconfig,
+        ],
+        { env: { PATH: process.env.PATH, HOME: tmp.dir }, encoding: 'utf8' },
+        (err, stdout, stderr) =>
+          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect((JSON.parse(r.stdout) as InjectionExplanation).webhook.reasons.map((x) => x.code)).toEqual(['WebhookNamespaceExcluded']);
+    expect((JSON.parse(r.stdout) as InjectionExplanation).webhook.reasons.map((x) => x.code)).toEqual([
+      'WebhookNamespaceExcluded',
+    ]);
   });
 });

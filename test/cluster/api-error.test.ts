@@ -10,12 +10,24 @@ describe('API failures as one line: the cause from the Status body', () => {
     expect(statusCause(401, status(401, 'Unauthorized', 'Unauthorized'), { user: 'alice' })).toBe(
       'unauthorized: the server rejected the credentials of user "alice" (log in again, or check the kubeconfig\'s user)',
     );
-    const forbidden = 'pods is forbidden: User "bob" cannot list resource "pods" in API group "" in the namespace "apps"';
+    const forbidden =
+      'pods is forbidden: User "bob" cannot list resource "pods" in API group "" in the namespace "apps"';
     expect(statusCause(403, status(403, 'Forbidden', forbidden))).toBe(`forbidden: ${forbidden}`);
-    expect(statusCause(404, status(404, 'NotFound', 'pods "web-0" not found'), { named: true })).toBe('not found: pods "web-0" not found');
-    expect(statusCause(404, status(404, 'NotFound', 'the server could not find the requested resource'))).toBe('the server does not serve this resource (404)');
-    expect(statusCause(409, status(409, 'Conflict', 'Operation cannot be fulfilled on pods "web-0": the object has been modified'))).toMatch(/^conflict: Operation cannot be fulfilled/);
-    expect(statusCause(410, status(410, 'Expired', 'too old resource version: 1 (5)'))).toBe('expired: too old resource version: 1 (5)');
+    expect(statusCause(404, status(404, 'NotFound', 'pods "web-0" not found'), { named: true })).toBe(
+      'not found: pods "web-0" not found',
+    );
+    expect(statusCause(404, status(404, 'NotFound', 'the server could not find the requested resource'))).toBe(
+      'the server does not serve this resource (404)',
+    );
+    expect(
+      statusCause(
+        409,
+        status(409, 'Conflict', 'Operation cannot be fulfilled on pods "web-0": the object has been modified'),
+      ),
+    ).toMatch(/^conflict: Operation cannot be fulfilled/);
+    expect(statusCause(410, status(410, 'Expired', 'too old resource version: 1 (5)'))).toBe(
+      'expired: too old resource version: 1 (5)',
+    );
   });
 
   it('422 keeps the field causes, adding those the message does not list', () => {
@@ -25,21 +37,34 @@ describe('API failures as one line: the cause from the Status body', () => {
         { field: 'metadata.labels', message: 'Invalid value: "-x"', reason: 'FieldValueInvalid' },
       ],
     });
-    expect(statusCause(422, body)).toBe('invalid: Pod "web-0" is invalid: spec.containers[0].image: Required value [metadata.labels: Invalid value: "-x"]');
+    expect(statusCause(422, body)).toBe(
+      'invalid: Pod "web-0" is invalid: spec.containers[0].image: Required value [metadata.labels: Invalid value: "-x"]',
+    );
   });
 
   it('429 and 5xx; a body that is not a Status gives its first line', () => {
-    expect(statusCause(429, status(429, 'TooManyRequests', 'too many requests, please try again later'))).toBe('too many requests: too many requests, please try again later');
+    expect(statusCause(429, status(429, 'TooManyRequests', 'too many requests, please try again later'))).toBe(
+      'too many requests: too many requests, please try again later',
+    );
     expect(statusCause(503, 'upstream connect error\nmore')).toBe('server error (HTTP 503): upstream connect error');
     expect(statusCause(418, '')).toBe('HTTP 418');
   });
 
   it('network failures say what happened and what to check', () => {
     const e = (code: string, message = code) => Object.assign(new Error(message), { code });
-    expect(networkCause(e('ECONNREFUSED'), 'https://127.0.0.1:1', 0).cause).toBe('connection refused by https://127.0.0.1:1: is the API server running, and is this the right host and port?');
-    expect(networkCause(e('ENOTFOUND'), 'https://nowhere.invalid', 0).cause).toBe('cannot resolve the host of https://nowhere.invalid (DNS lookup failed)');
-    expect(networkCause(e('ETIMEDOUT'), 'https://h', 2500).cause).toBe('timed out: no answer from https://h within 2.5s (--request-timeout)');
-    expect(networkCause(e('UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'), 'https://h', 0).cause).toBe(
+    expect(networkCause(e('ECONNREFUSED'), 'https://127.0.0.1:1', 0).cause).toBe(
+      'connection refused by https://127.0.0.1:1: is the API server running, and is this the right host and port?',
+    );
+    expect(networkCause(e('ENOTFOUND'), 'https://nowhere.invalid', 0).cause).toBe(
+      'cannot resolve the host of https://nowhere.invalid (DNS lookup failed)',
+    );
+    expect(networkCause(e('ETIMEDOUT'), 'https://h', 2500).cause).toBe(
+      'timed out: no answer from https://h within 2.5s (--request-timeout)',
+    );
+    expect(
+      networkCause(e('UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'), 'https://h', 0)
+        .cause,
+    ).toBe(
       "TLS verification of https://h failed: unable to verify the first certificate (check the cluster's certificate-authority in the kubeconfig)",
     );
   });
@@ -47,7 +72,9 @@ describe('API failures as one line: the cause from the Status body', () => {
 
 describe('redaction', () => {
   it('removes every known secret and any bearer token', () => {
-    expect(redact('token s3cr3t-token and s3cr3t-token-longer', ['s3cr3t-token', 's3cr3t-token-longer'])).toBe('token [redacted] and [redacted]');
+    expect(redact('token s3cr3t-token and s3cr3t-token-longer', ['s3cr3t-token', 's3cr3t-token-longer'])).toBe(
+      'token [redacted] and [redacted]',
+    );
     expect(redact('Authorization: Bearer abc.def-ghi', [])).toBe('Authorization: Bearer [redacted]');
     expect(redact('short ab stays', ['ab'])).toBe('short ab stays');
   });

@@ -16,7 +16,9 @@ const b64 = (s: string) => Buffer.from(s).toString('base64');
 beforeAll(async () => {
   api = await startApiServer({
     objects: [pod('web-0', 'apps'), pod('solo', 'default'), pod('edge-0', 'edge')],
-    tokens: { 'reader-token-0123456789': { user: 'reader', rules: [{ verbs: ['get', 'list', 'watch'], resources: ['*'] }] } },
+    tokens: {
+      'reader-token-0123456789': { user: 'reader', rules: [{ verbs: ['get', 'list', 'watch'], resources: ['*'] }] },
+    },
   });
   tmp = tempDir('connect');
 }, 60_000);
@@ -33,8 +35,12 @@ function kubeconfig(name: string, body: Record<string, unknown>): string {
   return file;
 }
 
-const cluster = (name: string, server = api.url) => ({ name, cluster: { server, 'certificate-authority-data': b64(api.caPem) } });
-const podNames = async (flags: ClusterFlags, env: Env = {}) => names((await listObjects(await connect(flags, env), POD)).items);
+const cluster = (name: string, server = api.url) => ({
+  name,
+  cluster: { server, 'certificate-authority-data': b64(api.caPem) },
+});
+const podNames = async (flags: ClusterFlags, env: Env = {}) =>
+  names((await listObjects(await connect(flags, env), POD)).items);
 
 describe('connect: kubeconfig, contexts and overrides', () => {
   it('uses the current context and its namespace, and -n over it', async () => {
@@ -71,7 +77,10 @@ describe('connect: kubeconfig, contexts and overrides', () => {
     const file = kubeconfig('overrides', {
       'current-context': 'broken',
       clusters: [cluster('good'), cluster('dead', 'https://127.0.0.1:1')],
-      users: [{ name: 'admin', user: { token: api.token } }, { name: 'stranger', user: { token: 'not-a-known-token' } }],
+      users: [
+        { name: 'admin', user: { token: api.token } },
+        { name: 'stranger', user: { token: 'not-a-known-token' } },
+      ],
       contexts: [
         { name: 'broken', context: { cluster: 'dead', user: 'stranger', namespace: 'apps' } },
         { name: 'fine', context: { cluster: 'good', user: 'admin', namespace: 'default' } },
@@ -79,10 +88,18 @@ describe('connect: kubeconfig, contexts and overrides', () => {
     });
     expect(await podNames({ kubeconfig: file, context: 'fine' })).toEqual(['solo']);
     expect(await podNames({ kubeconfig: file, cluster: 'good', user: 'admin' })).toEqual(['web-0']);
-    expect(await failureOf(podNames({ kubeconfig: file, cluster: 'good' }))).toMatch(/^cannot list pods in namespace "apps" on https:\/\/127\.0\.0\.1:\d+: unauthorized: the server rejected the credentials of user "stranger"/);
-    expect(await failureOf(connect({ kubeconfig: file, context: 'nope' }, {}))).toMatch(/^context "nope" \(--context\) does not exist in the kubeconfig /);
-    expect(await failureOf(connect({ kubeconfig: file, cluster: 'nope' }, {}))).toMatch(/^cluster "nope" \(--cluster\) does not exist/);
-    expect(await failureOf(connect({ kubeconfig: file, user: 'nope' }, {}))).toMatch(/^user "nope" \(--user\) does not exist/);
+    expect(await failureOf(podNames({ kubeconfig: file, cluster: 'good' }))).toMatch(
+      /^cannot list pods in namespace "apps" on https:\/\/127\.0\.0\.1:\d+: unauthorized: the server rejected the credentials of user "stranger"/,
+    );
+    expect(await failureOf(connect({ kubeconfig: file, context: 'nope' }, {}))).toMatch(
+      /^context "nope" \(--context\) does not exist in the kubeconfig /,
+    );
+    expect(await failureOf(connect({ kubeconfig: file, cluster: 'nope' }, {}))).toMatch(
+      /^cluster "nope" \(--cluster\) does not exist/,
+    );
+    expect(await failureOf(connect({ kubeconfig: file, user: 'nope' }, {}))).toMatch(
+      /^user "nope" \(--user\) does not exist/,
+    );
   });
 
   it('no kubeconfig at all: one clear line, not a quiet try of localhost:8080', async () => {
@@ -91,8 +108,12 @@ describe('connect: kubeconfig, contexts and overrides', () => {
     expect(await failureOf(connect({}, { HOME: home }))).toBe(
       'no kubeconfig: there is no ~/.kube/config and $KUBECONFIG is not set; set --kubeconfig or $KUBECONFIG, or create ~/.kube/config',
     );
-    expect(await failureOf(connect({}, { HOME: home, KUBECONFIG: path.join(home, 'gone') }))).toMatch(/^no kubeconfig: \$KUBECONFIG \(.*gone\) names no existing file/);
-    expect(await failureOf(connect({ kubeconfig: path.join(home, 'gone') }, {}))).toMatch(/--kubeconfig\) does not exist/);
+    expect(await failureOf(connect({}, { HOME: home, KUBECONFIG: path.join(home, 'gone') }))).toMatch(
+      /^no kubeconfig: \$KUBECONFIG \(.*gone\) names no existing file/,
+    );
+    expect(await failureOf(connect({ kubeconfig: path.join(home, 'gone') }, {}))).toMatch(
+      /--kubeconfig\) does not exist/,
+    );
   });
 
   it('in a Pod with no kubeconfig: the mounted service account', async () => {
@@ -102,7 +123,11 @@ describe('connect: kubeconfig, contexts and overrides', () => {
     writeFileSync(path.join(sa, 'ca.crt'), api.caPem);
     writeFileSync(path.join(sa, 'namespace'), 'edge');
     const url = new URL(api.url);
-    const env = { HOME: path.join(tmp.dir, 'empty-home'), KUBERNETES_SERVICE_HOST: url.hostname, KUBERNETES_SERVICE_PORT: url.port };
+    const env = {
+      HOME: path.join(tmp.dir, 'empty-home'),
+      KUBERNETES_SERVICE_HOST: url.hostname,
+      KUBERNETES_SERVICE_PORT: url.port,
+    };
     const c = await connect({}, env, { serviceAccountDir: sa });
     expect(c.namespace).toBe('edge');
     expect(names((await listObjects(c, POD)).items)).toEqual(['edge-0']);
@@ -127,18 +152,37 @@ describe('connect: kubeconfig, contexts and overrides', () => {
         'current-context': 'gke',
         clusters: [cluster('gke')],
         // A relative command with a separator is relative to the kubeconfig's directory, as in kubectl.
-        users: [{ name: 'gke', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: './bin/auth-plugin', env: [{ name: 'PLUGIN_TOKEN', value: api.token }], interactiveMode: 'Never' } } }],
+        users: [
+          {
+            name: 'gke',
+            user: {
+              exec: {
+                apiVersion: 'client.authentication.k8s.io/v1',
+                command: './bin/auth-plugin',
+                env: [{ name: 'PLUGIN_TOKEN', value: api.token }],
+                interactiveMode: 'Never',
+              },
+            },
+          },
+        ],
         contexts: [{ name: 'gke', context: { cluster: 'gke', user: 'gke', namespace: 'apps' } }],
       }),
     );
     expect(await podNames({ kubeconfig: file })).toEqual(['web-0']);
-    expect(api.requests.some((r) => r.user === 'kubernetes-admin' && r.path === '/api/v1/namespaces/apps/pods')).toBe(true);
+    expect(api.requests.some((r) => r.user === 'kubernetes-admin' && r.path === '/api/v1/namespaces/apps/pods')).toBe(
+      true,
+    );
   });
 });
 
 describe('connect: failures to reach the server, each one line and within --request-timeout', () => {
   it('connection refused', async () => {
-    const file = kubeconfig('refused', { 'current-context': 'x', clusters: [cluster('x', 'https://127.0.0.1:1')], users: [{ name: 'u', user: { token: api.token } }], contexts: [{ name: 'x', context: { cluster: 'x', user: 'u' } }] });
+    const file = kubeconfig('refused', {
+      'current-context': 'x',
+      clusters: [cluster('x', 'https://127.0.0.1:1')],
+      users: [{ name: 'u', user: { token: api.token } }],
+      contexts: [{ name: 'x', context: { cluster: 'x', user: 'u' } }],
+    });
     expect(await failureOf(podNames({ kubeconfig: file }))).toBe(
       'cannot list pods in namespace "default" on https://127.0.0.1:1: connection refused by https://127.0.0.1:1: is the API server running, and is this the right host and port?',
     );
@@ -149,7 +193,12 @@ describe('connect: failures to reach the server, each one line and within --requ
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const port = (silent.address() as { port: number }).port;
     try {
-      const file = kubeconfig('silent', { 'current-context': 'x', clusters: [cluster('x', `https://127.0.0.1:${port}`)], users: [{ name: 'u', user: { token: api.token } }], contexts: [{ name: 'x', context: { cluster: 'x', user: 'u' } }] });
+      const file = kubeconfig('silent', {
+        'current-context': 'x',
+        clusters: [cluster('x', `https://127.0.0.1:${port}`)],
+        users: [{ name: 'u', user: { token: api.token } }],
+        contexts: [{ name: 'x', context: { cluster: 'x', user: 'u' } }],
+      });
       const started = Date.now();
       expect(await failureOf(podNames({ kubeconfig: file, requestTimeout: '1s' }))).toBe(
         `cannot list pods in namespace "default" on https://127.0.0.1:${port}: timed out: no answer from https://127.0.0.1:${port} within 1s (--request-timeout)`,
@@ -166,7 +215,9 @@ describe('connect: failures to reach the server, each one line and within --requ
     try {
       const started = Date.now();
       const c = await connect({ kubeconfig: file, requestTimeout: '500ms' }, {});
-      expect(await failureOf(listObjects(c, NAMESPACE))).toMatch(/timed out: no answer from .* within 0\.5s \(--request-timeout\)$/);
+      expect(await failureOf(listObjects(c, NAMESPACE))).toMatch(
+        /timed out: no answer from .* within 0\.5s \(--request-timeout\)$/,
+      );
       expect(Date.now() - started).toBeLessThan(2500);
     } finally {
       api.faults.clear();
@@ -174,12 +225,24 @@ describe('connect: failures to reach the server, each one line and within --requ
   });
 
   it('a server certificate no trusted CA signed (the kubeconfig names no CA)', async () => {
-    const file = kubeconfig('no-ca', { 'current-context': 'x', clusters: [{ name: 'x', cluster: { server: api.url } }], users: [{ name: 'u', user: { token: api.token } }], contexts: [{ name: 'x', context: { cluster: 'x', user: 'u' } }] });
-    expect(await failureOf(podNames({ kubeconfig: file }))).toMatch(/^cannot list pods .*: TLS verification of https:\/\/127\.0\.0\.1:\d+ failed: .*\(check the cluster's certificate-authority in the kubeconfig\)$/);
+    const file = kubeconfig('no-ca', {
+      'current-context': 'x',
+      clusters: [{ name: 'x', cluster: { server: api.url } }],
+      users: [{ name: 'u', user: { token: api.token } }],
+      contexts: [{ name: 'x', context: { cluster: 'x', user: 'u' } }],
+    });
+    expect(await failureOf(podNames({ kubeconfig: file }))).toMatch(
+      /^cannot list pods .*: TLS verification of https:\/\/127\.0\.0\.1:\d+ failed: .*\(check the cluster's certificate-authority in the kubeconfig\)$/,
+    );
   });
 
   it('a host name that does not resolve', async () => {
-    const file = kubeconfig('dns', { 'current-context': 'x', clusters: [cluster('x', 'https://no-such-host.invalid:6443')], users: [{ name: 'u', user: { token: api.token } }], contexts: [{ name: 'x', context: { cluster: 'x', user: 'u' } }] });
+    const file = kubeconfig('dns', {
+      'current-context': 'x',
+      clusters: [cluster('x', 'https://no-such-host.invalid:6443')],
+      users: [{ name: 'u', user: { token: api.token } }],
+      contexts: [{ name: 'x', context: { cluster: 'x', user: 'u' } }],
+    });
     expect(await failureOf(podNames({ kubeconfig: file, requestTimeout: '10s' }))).toBe(
       'cannot list pods in namespace "default" on https://no-such-host.invalid:6443: cannot resolve the host of https://no-such-host.invalid:6443 (DNS lookup failed)',
     );

@@ -28,12 +28,20 @@ describe('discovery: the SidecarSet API the server serves', () => {
     expect((await sidecarSetType(await clusterServing(['v1beta1', 'v1alpha1']))).version).toBe('v1beta1');
     expect((await sidecarSetType(await clusterServing(['v1beta1']))).version).toBe('v1beta1');
     const alpha = await sidecarSetType(await clusterServing(['v1alpha1']));
-    expect(alpha).toEqual({ group: 'apps.kruise.io', version: 'v1alpha1', resource: 'sidecarsets', kind: 'SidecarSet', namespaced: false });
+    expect(alpha).toEqual({
+      group: 'apps.kruise.io',
+      version: 'v1alpha1',
+      resource: 'sidecarsets',
+      kind: 'SidecarSet',
+      namespaced: false,
+    });
   });
 
   it('neither: OpenKruise is not installed, in one line', async () => {
     const c = await clusterServing(null);
-    expect(await failureOf(sidecarSetType(c))).toBe(`OpenKruise is not installed in this cluster: the server serves no apps.kruise.io SidecarSet API (${c.server})`);
+    expect(await failureOf(sidecarSetType(c))).toBe(
+      `OpenKruise is not installed in this cluster: the server serves no apps.kruise.io SidecarSet API (${c.server})`,
+    );
   });
 });
 
@@ -45,19 +53,38 @@ describe('discovery: TYPE names as kubectl resolves them', () => {
       return `${r.resource}.${r.group || 'core'}`;
     };
     const cases: Record<string, string> = {
-      pod: 'pods.core', po: 'pods.core', Pods: 'pods.core',
-      deployment: 'deployments.apps', deploy: 'deployments.apps', 'deployments.apps': 'deployments.apps',
-      statefulset: 'statefulsets.apps', sts: 'statefulsets.apps', daemonset: 'daemonsets.apps', ds: 'daemonsets.apps',
-      replicaset: 'replicasets.apps', rs: 'replicasets.apps', job: 'jobs.batch', cronjob: 'cronjobs.batch', cj: 'cronjobs.batch',
+      pod: 'pods.core',
+      po: 'pods.core',
+      Pods: 'pods.core',
+      deployment: 'deployments.apps',
+      deploy: 'deployments.apps',
+      'deployments.apps': 'deployments.apps',
+      statefulset: 'statefulsets.apps',
+      sts: 'statefulsets.apps',
+      daemonset: 'daemonsets.apps',
+      ds: 'daemonsets.apps',
+      replicaset: 'replicasets.apps',
+      rs: 'replicasets.apps',
+      job: 'jobs.batch',
+      cronjob: 'cronjobs.batch',
+      cj: 'cronjobs.batch',
       cloneset: 'clonesets.apps.kruise.io',
       'statefulsets.apps.kruise.io': 'statefulsets.apps.kruise.io',
       'daemonsets.apps.kruise.io': 'daemonsets.apps.kruise.io',
-      broadcastjob: 'broadcastjobs.apps.kruise.io', bcj: 'broadcastjobs.apps.kruise.io', asts: 'statefulsets.apps.kruise.io',
-      sidecarset: 'sidecarsets.apps.kruise.io', namespace: 'namespaces.core', ns: 'namespaces.core', configmap: 'configmaps.core', cm: 'configmaps.core',
+      broadcastjob: 'broadcastjobs.apps.kruise.io',
+      bcj: 'broadcastjobs.apps.kruise.io',
+      asts: 'statefulsets.apps.kruise.io',
+      sidecarset: 'sidecarsets.apps.kruise.io',
+      namespace: 'namespaces.core',
+      ns: 'namespaces.core',
+      configmap: 'configmaps.core',
+      cm: 'configmaps.core',
     };
     for (const [type, want] of Object.entries(cases)) expect(await resolved(type), type).toBe(want);
     expect((await resolveType(c, 'sidecarset')).version).toBe('v1beta1');
     expect(await failureOf(resolveType(c, 'gizmo'))).toBe('the server doesn\'t have a resource type "gizmo"');
-    expect(await failureOf(resolveType(c, 'deployments.batch'))).toBe('the server doesn\'t have a resource type "deployments.batch"');
+    expect(await failureOf(resolveType(c, 'deployments.batch'))).toBe(
+      'the server doesn\'t have a resource type "deployments.batch"',
+    );
   });
 });

@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubeconfigFiles, kubeconfigNamespace, loadKubeconfig, readKubeconfig, selectContext } from '../../src/cluster/kubeconfig.js';
+import {
+  kubeconfigFiles,
+  kubeconfigNamespace,
+  loadKubeconfig,
+  readKubeconfig,
+  selectContext,
+} from '../../src/cluster/kubeconfig.js';
 import { SidecarsetError } from '../../src/errors.js';
 
 let dir: string;
@@ -16,7 +22,9 @@ beforeAll(() => {
   mkdirSync(path.join(dir, 'b'));
   first = path.join(dir, 'a', 'config');
   second = path.join(dir, 'b', 'config');
-  writeFileSync(first, `apiVersion: v1
+  writeFileSync(
+    first,
+    `apiVersion: v1
 kind: Config
 clusters:
 - name: shared
@@ -27,8 +35,11 @@ users:
 contexts:
 - name: shared
   context: {cluster: shared, user: shared, namespace: from-first}
-`);
-  writeFileSync(second, `apiVersion: v1
+`,
+  );
+  writeFileSync(
+    second,
+    `apiVersion: v1
 kind: Config
 current-context: only-second
 clusters:
@@ -52,7 +63,8 @@ contexts:
   context: {cluster: other, user: plugin, namespace: team}
 - name: no-namespace
   context: {cluster: shared, user: shared}
-`);
+`,
+  );
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,7 +75,9 @@ describe('kubeconfig: files and merging by kubectl rules', () => {
   it('reads $KUBECONFIG in order, skipping missing files; --kubeconfig alone, and it must exist', () => {
     expect(kubeconfigFiles({}, env())).toEqual([first, second]);
     expect(kubeconfigFiles({ kubeconfig: second }, env())).toEqual([second]);
-    expect(() => kubeconfigFiles({ kubeconfig: path.join(dir, 'nope') }, env())).toThrow(/the kubeconfig ".*nope" \(--kubeconfig\) does not exist/);
+    expect(() => kubeconfigFiles({ kubeconfig: path.join(dir, 'nope') }, env())).toThrow(
+      /the kubeconfig ".*nope" \(--kubeconfig\) does not exist/,
+    );
     expect(kubeconfigFiles({}, { HOME: path.join(dir, 'a') })).toEqual([]);
     mkdirSync(path.join(dir, 'home', '.kube'), { recursive: true });
     writeFileSync(path.join(dir, 'home', '.kube', 'config'), readFileSync(second));
@@ -90,8 +104,16 @@ describe('kubeconfig: files and merging by kubectl rules', () => {
 
   it('selects the context, then --cluster, --user and -n override its parts', () => {
     const c = readKubeconfig({}, env());
-    expect(selectContext(c, {})).toMatchObject({ name: 'only-second', clusterName: 'other', userName: 'plugin', namespace: 'team' });
-    expect(selectContext(c, { context: 'no-namespace' })).toMatchObject({ clusterName: 'shared', namespace: 'default' });
+    expect(selectContext(c, {})).toMatchObject({
+      name: 'only-second',
+      clusterName: 'other',
+      userName: 'plugin',
+      namespace: 'team',
+    });
+    expect(selectContext(c, { context: 'no-namespace' })).toMatchObject({
+      clusterName: 'shared',
+      namespace: 'default',
+    });
     const o = selectContext(c, { context: 'shared', cluster: 'other', user: 'plugin', namespace: 'ns' });
     expect(o).toMatchObject({ name: 'shared', clusterName: 'other', userName: 'plugin', namespace: 'ns' });
     expect(o.cluster.server).toBe('https://other.example:6443');
@@ -108,11 +130,17 @@ describe('kubeconfig: files and merging by kubectl rules', () => {
       }
       throw new Error('no error');
     };
-    expect(message(() => selectContext(c, { context: 'nope' }))).toMatch(/^context "nope" \(--context\) does not exist in the kubeconfig /);
-    expect(message(() => selectContext(c, { cluster: 'nope' }))).toMatch(/^cluster "nope" \(--cluster\) does not exist/);
+    expect(message(() => selectContext(c, { context: 'nope' }))).toMatch(
+      /^context "nope" \(--context\) does not exist in the kubeconfig /,
+    );
+    expect(message(() => selectContext(c, { cluster: 'nope' }))).toMatch(
+      /^cluster "nope" \(--cluster\) does not exist/,
+    );
     expect(message(() => selectContext(c, { user: 'nope' }))).toMatch(/^user "nope" \(--user\) does not exist/);
     writeFileSync(path.join(dir, 'bad'), 'clusters: [\n');
-    expect(message(() => readKubeconfig({ kubeconfig: path.join(dir, 'bad') }, {}))).toMatch(/^cannot read the kubeconfig .*bad: /);
+    expect(message(() => readKubeconfig({ kubeconfig: path.join(dir, 'bad') }, {}))).toMatch(
+      /^cannot read the kubeconfig .*bad: /,
+    );
   });
 });
 
@@ -123,7 +151,9 @@ describe('kubeconfigNamespace: where `kubectl apply` would place an object, from
     expect(kubeconfigNamespace({ context: 'shared' }, env())).toBe('from-first');
     expect(kubeconfigNamespace({ context: 'no-namespace' }, env())).toBe('default');
     expect(kubeconfigNamespace({}, { HOME: path.join(dir, 'a') })).toBe('default');
-    expect(() => kubeconfigNamespace({ context: 'nope' }, env())).toThrow(/context "nope" \(--context\) does not exist/);
+    expect(() => kubeconfigNamespace({ context: 'nope' }, env())).toThrow(
+      /context "nope" \(--context\) does not exist/,
+    );
   });
 
   it('never loads the client library: its import graph stays within yaml and node:', () => {
@@ -133,7 +163,8 @@ describe('kubeconfigNamespace: where `kubectl apply` would place an object, from
       seen.add(file);
       const src = readFileSync(file, 'utf8');
       expect(src).not.toMatch(/from '@kubernetes\/client-node'|import\('@kubernetes/);
-      for (const m of src.matchAll(/^import (?!type)[^;]*? from '(\.[^']+)'/gm)) walk(path.resolve(path.dirname(file), m[1].replace(/\.js$/, '.ts')));
+      for (const m of src.matchAll(/^import (?!type)[^;]*? from '(\.[^']+)'/gm))
+        walk(path.resolve(path.dirname(file), m[1].replace(/\.js$/, '.ts')));
     };
     walk(path.resolve('src/cluster/kubeconfig.ts'));
     expect(seen.size).toBeGreaterThan(1);
@@ -153,9 +184,16 @@ describe('in-cluster config: used when no kubeconfig configures anything and a s
     expect(ctx.user).toEqual({ 'token-file': path.join(sa, 'token') });
     expect(ctx.namespace).toBe('kube-apps');
     expect(kubeconfigNamespace({}, { ...podEnv, POD_NAMESPACE: 'mine' }, { serviceAccountDir: sa })).toBe('mine');
-    expect(selectContext(loadKubeconfig({}, { ...podEnv, KUBERNETES_SERVICE_HOST: 'fd00::1' }, { serviceAccountDir: sa }), {}).cluster.server).toBe('https://[fd00::1]:443');
+    expect(
+      selectContext(
+        loadKubeconfig({}, { ...podEnv, KUBERNETES_SERVICE_HOST: 'fd00::1' }, { serviceAccountDir: sa }),
+        {},
+      ).cluster.server,
+    ).toBe('https://[fd00::1]:443');
     // A kubeconfig, when there is one, wins; no service host means no in-cluster config.
-    expect(loadKubeconfig({}, { ...podEnv, KUBECONFIG: second }, { serviceAccountDir: sa }).currentContext).toBe('only-second');
+    expect(loadKubeconfig({}, { ...podEnv, KUBECONFIG: second }, { serviceAccountDir: sa }).currentContext).toBe(
+      'only-second',
+    );
     expect(loadKubeconfig({}, { HOME: path.join(dir, 'a') }, { serviceAccountDir: sa }).contexts.size).toBe(0);
   });
 });

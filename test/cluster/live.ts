@@ -23,7 +23,16 @@ export async function failureOf(call: Promise<unknown> | (() => Promise<unknown>
   throw new Error('expected a failure');
 }
 
-export function pod(name: string, namespace: string, labels: Record<string, string> = {}): { apiVersion: string; kind: string; metadata: { name: string; namespace: string; labels: Record<string, string> }; spec: unknown } {
+export function pod(
+  name: string,
+  namespace: string,
+  labels: Record<string, string> = {},
+): {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace: string; labels: Record<string, string> };
+  spec: unknown;
+} {
   return {
     apiVersion: 'v1',
     kind: 'Pod',

@@ -15,12 +15,22 @@ let tmp: ReturnType<typeof tempDir>;
 let cluster: Cluster;
 
 beforeAll(async () => {
-  const objects = [pod('web-0', 'apps', { app: 'web', tier: 'front' }), pod('web-1', 'apps', { app: 'web' }), pod('db-0', 'apps', { app: 'db' }), pod('cart-0', 'shop', { app: 'web' })];
+  const objects = [
+    pod('web-0', 'apps', { app: 'web', tier: 'front' }),
+    pod('web-1', 'apps', { app: 'web' }),
+    pod('db-0', 'apps', { app: 'db' }),
+    pod('cart-0', 'shop', { app: 'web' }),
+  ];
   for (let i = 0; i < PODS; i++) objects.push(pod(`many-${String(i).padStart(5, '0')}`, 'big', { app: 'many' }));
   api = await startApiServer({
     objects,
     kubelet: false,
-    tokens: { [READER]: { user: 'reader', rules: [{ verbs: ['get', 'list'], resources: ['pods'], apiGroups: [''], namespaces: ['apps'] }] } },
+    tokens: {
+      [READER]: {
+        user: 'reader',
+        rules: [{ verbs: ['get', 'list'], resources: ['pods'], apiGroups: [''], namespaces: ['apps'] }],
+      },
+    },
   });
   tmp = tempDir('read');
   cluster = await connect({ kubeconfig: api.writeKubeconfig(tmp.dir, { namespace: 'apps' }) }, {});
@@ -35,11 +45,14 @@ describe('reads: objects, selectors, scopes', () => {
   it('gets one object, and says when it is not there', async () => {
     expect((await getObject(cluster, POD, 'web-0')).metadata?.labels).toEqual({ app: 'web', tier: 'front' });
     expect((await getObject(cluster, POD, 'cart-0', { namespace: 'shop' })).metadata?.namespace).toBe('shop');
-    expect(await failureOf(getObject(cluster, POD, 'nope'))).toBe(`cannot get pods "nope" in namespace "apps" on ${cluster.server}: not found: pods "nope" not found`);
+    expect(await failureOf(getObject(cluster, POD, 'nope'))).toBe(
+      `cannot get pods "nope" in namespace "apps" on ${cluster.server}: not found: pods "nope" not found`,
+    );
   });
 
   it('lists with label and field selectors, in one namespace, all namespaces, or cluster-scoped', async () => {
-    const list = async (opts: Parameters<typeof listObjects>[2]) => names((await listObjects(cluster, POD, opts)).items).sort();
+    const list = async (opts: Parameters<typeof listObjects>[2]) =>
+      names((await listObjects(cluster, POD, opts)).items).sort();
     expect(await list({ labelSelector: 'app=web' })).toEqual(['web-0', 'web-1']);
     expect(await list({ labelSelector: 'app in (web,db),!tier' })).toEqual(['db-0', 'web-1']);
     expect(await list({ labelSelector: 'app=web', allNamespaces: true })).toEqual(['cart-0', 'web-0', 'web-1']);
@@ -74,7 +87,9 @@ describe('reads: objects, selectors, scopes', () => {
     held.whole = JSON.stringify(whole.items).length;
     expect(whole.items).toHaveLength(PODS);
     // A note, not an assertion.
-    console.log(`listing ${PODS} Pods: the caller holds at most ${mb(held.paged)} paging by 500, ${mb(held.whole)} listing at once`);
+    console.log(
+      `listing ${PODS} Pods: the caller holds at most ${mb(held.paged)} paging by 500, ${mb(held.whole)} listing at once`,
+    );
   }, 180_000);
 
   it('an expired continue token fails the list with what to do', async () => {
@@ -114,7 +129,9 @@ describe('reads: what the server refuses', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     api.faults.serverError({ resource: 'pods', verb: 'get' }, { times: 100, code: 503, message: 'etcd is down' });
     try {
-      expect(await failureOf(getObject(cluster, POD, 'web-0'))).toMatch(/: server error \(HTTP 503\): etcd is down \(gave up after 5 attempts in [\d.]+s\)$/);
+      expect(await failureOf(getObject(cluster, POD, 'web-0'))).toMatch(
+        /: server error \(HTTP 503\): etcd is down \(gave up after 5 attempts in [\d.]+s\)$/,
+      );
     } finally {
       api.faults.clear();
     }
@@ -125,7 +142,9 @@ describe('reads: what the server refuses', () => {
     api.faults.throttle({ resource: 'pods' }, { times: 1, retryAfterSeconds: 5 });
     try {
       const started = Date.now();
-      expect(await failureOf(listObjects(quick, POD))).toMatch(/: too many requests.* \(the server asks to retry after 5s, beyond --request-timeout\)$/);
+      expect(await failureOf(listObjects(quick, POD))).toMatch(
+        /: too many requests.* \(the server asks to retry after 5s, beyond --request-timeout\)$/,
+      );
       expect(Date.now() - started).toBeLessThan(1000);
     } finally {
       api.faults.clear();

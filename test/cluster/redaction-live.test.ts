@@ -26,12 +26,19 @@ afterAll(async () => {
 
 function kubeconfig(name: string, server: string, user: Record<string, unknown>): string {
   const file = path.join(tmp.dir, name);
-  writeFileSync(file, JSON.stringify({
-    apiVersion: 'v1', kind: 'Config', 'current-context': 'c',
-    clusters: [{ name: 'c', cluster: { server, 'certificate-authority-data': Buffer.from(api.caPem).toString('base64') } }],
-    users: [{ name: 'u', user }],
-    contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': 'c',
+      clusters: [
+        { name: 'c', cluster: { server, 'certificate-authority-data': Buffer.from(api.caPem).toString('base64') } },
+      ],
+      users: [{ name: 'u', user }],
+      contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
+    }),
+  );
   return file;
 }
 
@@ -49,7 +56,9 @@ describe('no credential in any error', () => {
       kubeconfig('token-file', api.url, { 'token-file': tokenFile }),
       kubeconfig('refused', 'https://127.0.0.1:1', { token: PLANTED }),
       kubeconfig('basic', api.url, { username: 'admin', password: PLANTED }),
-      kubeconfig('exec-fails', api.url, { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, env: [{ name: 'X', value: PLANTED }] } }),
+      kubeconfig('exec-fails', api.url, {
+        exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, env: [{ name: 'X', value: PLANTED }] },
+      }),
     ];
     const texts: string[] = [];
     try {

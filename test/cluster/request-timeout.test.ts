@@ -21,6 +21,8 @@ describe('--request-timeout, as kubectl reads it', () => {
     for (const bad of ['abc', '5x', '1.5', '-1', '-5s', 's']) {
       expect(() => parseRequestTimeout(bad), bad).toThrow(UsageError);
     }
-    expect(() => parseRequestTimeout('5x')).toThrow('invalid --request-timeout "5x": must be a single integer in seconds, or an integer followed by a time unit (e.g. 1s | 2m | 3h)');
+    expect(() => parseRequestTimeout('5x')).toThrow(
+      'invalid --request-timeout "5x": must be a single integer in seconds, or an integer followed by a time unit (e.g. 1s | 2m | 3h)',
+    );
   });
 });

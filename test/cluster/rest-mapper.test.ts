@@ -1,23 +1,63 @@
 import { describe, expect, it } from 'vitest';
-import { resolveResourceType, resourcePath, type ApiResource, type DiscoveredGroup } from '../../src/cluster/rest-mapper.js';
+import {
+  resolveResourceType,
+  resourcePath,
+  type ApiResource,
+  type DiscoveredGroup,
+} from '../../src/cluster/rest-mapper.js';
 
-const r = (name: string, kind: string, namespaced: boolean, shortNames: string[] = [], singularName = ''): ApiResource => ({ name, kind, namespaced, shortNames, singularName, verbs: ['get', 'list'] });
+const r = (
+  name: string,
+  kind: string,
+  namespaced: boolean,
+  shortNames: string[] = [],
+  singularName = '',
+): ApiResource => ({ name, kind, namespaced, shortNames, singularName, verbs: ['get', 'list'] });
 
 // Discovery as a cluster with Kruise and Argo Rollouts serves it: built-in groups first, then extensions.
 const groups: DiscoveredGroup[] = [
   {
     group: '',
-    versions: [{ version: 'v1', resources: [r('pods', 'Pod', true, ['po']), r('pods/status', 'Pod', true), r('namespaces', 'Namespace', false, ['ns']), r('configmaps', 'ConfigMap', true, ['cm'])] }],
+    versions: [
+      {
+        version: 'v1',
+        resources: [
+          r('pods', 'Pod', true, ['po']),
+          r('pods/status', 'Pod', true),
+          r('namespaces', 'Namespace', false, ['ns']),
+          r('configmaps', 'ConfigMap', true, ['cm']),
+        ],
+      },
+    ],
   },
   {
     group: 'apps',
-    versions: [{ version: 'v1', resources: [r('deployments', 'Deployment', true, ['deploy']), r('statefulsets', 'StatefulSet', true, ['sts']), r('daemonsets', 'DaemonSet', true, ['ds']), r('replicasets', 'ReplicaSet', true, ['rs'])] }],
+    versions: [
+      {
+        version: 'v1',
+        resources: [
+          r('deployments', 'Deployment', true, ['deploy']),
+          r('statefulsets', 'StatefulSet', true, ['sts']),
+          r('daemonsets', 'DaemonSet', true, ['ds']),
+          r('replicasets', 'ReplicaSet', true, ['rs']),
+        ],
+      },
+    ],
   },
-  { group: 'batch', versions: [{ version: 'v1', resources: [r('jobs', 'Job', true), r('cronjobs', 'CronJob', true, ['cj'])] }] },
+  {
+    group: 'batch',
+    versions: [{ version: 'v1', resources: [r('jobs', 'Job', true), r('cronjobs', 'CronJob', true, ['cj'])] }],
+  },
   {
     group: 'apps.kruise.io',
     versions: [
-      { version: 'v1beta1', resources: [r('statefulsets', 'StatefulSet', true, ['sts', 'asts'], 'statefulset'), r('sidecarsets', 'SidecarSet', false, [], 'sidecarset')] },
+      {
+        version: 'v1beta1',
+        resources: [
+          r('statefulsets', 'StatefulSet', true, ['sts', 'asts'], 'statefulset'),
+          r('sidecarsets', 'SidecarSet', false, [], 'sidecarset'),
+        ],
+      },
       {
         version: 'v1alpha1',
         resources: [
@@ -31,7 +71,10 @@ const groups: DiscoveredGroup[] = [
       },
     ],
   },
-  { group: 'argoproj.io', versions: [{ version: 'v1alpha1', resources: [r('rollouts', 'Rollout', true, ['ro'], 'rollout')] }] },
+  {
+    group: 'argoproj.io',
+    versions: [{ version: 'v1alpha1', resources: [r('rollouts', 'Rollout', true, ['ro'], 'rollout')] }],
+  },
 ];
 
 const resolve = (t: string) => {
@@ -42,7 +85,15 @@ const resolve = (t: string) => {
 describe('TYPE names resolved as kubectl resolves them', () => {
   it('plural, singular, short name and kind, case-insensitive', () => {
     for (const t of ['pod', 'pods', 'po', 'Pod', 'PODS']) expect(resolve(t), t).toBe('pods.core/v1');
-    for (const t of ['deployment', 'deploy', 'deployments', 'deployments.apps', 'Deployment.apps', 'deployments.v1.apps']) expect(resolve(t), t).toBe('deployments.apps/v1');
+    for (const t of [
+      'deployment',
+      'deploy',
+      'deployments',
+      'deployments.apps',
+      'Deployment.apps',
+      'deployments.v1.apps',
+    ])
+      expect(resolve(t), t).toBe('deployments.apps/v1');
     expect(resolve('ns')).toBe('namespaces.core/v1');
     expect(resolve('cm')).toBe('configmaps.core/v1');
     expect(resolve('rs')).toBe('replicasets.apps/v1');
@@ -76,7 +127,8 @@ describe('TYPE names resolved as kubectl resolves them', () => {
   });
 
   it('knows nothing it was not told: unknown names, subresources, wrong groups', () => {
-    for (const t of ['x', '', 'pods/status', 'status', 'deployments.batch', 'rollout.apps']) expect(resolve(t), t).toBeUndefined();
+    for (const t of ['x', '', 'pods/status', 'status', 'deployments.batch', 'rollout.apps'])
+      expect(resolve(t), t).toBeUndefined();
   });
 
   it('REST paths of collections and objects', () => {

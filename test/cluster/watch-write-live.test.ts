@@ -13,7 +13,11 @@ let tmp: ReturnType<typeof tempDir>;
 let cluster: Cluster;
 
 beforeAll(async () => {
-  api = await startApiServer({ objects: [pod('web-0', 'apps', { app: 'web' }), pod('db-0', 'apps', { app: 'db' })], kubelet: false, bookmarkIntervalMs: 100 });
+  api = await startApiServer({
+    objects: [pod('web-0', 'apps', { app: 'web' }), pod('db-0', 'apps', { app: 'db' })],
+    kubelet: false,
+    bookmarkIntervalMs: 100,
+  });
   tmp = tempDir('watch');
   cluster = await connect({ kubeconfig: api.writeKubeconfig(tmp.dir, { namespace: 'apps' }) }, {});
 }, 60_000);
@@ -24,7 +28,11 @@ afterAll(async () => {
 });
 
 /** Reads events until `until` says stop; then aborts the watch. */
-async function collect(events: AsyncGenerator<WatchEvent>, until: (seen: WatchEvent[]) => boolean, act: (seen: WatchEvent[]) => void): Promise<WatchEvent[]> {
+async function collect(
+  events: AsyncGenerator<WatchEvent>,
+  until: (seen: WatchEvent[]) => boolean,
+  act: (seen: WatchEvent[]) => void,
+): Promise<WatchEvent[]> {
   const seen: WatchEvent[] = [];
   for await (const e of events) {
     seen.push(e);
@@ -34,7 +42,10 @@ async function collect(events: AsyncGenerator<WatchEvent>, until: (seen: WatchEv
   return seen;
 }
 
-const summary = (e: WatchEvent) => (e.type === 'RESYNC' ? `RESYNC ${e.reason} ${names(e.objects).sort().join(',')}` : `${e.type} ${e.object.metadata?.name}`);
+const summary = (e: WatchEvent) =>
+  e.type === 'RESYNC'
+    ? `RESYNC ${e.reason} ${names(e.objects).sort().join(',')}`
+    : `${e.type} ${e.object.metadata?.name}`;
 
 describe('watch', () => {
   it('starts with the state, then changes; a dropped connection resyncs; stops on abort', async () => {
@@ -51,7 +62,13 @@ describe('watch', () => {
         if (s.length === 4) api.store.put(pod('web-2', 'apps', { app: 'web' }));
       },
     );
-    expect(seen.map(summary)).toEqual(['RESYNC initial db-0,web-0', 'ADDED web-1', 'RESYNC disconnected db-0,web-0,web-1', 'DELETED db-0', 'ADDED web-2']);
+    expect(seen.map(summary)).toEqual([
+      'RESYNC initial db-0,web-0',
+      'ADDED web-1',
+      'RESYNC disconnected db-0,web-0,web-1',
+      'DELETED db-0',
+      'ADDED web-2',
+    ]);
     stop.abort();
     expect((await events.next()).done).toBe(true);
   });
@@ -62,9 +79,13 @@ describe('watch', () => {
     api.store.compact();
     const stop = new AbortController();
     const before = api.requests.length;
-    const seen = await collect(watchObjects(cluster, POD, { resourceVersion: old, signal: stop.signal }), (s) => s.length === 2, (s) => {
-      if (s.length === 1) setTimeout(() => api.store.put(pod('web-4', 'apps')), 300);
-    });
+    const seen = await collect(
+      watchObjects(cluster, POD, { resourceVersion: old, signal: stop.signal }),
+      (s) => s.length === 2,
+      (s) => {
+        if (s.length === 1) setTimeout(() => api.store.put(pod('web-4', 'apps')), 300);
+      },
+    );
     stop.abort();
     expect(seen.map(summary)).toEqual(['RESYNC expired no-label,web-0,web-1,web-2,web-3', 'ADDED web-4']);
     const watches = api.requests.slice(before).filter((r) => r.verb === 'watch');
@@ -89,16 +110,29 @@ describe('writes', () => {
     const done = await patchObject(cluster, POD, 'web-0', patch);
     expect(done.metadata?.annotations).toEqual({ 'kruise.io/x': '1' });
     const sent = api.requests.filter((r) => r.method === 'PATCH');
-    expect(sent.map((r) => [r.contentType, r.query.dryRun])).toEqual([['application/json-patch+json', 'All'], ['application/json-patch+json', undefined]]);
+    expect(sent.map((r) => [r.contentType, r.query.dryRun])).toEqual([
+      ['application/json-patch+json', 'All'],
+      ['application/json-patch+json', undefined],
+    ]);
   });
 
   it('a failed test operation, a conflict or a 5xx on a write is reported, never retried', async () => {
-    expect(await failureOf(patchObject(cluster, POD, 'web-0', [{ op: 'test', path: '/metadata/name', value: 'other' }]))).toMatch(/^cannot patch pods "web-0" in namespace "apps" on .*: /);
+    expect(
+      await failureOf(patchObject(cluster, POD, 'web-0', [{ op: 'test', path: '/metadata/name', value: 'other' }])),
+    ).toMatch(/^cannot patch pods "web-0" in namespace "apps" on .*: /);
     api.faults.conflict({ resource: 'pods' });
-    expect(await failureOf(patchObject(cluster, POD, 'web-0', [{ op: 'replace', path: '/metadata/labels/app', value: 'web' }]))).toMatch(/: conflict: /);
+    expect(
+      await failureOf(
+        patchObject(cluster, POD, 'web-0', [{ op: 'replace', path: '/metadata/labels/app', value: 'web' }]),
+      ),
+    ).toMatch(/: conflict: /);
     const before = api.requests.length;
     api.faults.serverError({ resource: 'pods', verb: 'patch' }, { code: 503, times: 3 });
-    expect(await failureOf(patchObject(cluster, POD, 'web-0', [{ op: 'replace', path: '/metadata/labels/app', value: 'web' }]))).toMatch(/: server error \(HTTP 503\): injected fault$/);
+    expect(
+      await failureOf(
+        patchObject(cluster, POD, 'web-0', [{ op: 'replace', path: '/metadata/labels/app', value: 'web' }]),
+      ),
+    ).toMatch(/: server error \(HTTP 503\): injected fault$/);
     expect(api.requests.slice(before).filter((r) => r.method === 'PATCH')).toHaveLength(1);
     api.faults.clear();
   });
@@ -107,12 +141,21 @@ describe('writes', () => {
     const out = await createObject(cluster, POD, pod('preview', 'apps'), { dryRun: true });
     expect(out.metadata?.name).toBe('preview');
     expect(out.metadata?.uid).toBeTruthy();
-    expect((out.spec as { containers: Array<{ imagePullPolicy?: string }> }).containers[0].imagePullPolicy).toBeTruthy();
+    expect(
+      (out.spec as { containers: Array<{ imagePullPolicy?: string }> }).containers[0].imagePullPolicy,
+    ).toBeTruthy();
     expect(await failureOf(getObject(cluster, POD, 'preview'))).toMatch(/not found/);
   });
 
   it('422 names the invalid fields', async () => {
-    const bad = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bad', namespace: 'apps' }, spec: { containers: [{ name: 'app' }] } };
-    expect(await failureOf(createObject(cluster, POD, bad, { dryRun: true }))).toMatch(/^cannot create \(dry run\) pods "bad" in namespace "apps" on .*: invalid: .*spec\.containers\[0\]\.image/);
+    const bad = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'bad', namespace: 'apps' },
+      spec: { containers: [{ name: 'app' }] },
+    };
+    expect(await failureOf(createObject(cluster, POD, bad, { dryRun: true }))).toMatch(
+      /^cannot create \(dry run\) pods "bad" in namespace "apps" on .*: invalid: .*spec\.containers\[0\]\.image/,
+    );
   });
 });

@@ -388,13 +388,58 @@ describe('README examples and concurrent_test.go expressions', () => {
 
 describe('fuzz_test.go seeds never fail other than with a calculator error', () => {
   const seeds = [
-    '2 + 3', '10 - 4', '3 * 4', '15 / 3', '(2 + 3) * 4', '50%', '100% * 2', 'cpu * 50%', 'max(10, 20)',
-    'min(10, 20)', 'max(cpu, 200m)', 'min(memory, 100Mi)', '40m + 20m', '100Mi - 50Mi', '2 * 40m', '100m / 2',
-    'max(cpu * 50%, 50m)', 'max(memory * 50%, 100Mi)', '(cpu1 + cpu2) * 50%', 'max(cpu1, cpu2) * 50%', '', '   ',
-    '0', '0m', '0Mi', '1e3 + 500', '1.5e2 * 2', 'max(min(10, 20), 15)', 'max(min(max(10, 20), 15), 25)',
-    '1000Gi + 500Gi', '999999999999999999 + 1', '0.000000000000000001 + 0.000000000000000002', '1m + 1m',
-    '2   +   3', '2\t+\t3', '2\n+\n3', '10 / 0', '-10', '-100m', 'unknown(1, 2)', 'max()', 'max(10)',
-    'max(10, 20, 30)', '(2 + 3', '()', '2 + @', 'é + ü', '\u0000', '5\u00b5', 'ª', '1.5Ei', '9999999999999999999Ki * 2',
+    '2 + 3',
+    '10 - 4',
+    '3 * 4',
+    '15 / 3',
+    '(2 + 3) * 4',
+    '50%',
+    '100% * 2',
+    'cpu * 50%',
+    'max(10, 20)',
+    'min(10, 20)',
+    'max(cpu, 200m)',
+    'min(memory, 100Mi)',
+    '40m + 20m',
+    '100Mi - 50Mi',
+    '2 * 40m',
+    '100m / 2',
+    'max(cpu * 50%, 50m)',
+    'max(memory * 50%, 100Mi)',
+    '(cpu1 + cpu2) * 50%',
+    'max(cpu1, cpu2) * 50%',
+    '',
+    '   ',
+    '0',
+    '0m',
+    '0Mi',
+    '1e3 + 500',
+    '1.5e2 * 2',
+    'max(min(10, 20), 15)',
+    'max(min(max(10, 20), 15), 25)',
+    '1000Gi + 500Gi',
+    '999999999999999999 + 1',
+    '0.000000000000000001 + 0.000000000000000002',
+    '1m + 1m',
+    '2   +   3',
+    '2\t+\t3',
+    '2\n+\n3',
+    '10 / 0',
+    '-10',
+    '-100m',
+    'unknown(1, 2)',
+    'max()',
+    'max(10)',
+    'max(10, 20, 30)',
+    '(2 + 3',
+    '()',
+    '2 + @',
+    'é + ü',
+    '\u0000',
+    '5\u00b5',
+    'ª',
+    '1.5Ei',
+    '9999999999999999999Ki * 2',
   ];
   it.each(seeds)('%j', (expr) => {
     try {
@@ -452,9 +497,13 @@ describe('validateResourceExpression (sidecarset_resources_policy_test.go TestVa
     ['bad_memory_expr', 'memory'],
     ['cpu - 2', 'cpu'], // with cpu bound to 1 the result is negative
     ['memory * 2', 'cpu'], // the cpu field only binds cpu
-  ])('rejects %j', (expr, variable) => expect(validateResourceExpression(expr, variable)).toMatch(/^invalid expression: /));
+  ])('rejects %j', (expr, variable) =>
+    expect(validateResourceExpression(expr, variable)).toMatch(/^invalid expression: /),
+  );
 
   it('words the message as Kruise does', () => {
-    expect(validateResourceExpression('invalidvar * 50%', 'cpu')).toBe('invalid expression: undefined variable: invalidvar');
+    expect(validateResourceExpression('invalidvar * 50%', 'cpu')).toBe(
+      'invalid expression: undefined variable: invalidvar',
+    );
   });
 });

@@ -17,7 +17,8 @@ const ss = (spec: SidecarSetSpec): SidecarSet => ({
   spec,
 });
 const defaulted = (spec: SidecarSetSpec) => setDefaultsSidecarSet(ss(spec)).spec;
-const one = (c: Partial<SidecarContainer>) => defaulted({ containers: [{ name: 'c', image: 'x:1', ...c }] }).containers![0];
+const one = (c: Partial<SidecarContainer>) =>
+  defaulted({ containers: [{ name: 'c', image: 'x:1', ...c }] }).containers![0];
 
 // Kruise pkg/webhook/sidecarset/mutating/sidecarset_mutating_test.go TestMutatingSidecarSetFn
 describe('TestMutatingSidecarSetFn', () => {
@@ -61,7 +62,10 @@ describe('SetDefaultsSidecarSetV1beta1', () => {
 
   it('defaults init containers to AfterAppContainer', () => {
     const s = defaulted({ initContainers: [{ name: 'i', image: 'i:1' }] });
-    expect(s.initContainers![0]).toMatchObject({ podInjectPolicy: 'AfterAppContainer', upgradeStrategy: { upgradeType: 'ColdUpgrade' } });
+    expect(s.initContainers![0]).toMatchObject({
+      podInjectPolicy: 'AfterAppContainer',
+      upgradeStrategy: { upgradeType: 'ColdUpgrade' },
+    });
   });
 
   it('never re-derives explicit container fields', () => {
@@ -104,18 +108,32 @@ describe('SetDefaultsSidecarSetV1beta1', () => {
       successThreshold: 1,
       failureThreshold: 3,
     });
-    expect(c.readinessProbe).toEqual({ periodSeconds: 3, grpc: { port: 9 }, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 });
+    expect(c.readinessProbe).toEqual({
+      periodSeconds: 3,
+      grpc: { port: 9 },
+      timeoutSeconds: 1,
+      successThreshold: 1,
+      failureThreshold: 3,
+    });
     expect(c.startupProbe).toEqual({ httpGet: { port: 80 } });
   });
 
   it('defaults lifecycle httpGet hooks', () => {
-    const c = one({ lifecycle: { postStart: { httpGet: { port: 1, scheme: 'HTTPS' } }, preStop: { exec: { command: ['x'] } } } });
-    expect(c.lifecycle).toEqual({ postStart: { httpGet: { port: 1, scheme: 'HTTPS', path: '/' } }, preStop: { exec: { command: ['x'] } } });
+    const c = one({
+      lifecycle: { postStart: { httpGet: { port: 1, scheme: 'HTTPS' } }, preStop: { exec: { command: ['x'] } } },
+    });
+    expect(c.lifecycle).toEqual({
+      postStart: { httpGet: { port: 1, scheme: 'HTTPS', path: '/' } },
+      preStop: { exec: { command: ['x'] } },
+    });
   });
 
   it('defaults env and transferEnv fieldRef apiVersion', () => {
     const c = one({
-      env: [{ name: 'A', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }, { name: 'B', value: 'b' }],
+      env: [
+        { name: 'A', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+        { name: 'B', value: 'b' },
+      ],
       transferEnv: [
         { sourceContainerNameFrom: { fieldRef: { fieldPath: "metadata.labels['x']" } }, envName: 'E' },
         { sourceContainerName: 'main', envName: 'F' },
@@ -125,16 +143,23 @@ describe('SetDefaultsSidecarSetV1beta1', () => {
       { name: 'A', valueFrom: { fieldRef: { fieldPath: 'metadata.name', apiVersion: 'v1' } } },
       { name: 'B', value: 'b' },
     ]);
-    expect(c.transferEnv![0].sourceContainerNameFrom!.fieldRef).toEqual({ fieldPath: "metadata.labels['x']", apiVersion: 'v1' });
+    expect(c.transferEnv![0].sourceContainerNameFrom!.fieldRef).toEqual({
+      fieldPath: "metadata.labels['x']",
+      apiVersion: 'v1',
+    });
     expect(c.transferEnv![1]).toEqual({ sourceContainerName: 'main', envName: 'F' });
   });
 
   it('fails like Kruise (nil dereference) on sourceContainerNameFrom without fieldRef', () => {
-    expect(() => defaulted({ containers: [{ name: 'c', transferEnv: [{ sourceContainerNameFrom: {} }] }] })).toThrow(SidecarsetError);
+    expect(() => defaulted({ containers: [{ name: 'c', transferEnv: [{ sourceContainerNameFrom: {} }] }] })).toThrow(
+      SidecarsetError,
+    );
     try {
       defaulted({ initContainers: [{ name: 'c', transferEnv: [{}, { sourceContainerNameFrom: {} }] }] });
     } catch (e) {
-      expect((e as SidecarsetError).place.field).toBe('spec.initContainers[0].transferEnv[1].sourceContainerNameFrom.fieldRef');
+      expect((e as SidecarsetError).place.field).toBe(
+        'spec.initContainers[0].transferEnv[1].sourceContainerNameFrom.fieldRef',
+      );
     }
   });
 
@@ -183,7 +208,13 @@ describe('SetDefaultsSidecarSetV1beta1', () => {
       { name: 'host', hostPath: { path: '/x', type: '' } },
       { name: 'sec', secret: { secretName: 's', defaultMode: 420 } },
       { name: 'cm', configMap: { name: 'c', defaultMode: 0o400 } },
-      { name: 'dapi', downwardAPI: { items: [{ path: 'p', fieldRef: { fieldPath: 'metadata.name', apiVersion: 'v1' } }], defaultMode: 420 } },
+      {
+        name: 'dapi',
+        downwardAPI: {
+          items: [{ path: 'p', fieldRef: { fieldPath: 'metadata.name', apiVersion: 'v1' } }],
+          defaultMode: 420,
+        },
+      },
       {
         name: 'proj',
         projected: {
@@ -200,7 +231,10 @@ describe('SetDefaultsSidecarSetV1beta1', () => {
   });
 
   it('does not mutate its input', () => {
-    const input = ss({ containers: [{ name: 'c', image: 'nginx', resources: { limits: { cpu: '0.0001' } } }], volumes: [{ name: 'v' }] });
+    const input = ss({
+      containers: [{ name: 'c', image: 'nginx', resources: { limits: { cpu: '0.0001' } } }],
+      volumes: [{ name: 'v' }],
+    });
     const before = structuredClone(input);
     setDefaultsSidecarSet(input);
     expect(input).toEqual(before);
@@ -212,7 +246,10 @@ describe('CRD structural defaults (API server, before the webhook)', () => {
     const policy = { targetContainersMode: 'sum', resourcesExpr: {} };
     const s = setCrdStructuralDefaults(
       ss({
-        containers: [{ name: 'a', resourcesPolicy: policy }, { name: 'b', resourcesPolicy: { ...policy, targetContainersNameRegex: '' } }],
+        containers: [
+          { name: 'a', resourcesPolicy: policy },
+          { name: 'b', resourcesPolicy: { ...policy, targetContainersNameRegex: '' } },
+        ],
         initContainers: [{ name: 'i', restartPolicy: 'Always', resourcesPolicy: policy }],
       }),
     ).spec;
@@ -222,7 +259,9 @@ describe('CRD structural defaults (API server, before the webhook)', () => {
   });
 
   it('defaults revision policy and imagePullSecrets names', () => {
-    const s = setCrdStructuralDefaults(ss({ injectionStrategy: { revision: { revisionName: 'r' } }, imagePullSecrets: [{}] })).spec;
+    const s = setCrdStructuralDefaults(
+      ss({ injectionStrategy: { revision: { revisionName: 'r' } }, imagePullSecrets: [{}] }),
+    ).spec;
     expect(s.injectionStrategy!.revision!.policy).toBe('Always');
     expect(s.imagePullSecrets).toEqual([{ name: '' }]);
   });
@@ -270,7 +309,11 @@ describe('imagePullPolicy derivation (SetDefaults_Container + ParseNormalizedNam
 
   it('normalizes names as docker does', () => {
     expect(parseNormalizedNamed('nginx:1')).toEqual({ repository: 'docker.io/library/nginx', tag: '1', digest: '' });
-    expect(parseNormalizedNamed('index.docker.io/foo/bar')).toEqual({ repository: 'docker.io/foo/bar', tag: '', digest: '' });
+    expect(parseNormalizedNamed('index.docker.io/foo/bar')).toEqual({
+      repository: 'docker.io/foo/bar',
+      tag: '',
+      digest: '',
+    });
   });
 });
 

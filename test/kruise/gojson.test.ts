@@ -154,12 +154,21 @@ describe('encodeGo: encoding/json.Marshal of a SidecarContainer', () => {
   });
 
   it('omits false, 0, "" and empty lists and maps behind omitempty values', () => {
-    const c = { name: 'x', stdin: false, workingDir: '', command: [], env: [], resources: { limits: {}, requests: {} } };
+    const c = {
+      name: 'x',
+      stdin: false,
+      workingDir: '',
+      command: [],
+      env: [],
+      resources: { limits: {}, requests: {} },
+    };
     expect(encodeGo(c, Container)).toBe('{"name":"x","resources":{}}');
   });
 
   it('sorts map keys by UTF-8 bytes', () => {
-    const r = { limits: { memory: '1', 'hugepages-2Mi': '1', cpu: '1', 'example.com/x': '1', 'ephemeral-storage': '1' } };
+    const r = {
+      limits: { memory: '1', 'hugepages-2Mi': '1', cpu: '1', 'example.com/x': '1', 'ephemeral-storage': '1' },
+    };
     expect(encodeGo(r, ResourceRequirements)).toBe(
       '{"limits":{"cpu":"1","ephemeral-storage":"1","example.com/x":"1","hugepages-2Mi":"1","memory":"1"}}',
     );
@@ -170,7 +179,9 @@ describe('encodeGo: encoding/json.Marshal of a SidecarContainer', () => {
   });
 
   it('writes quantities as apimachinery marshals them, without rounding', () => {
-    const r = { requests: { a: '1.5', b: '1000m', c: '1.5Gi', d: '+1', e: '01', f: '01Gi', g: '0.0001', h: 2, i: '100m' } };
+    const r = {
+      requests: { a: '1.5', b: '1000m', c: '1.5Gi', d: '+1', e: '01', f: '01Gi', g: '0.0001', h: 2, i: '100m' },
+    };
     expect(encodeGo(r, ResourceRequirements)).toBe(
       '{"requests":{"a":"1500m","b":"1","c":"1536Mi","d":"+1","e":"01","f":"01Gi","g":"100u","h":"2","i":"100m"}}',
     );
@@ -182,7 +193,7 @@ describe('encodeGo: encoding/json.Marshal of a SidecarContainer', () => {
   });
 });
 
-describe('decodeGo: what Kruise\'s decoder accepts and keeps', () => {
+describe("decodeGo: what Kruise's decoder accepts and keeps", () => {
   const decodeSpec = (spec: unknown) => decodeGo({ spec }, SidecarSetV1beta1, '') as { spec: Record<string, unknown> };
   const reject = (spec: unknown, field: string) => {
     let err: unknown;
@@ -197,13 +208,22 @@ describe('decodeGo: what Kruise\'s decoder accepts and keeps', () => {
   };
 
   it('rejects a string where an int32 is expected', () => {
-    reject({ containers: [{ name: 'a', ports: [{ containerPort: '80' }] }] }, 'spec.containers[0].ports[0].containerPort');
+    reject(
+      { containers: [{ name: 'a', ports: [{ containerPort: '80' }] }] },
+      'spec.containers[0].ports[0].containerPort',
+    );
   });
   it('rejects a fractional int32', () => {
-    reject({ containers: [{ name: 'a', ports: [{ containerPort: 80.5 }] }] }, 'spec.containers[0].ports[0].containerPort');
+    reject(
+      { containers: [{ name: 'a', ports: [{ containerPort: 80.5 }] }] },
+      'spec.containers[0].ports[0].containerPort',
+    );
   });
   it('rejects an int32 out of range', () => {
-    reject({ containers: [{ name: 'a', ports: [{ containerPort: 2 ** 31 }] }] }, 'spec.containers[0].ports[0].containerPort');
+    reject(
+      { containers: [{ name: 'a', ports: [{ containerPort: 2 ** 31 }] }] },
+      'spec.containers[0].ports[0].containerPort',
+    );
   });
   it('rejects an object where a string is expected', () => {
     reject({ initContainers: [{ name: 'a', image: { repo: 'x' } }] }, 'spec.initContainers[0].image');
@@ -212,10 +232,16 @@ describe('decodeGo: what Kruise\'s decoder accepts and keeps', () => {
     reject({ containers: [{ name: 'a', resources: [] }] }, 'spec.containers[0].resources');
   });
   it('rejects a bad quantity, naming the resource', () => {
-    reject({ containers: [{ name: 'a', resources: { limits: { cpu: '1 core' } } }] }, 'spec.containers[0].resources.limits[cpu]');
+    reject(
+      { containers: [{ name: 'a', resources: { limits: { cpu: '1 core' } } }] },
+      'spec.containers[0].resources.limits[cpu]',
+    );
   });
   it('rejects a boolean IntOrString', () => {
-    reject({ containers: [{ name: 'a', livenessProbe: { httpGet: { port: true } } }] }, 'spec.containers[0].livenessProbe.httpGet.port');
+    reject(
+      { containers: [{ name: 'a', livenessProbe: { httpGet: { port: true } } }] },
+      'spec.containers[0].livenessProbe.httpGet.port',
+    );
   });
   it('rejects a wrong type outside containers too', () => {
     reject({ revisionHistoryLimit: '10' }, 'spec.revisionHistoryLimit');
@@ -229,7 +255,9 @@ describe('decodeGo: what Kruise\'s decoder accepts and keeps', () => {
 
   it('drops unknown and wrongly-cased keys and nulls, keeps empty lists, orders keys like Go', () => {
     const { spec } = decodeSpec({
-      containers: [{ image: 'x', Name: 'A', name: 'a', extra: { deep: 1 }, env: [], command: null, securityContext: null }],
+      containers: [
+        { image: 'x', Name: 'A', name: 'a', extra: { deep: 1 }, env: [], command: null, securityContext: null },
+      ],
       initContainers: [],
       typo: true,
     });
@@ -244,7 +272,9 @@ describe('decodeGo: what Kruise\'s decoder accepts and keeps', () => {
   });
 
   it('keeps quantity text as written (defaults round and rewrite it later)', () => {
-    const { spec } = decodeSpec({ containers: [{ name: 'a', resources: { limits: { cpu: 0.5, memory: ' 1.5Gi ' } } }] });
+    const { spec } = decodeSpec({
+      containers: [{ name: 'a', resources: { limits: { cpu: 0.5, memory: ' 1.5Gi ' } } }],
+    });
     expect(spec.containers).toEqual([{ name: 'a', resources: { limits: { cpu: 0.5, memory: ' 1.5Gi ' } } }]);
   });
 

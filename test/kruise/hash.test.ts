@@ -22,7 +22,11 @@ const nativeContainer1 = (): SidecarContainer => ({ ...container1(), restartPoli
 // Kruise pkg/control/sidecarcontrol/hash_test.go: the v1alpha1 and v1beta1 variants expect the same hashes.
 describe('TestSidecarSetHash / TestSidecarSetHashV1beta1', () => {
   it.each([
-    ['containers', () => sidecarSet([container1()]), 'w26c4x8fz245642fdv499b464248f974xddx4x55z5dw55bc6x66464fxz77dc78'],
+    [
+      'containers',
+      () => sidecarSet([container1()]),
+      'w26c4x8fz245642fdv499b464248f974xddx4x55z5dw55bc6x66464fxz77dc78',
+    ],
     [
       'containers and initContainers',
       () => sidecarSet([container1()], [container1()]),
@@ -72,7 +76,15 @@ describe('TestEncodeSidecarSetV1alpha1 / V1beta1 and the hashed bytes', () => {
   });
 
   it('multiple containers keep their order', () => {
-    expect(encodeSidecarSetContainers([{ name: 'c1', image: 'img1' }, { name: 'c2', image: 'img2' }], undefined)).toBe(
+    expect(
+      encodeSidecarSetContainers(
+        [
+          { name: 'c1', image: 'img1' },
+          { name: 'c2', image: 'img2' },
+        ],
+        undefined,
+      ),
+    ).toBe(
       '{"containers":[' +
         '{"name":"c1","image":"img1","resources":{},"upgradeStrategy":{},"shareVolumePolicy":{}},' +
         '{"name":"c2","image":"img2","resources":{},"upgradeStrategy":{},"shareVolumePolicy":{}}]}',
@@ -116,7 +128,9 @@ describe('hashes after defaulting', () => {
     const tagged = setDefaultsSidecarSet(sidecarSet([{ name: 'a', image: 'nginx:1.25' }]));
     const untagged = setDefaultsSidecarSet(sidecarSet([{ name: 'a', image: 'nginx' }]));
     expect(sidecarSetHashWithoutImage(tagged)).not.toBe(sidecarSetHashWithoutImage(untagged));
-    const explicitAlways = setDefaultsSidecarSet(sidecarSet([{ name: 'a', image: 'nginx:1.25', imagePullPolicy: 'Always' }]));
+    const explicitAlways = setDefaultsSidecarSet(
+      sidecarSet([{ name: 'a', image: 'nginx:1.25', imagePullPolicy: 'Always' }]),
+    );
     expect(sidecarSetHashWithoutImage(explicitAlways)).toBe(sidecarSetHashWithoutImage(untagged));
   });
 

@@ -27,8 +27,18 @@ export const sidecarSet1: SidecarSet = {
       { name: 'init-1', image: 'busybox:1.0.0' },
     ],
     containers: [
-      { name: 'dns-f', image: 'dns-f-image:1.0', podInjectPolicy: 'BeforeAppContainer', shareVolumePolicy: { type: 'disabled' } },
-      { name: 'log-agent', image: 'log-agent-image:1.0', podInjectPolicy: 'AfterAppContainer', shareVolumePolicy: { type: 'disabled' } },
+      {
+        name: 'dns-f',
+        image: 'dns-f-image:1.0',
+        podInjectPolicy: 'BeforeAppContainer',
+        shareVolumePolicy: { type: 'disabled' },
+      },
+      {
+        name: 'log-agent',
+        image: 'log-agent-image:1.0',
+        podInjectPolicy: 'AfterAppContainer',
+        shareVolumePolicy: { type: 'disabled' },
+      },
     ],
   },
 };
@@ -97,7 +107,12 @@ export const sidecarSet3: SidecarSet = {
         podInjectPolicy: 'AfterAppContainer',
         shareVolumePolicy: { type: 'enabled' },
       },
-      { name: 'log-agent', image: 'log-agent-image:1.0', podInjectPolicy: 'AfterAppContainer', shareVolumePolicy: { type: 'disabled' } },
+      {
+        name: 'log-agent',
+        image: 'log-agent-image:1.0',
+        podInjectPolicy: 'AfterAppContainer',
+        shareVolumePolicy: { type: 'disabled' },
+      },
     ],
     volumes: [{ name: 'volume-1' }, { name: 'volume-2' }],
   },
@@ -134,8 +149,18 @@ export const sidecarSetWithStaragent: SidecarSet = {
         podInjectPolicy: 'AfterAppContainer',
         shareVolumePolicy: { type: 'enabled' },
       },
-      { name: 'staragent', image: 'staragent-image:1.0', podInjectPolicy: 'AfterAppContainer', shareVolumePolicy: { type: 'enabled' } },
-      { name: 'log-agent', image: 'log-agent-image:1.0', podInjectPolicy: 'AfterAppContainer', shareVolumePolicy: { type: 'disabled' } },
+      {
+        name: 'staragent',
+        image: 'staragent-image:1.0',
+        podInjectPolicy: 'AfterAppContainer',
+        shareVolumePolicy: { type: 'enabled' },
+      },
+      {
+        name: 'log-agent',
+        image: 'log-agent-image:1.0',
+        podInjectPolicy: 'AfterAppContainer',
+        shareVolumePolicy: { type: 'disabled' },
+      },
     ],
     volumes: [
       { name: 'volume-1' },

@@ -54,17 +54,26 @@ describe('pkg/util/pods.go merges', () => {
   });
 
   it('TestMergeEnvVars', () => {
-    const merged = mergeEnvVar([{ name: 'origin-1' }, { name: 'share' }], [{ name: 'addition-1' }, { name: 'share', value: 'x' }]);
+    const merged = mergeEnvVar(
+      [{ name: 'origin-1' }, { name: 'share' }],
+      [{ name: 'addition-1' }, { name: 'share', value: 'x' }],
+    );
     expect(merged).toEqual([{ name: 'origin-1' }, { name: 'share' }, { name: 'addition-1' }]);
   });
 
   it('TestMergeVolumes', () => {
-    const merged = mergeVolumes([{ name: 'origin-1' }, { name: 'share' }], [{ name: 'addition-1' }, { name: 'share', emptyDir: {} }]);
+    const merged = mergeVolumes(
+      [{ name: 'origin-1' }, { name: 'share' }],
+      [{ name: 'addition-1' }, { name: 'share', emptyDir: {} }],
+    );
     expect(merged).toEqual([{ name: 'origin-1' }, { name: 'share' }, { name: 'addition-1' }]);
   });
 });
 
-function podWith(meta: Pod['metadata'], env: { name: string; value: string }[] = [{ name: 'test-env', value: 'test-value' }]): Pod {
+function podWith(
+  meta: Pod['metadata'],
+  env: { name: string; value: string }[] = [{ name: 'test-env', value: 'test-value' }],
+): Pod {
   return { metadata: meta, spec: { containers: [{ name: 'main', image: 'main:v1', env }] } };
 }
 
@@ -72,7 +81,9 @@ describe('transferEnv', () => {
   describe('TestExtractContainerNameFromFieldPath', () => {
     it('label', () => {
       const pod = podWith({ name: 'test-pod-label', labels: { 'test-label': 'test-pod-label' } });
-      expect(extractContainerNameFromFieldPath({ apiVersion: 'v1', fieldPath: "metadata.labels['test-label']" }, pod)).toBe('test-pod-label');
+      expect(
+        extractContainerNameFromFieldPath({ apiVersion: 'v1', fieldPath: "metadata.labels['test-label']" }, pod),
+      ).toBe('test-pod-label');
     });
     it('missing label', () => {
       const pod = podWith({ name: 'test-pod-label' });
@@ -80,7 +91,9 @@ describe('transferEnv', () => {
     });
     it('annotation', () => {
       const pod = podWith({ name: 'test-pod-anno', annotations: { 'test-anno': 'test-pod-anno' } });
-      expect(extractContainerNameFromFieldPath({ fieldPath: "metadata.annotations['test-anno']" }, pod)).toBe('test-pod-anno');
+      expect(extractContainerNameFromFieldPath({ fieldPath: "metadata.annotations['test-anno']" }, pod)).toBe(
+        'test-pod-anno',
+      );
     });
     it('unsupported paths and invalid keys are errors (undefined)', () => {
       const pod = podWith({ name: 'p', labels: { 'bad key': 'x' } });
@@ -100,16 +113,25 @@ describe('transferEnv', () => {
     const expected = [{ name: 'test-env', value: 'test-value' }];
     it('sourceContainerName', () => {
       const pod = podWith({ name: 'test-pod-1', namespace: 'default', labels: { app: 'nginx' } });
-      expect(getSidecarTransferEnvs(sidecar([{ envName: 'test-env', sourceContainerName: 'main' }]), pod)).toEqual(expected);
+      expect(getSidecarTransferEnvs(sidecar([{ envName: 'test-env', sourceContainerName: 'main' }]), pod)).toEqual(
+        expected,
+      );
     });
     it('sourceContainerNameFrom label', () => {
       const pod = podWith({ name: 'test-pod-1', labels: { app: 'main' } });
-      const s = sidecar([{ envName: 'test-env', sourceContainerNameFrom: { fieldRef: { apiVersion: 'v1', fieldPath: "metadata.labels['app']" } } }]);
+      const s = sidecar([
+        {
+          envName: 'test-env',
+          sourceContainerNameFrom: { fieldRef: { apiVersion: 'v1', fieldPath: "metadata.labels['app']" } },
+        },
+      ]);
       expect(getSidecarTransferEnvs(s, pod)).toEqual(expected);
     });
     it('sourceContainerNameFrom annotation', () => {
       const pod = podWith({ name: 'test-pod-1', annotations: { app: 'main' }, labels: { app: 'main' } });
-      const s = sidecar([{ envName: 'test-env', sourceContainerNameFrom: { fieldRef: { fieldPath: "metadata.annotations['app']" } } }]);
+      const s = sidecar([
+        { envName: 'test-env', sourceContainerNameFrom: { fieldRef: { fieldPath: "metadata.annotations['app']" } } },
+      ]);
       expect(getSidecarTransferEnvs(s, pod)).toEqual(expected);
     });
     it('envName and envNames together, sorted, de-duplicated; unresolvable entries skipped', () => {
@@ -135,7 +157,11 @@ describe('volume sharing', () => {
       containers: [
         { name: 'a', volumeDevices: [{ name: 'vd-1', devicePath: '/data/volume-1' }] },
         { name: 'b', volumeDevices: [{ name: 'vd-2', devicePath: '/data/volume-2' }] },
-        { name: 'c', volumeDevices: [{ name: 'vd-3', devicePath: '/data/volume-3' }], env: [{ name: 'IS_INJECTED', value: 'true' }] },
+        {
+          name: 'c',
+          volumeDevices: [{ name: 'vd-3', devicePath: '/data/volume-3' }],
+          env: [{ name: 'IS_INJECTED', value: 'true' }],
+        },
       ],
     },
   };
@@ -158,7 +184,11 @@ describe('volume sharing', () => {
             env: [{ name: 'X', value: '1' }],
             volumeMounts: [{ name: 'v', mountPath: '/v', subPathExpr: '$(X)/$(Y)' }],
           },
-          { name: 'side', env: [{ name: 'IS_INJECTED', value: 'true' }], volumeMounts: [{ name: 'w', mountPath: '/w' }] },
+          {
+            name: 'side',
+            env: [{ name: 'IS_INJECTED', value: 'true' }],
+            volumeMounts: [{ name: 'w', mountPath: '/w' }],
+          },
         ],
       },
     };
@@ -171,7 +201,13 @@ describe('volume sharing', () => {
 });
 
 describe('TestPatchPodMetadata', () => {
-  const cases: { name: string; annotations?: Record<string, string>; patches: Parameters<typeof patchPodMetadata>[1]; expect: Record<string, string>; changed: boolean }[] = [
+  const cases: {
+    name: string;
+    annotations?: Record<string, string>;
+    patches: Parameters<typeof patchPodMetadata>[1];
+    expect: Record<string, string>;
+    changed: boolean;
+  }[] = [
     {
       name: 'add pod annotation',
       patches: [
@@ -194,7 +230,12 @@ describe('TestPatchPodMetadata', () => {
     {
       name: 'json merge pod annotation',
       annotations: { key1: '{"log-agent":1}', key2: '{"log-agent":1}' },
-      patches: [{ patchPolicy: 'MergePatchJson', annotations: { key1: '{"log-agent":1}', key2: '{"envoy":2}', key3: '{"probe":5}' } }],
+      patches: [
+        {
+          patchPolicy: 'MergePatchJson',
+          annotations: { key1: '{"log-agent":1}', key2: '{"envoy":2}', key3: '{"probe":5}' },
+        },
+      ],
       expect: { key1: '{"log-agent":1}', key2: '{"envoy":2,"log-agent":1}', key3: '{"probe":5}' },
       changed: true,
     },
@@ -222,15 +263,40 @@ describe('TestPatchPodMetadata', () => {
   });
 });
 
-describe("json-patch MergePatch, byte for byte", () => {
+describe('json-patch MergePatch, byte for byte', () => {
   const cases: [string, string, string, string][] = [
     ['merged keys sorted', '{"log-agent":1}', '{"envoy":2}', '{"envoy":2,"log-agent":1}'],
-    ['untouched values keep their spelling and order', '{"z":{"y":1.50,"b":[1, 2]},"a":1e3}', '{"m":true}', '{"a":1e3,"m":true,"z":{"y":1.50,"b":[1,2]}}'],
-    ['objects on both sides are merged and sorted', '{"o":{"z":1,"b":2}}', '{"o":{"c":3}}', '{"o":{"b":2,"c":3,"z":1}}'],
+    [
+      'untouched values keep their spelling and order',
+      '{"z":{"y":1.50,"b":[1, 2]},"a":1e3}',
+      '{"m":true}',
+      '{"a":1e3,"m":true,"z":{"y":1.50,"b":[1,2]}}',
+    ],
+    [
+      'objects on both sides are merged and sorted',
+      '{"o":{"z":1,"b":2}}',
+      '{"o":{"c":3}}',
+      '{"o":{"b":2,"c":3,"z":1}}',
+    ],
     ['null deletes', '{"a":1,"b":2}', '{"a":null}', '{"b":2}'],
-    ['an added object is pruned of nulls and sorted', '{}', '{"n":{"z":1,"x":null,"a":{"q":null}}}', '{"n":{"a":{},"z":1}}'],
-    ['an added array keeps nulls, prunes inside objects', '{}', '{"l":[null,{"b":null,"a":1}]}', '{"l":[null,{"a":1}]}'],
-    ['a replaced value is the raw patch value', '{"a":{"x":1}}', '{"a":[{"z":1, "y":null}]}', '{"a":[{"z":1,"y":null}]}'],
+    [
+      'an added object is pruned of nulls and sorted',
+      '{}',
+      '{"n":{"z":1,"x":null,"a":{"q":null}}}',
+      '{"n":{"a":{},"z":1}}',
+    ],
+    [
+      'an added array keeps nulls, prunes inside objects',
+      '{}',
+      '{"l":[null,{"b":null,"a":1}]}',
+      '{"l":[null,{"a":1}]}',
+    ],
+    [
+      'a replaced value is the raw patch value',
+      '{"a":{"x":1}}',
+      '{"a":[{"z":1, "y":null}]}',
+      '{"a":[{"z":1,"y":null}]}',
+    ],
     ['HTML characters escaped the Go way', '{"a":"<x>"}', '{"b":"&"}', '{"a":"\\u003cx\\u003e","b":"\\u0026"}'],
     ['escapes in keys re-encoded, in raw values kept', '{"\\u0041":"\\u0042"}', '{}', '{"A":"\\u0042"}'],
     ['a non-object document gives the pruned patch', '[1]', '{"b":null,"a":1}', '{"a":1}'],
@@ -249,7 +315,10 @@ describe("json-patch MergePatch, byte for byte", () => {
 
 describe('TestGetPodSidecarSetRevision (reading the hash annotations)', () => {
   const HASH = 'kruise.io/sidecarset-hash';
-  const pod = (value: string): Pod => ({ metadata: { name: 'test-pod-1', namespace: 'default', annotations: { [HASH]: value } }, spec: { containers: [] } });
+  const pod = (value: string): Pod => ({
+    metadata: { name: 'test-pod-1', namespace: 'default', annotations: { [HASH]: value } },
+    spec: { containers: [] },
+  });
   it('normal sidecarSet revision', () => {
     expect(parseUpgradeSpecs(pod('{"test-sidecarset":{"hash":"aaa"}}'), HASH).get('test-sidecarset')?.hash).toBe('aaa');
   });
@@ -266,7 +335,10 @@ describe('TestGetPodSidecarSetRevision (reading the hash annotations)', () => {
     expect(() => parseUpgradeSpecs(pod('failed-sidecarset-hash'), HASH)).toThrow(/invalid annotations/);
   });
   it('keys match case-insensitively, timestamps are normalised to UTC, type errors fail', () => {
-    const specs = parseUpgradeSpecs(pod('{"s":{"HASH":"h","updateTimestamp":"2024-01-01T01:30:00.5+01:30","unknown":1}}'), HASH);
+    const specs = parseUpgradeSpecs(
+      pod('{"s":{"HASH":"h","updateTimestamp":"2024-01-01T01:30:00.5+01:30","unknown":1}}'),
+      HASH,
+    );
     expect(specs.get('s')).toMatchObject({ hash: 'h', updateTimestamp: '2024-01-01T00:00:00Z' });
     expect(() => parseUpgradeSpecs(pod('{"s":{"hash":1}}'), HASH)).toThrow(/invalid annotations/);
     expect(() => parseUpgradeSpecs(pod('{"s":{"updateTimestamp":""}}'), HASH)).toThrow(/invalid annotations/);

@@ -16,7 +16,10 @@ import {
 
 function hot(set: SidecarSet): SidecarSet {
   const s = copy(set);
-  (s.spec.containers as SidecarContainer[])[0].upgradeStrategy = { upgradeType: 'HotUpgrade', hotUpgradeEmptyImage: 'empty:1' };
+  (s.spec.containers as SidecarContainer[])[0].upgradeStrategy = {
+    upgradeType: 'HotUpgrade',
+    hotUpgradeEmptyImage: 'empty:1',
+  };
   return s;
 }
 
@@ -24,7 +27,12 @@ function nativeInit(): SidecarSet {
   const s = copy(sidecarSet1);
   s.spec.initContainers = [
     { name: 'native', image: 'n:1', restartPolicy: 'Always', podInjectPolicy: 'BeforeAppContainer' },
-    { name: 'hot-native', image: 'h:1', restartPolicy: 'Always', upgradeStrategy: { upgradeType: 'HotUpgrade', hotUpgradeEmptyImage: 'e:1' } },
+    {
+      name: 'hot-native',
+      image: 'h:1',
+      restartPolicy: 'Always',
+      upgradeStrategy: { upgradeType: 'HotUpgrade', hotUpgradeEmptyImage: 'e:1' },
+    },
     { name: 'plain', image: 'p:1', podInjectPolicy: 'AfterAppContainer' },
   ];
   return s;
@@ -34,7 +42,10 @@ function transferEnv(): SidecarSet {
   const s = copy(sidecarsetWithTransferEnv);
   s.spec.patchPodMetadata = [{ patchPolicy: 'Overwrite', annotations: { source: 'nginx' } }];
   (s.spec.containers as SidecarContainer[])[0].transferEnv = [
-    { sourceContainerNameFrom: { fieldRef: { fieldPath: "metadata.annotations['source']" } }, envNames: ['hello2', 'hello1'] },
+    {
+      sourceContainerNameFrom: { fieldRef: { fieldPath: "metadata.annotations['source']" } },
+      envNames: ['hello2', 'hello1'],
+    },
     { sourceContainerNameFrom: { fieldRef: { fieldPath: "metadata.labels['app']" } }, envName: 'x' },
   ];
   return s;
@@ -48,7 +59,8 @@ function shareVolumes(): [Pod, SidecarSet] {
   app.volumeDevices = [{ name: 'pvc', devicePath: '/dev/x' }];
   pod.spec.volumes?.push({ name: 'volume-expansion' }, { name: 'pvc' });
   const s = copy(sidecarSetWithStaragent);
-  for (const c of [...(s.spec.initContainers ?? []), ...(s.spec.containers ?? [])]) c.shareVolumeDevicePolicy = { type: 'enabled' };
+  for (const c of [...(s.spec.initContainers ?? []), ...(s.spec.containers ?? [])])
+    c.shareVolumeDevicePolicy = { type: 'enabled' };
   return [pod, s];
 }
 
@@ -64,11 +76,18 @@ function patchMetadata(): SidecarSet {
 
 const scenarios: [string, Pod, SidecarSet[]][] = [
   ['plain', copy(pod1), [copy(sidecarSet1)]],
-  ['several SidecarSets', copy(pod1), [copy(sidecarSet1), (() => {
-    const s = copy(sidecarSet3);
-    s.spec.containers = [{ name: 'other', image: 'o:1', podInjectPolicy: 'AfterAppContainer' }];
-    return s;
-  })()]],
+  [
+    'several SidecarSets',
+    copy(pod1),
+    [
+      copy(sidecarSet1),
+      (() => {
+        const s = copy(sidecarSet3);
+        s.spec.containers = [{ name: 'other', image: 'o:1', podInjectPolicy: 'AfterAppContainer' }];
+        return s;
+      })(),
+    ],
+  ],
   ['init containers and native sidecars', copy(pod1), [nativeInit()]],
   ['hot upgrade', copy(pod1), [hot(sidecarSet1)]],
   ['transferEnv', copy(pod1), [transferEnv()]],

@@ -37,7 +37,9 @@ describe('Pod webhook injection', () => {
     const out = injectPod(pod, ctx([copy(sidecarSet1)]));
     expect(out.pod).toEqual(pod);
     expect(out.changed).toBe(false);
-    expect(out.skipped).toEqual([{ sidecarSet: 'sidecarset1', reason: 'SelectorMismatch', detail: expect.any(String) }]);
+    expect(out.skipped).toEqual([
+      { sidecarSet: 'sidecarset1', reason: 'SelectorMismatch', detail: expect.any(String) },
+    ]);
   });
 
   describe('TestMergeSidecarSecrets', () => {
@@ -207,11 +209,36 @@ describe('Pod webhook injection', () => {
       { name: 'new-sidecar-1', podInjectPolicy: 'BeforeAppContainer' },
     ];
     const cases: [string, { name: string }[], SidecarContainer[], string[]][] = [
-      ['origins not sidecar, and inject new sidecar', pod.slice(1, 2), sidecars, ['new-sidecar-1', 'app-container', 'sidecar-1', 'sidecar-2']],
-      ['origins not sidecar, and inject new sidecar, only before app container', pod.slice(1, 2), sidecars.slice(2), ['new-sidecar-1', 'app-container']],
-      ['origins not sidecar, and inject new sidecar, only after app container', pod.slice(1, 2), sidecars.slice(0, 2), ['app-container', 'sidecar-1', 'sidecar-2']],
-      ['origin have sidecars, sidecar no new containers', pod, sidecars.slice(0, 2), ['sidecar-1', 'app-container', 'sidecar-2']],
-      ['origin have sidecars, sidecar have new containers', pod, sidecars, ['new-sidecar-1', 'sidecar-1', 'app-container', 'sidecar-2']],
+      [
+        'origins not sidecar, and inject new sidecar',
+        pod.slice(1, 2),
+        sidecars,
+        ['new-sidecar-1', 'app-container', 'sidecar-1', 'sidecar-2'],
+      ],
+      [
+        'origins not sidecar, and inject new sidecar, only before app container',
+        pod.slice(1, 2),
+        sidecars.slice(2),
+        ['new-sidecar-1', 'app-container'],
+      ],
+      [
+        'origins not sidecar, and inject new sidecar, only after app container',
+        pod.slice(1, 2),
+        sidecars.slice(0, 2),
+        ['app-container', 'sidecar-1', 'sidecar-2'],
+      ],
+      [
+        'origin have sidecars, sidecar no new containers',
+        pod,
+        sidecars.slice(0, 2),
+        ['sidecar-1', 'app-container', 'sidecar-2'],
+      ],
+      [
+        'origin have sidecars, sidecar have new containers',
+        pod,
+        sidecars,
+        ['new-sidecar-1', 'sidecar-1', 'app-container', 'sidecar-2'],
+      ],
       ['origin no sidecar, sidecar have new containers', [], sidecars, ['new-sidecar-1', 'sidecar-1', 'sidecar-2']],
     ];
     for (const [name, origins, injected, expected] of cases) {
@@ -259,11 +286,19 @@ describe('Pod webhook injection', () => {
 
   describe('TestInjectInitContainerSort', () => {
     const abc = (policies: (string | undefined)[]): SidecarContainer[] =>
-      ['a-init', 'c-init', 'b-init'].map((name, i) => ({ name, ...(policies[i] ? { podInjectPolicy: policies[i] } : {}) }));
+      ['a-init', 'c-init', 'b-init'].map((name, i) => ({
+        name,
+        ...(policies[i] ? { podInjectPolicy: policies[i] } : {}),
+      }));
     const apps = [{ name: 'app1-init' }, { name: 'app2-init' }];
     const cases: [string, { name: string }[], SidecarContainer[], string[]][] = [
       ['origins nil, inject containers(a, b, c)', [], abc([]), ['a-init', 'b-init', 'c-init']],
-      ['origin init, inject containers(a, b, c)', apps, abc([]), ['app1-init', 'app2-init', 'a-init', 'b-init', 'c-init']],
+      [
+        'origin init, inject containers(a, b, c)',
+        apps,
+        abc([]),
+        ['app1-init', 'app2-init', 'a-init', 'b-init', 'c-init'],
+      ],
       [
         'origins nil, inject containers(a, b, c)-2',
         apps,
@@ -280,10 +315,19 @@ describe('Pod webhook injection', () => {
 
     it('through the webhook: injected init containers sorted by name, placed by policy', () => {
       const set = copy(sidecarSet1);
-      set.spec.initContainers = abc(['AfterAppContainer', 'BeforeAppContainer', 'BeforeAppContainer']).map((c) => ({ ...c, image: 'i' }));
+      set.spec.initContainers = abc(['AfterAppContainer', 'BeforeAppContainer', 'BeforeAppContainer']).map((c) => ({
+        ...c,
+        image: 'i',
+      }));
       const pod = copy(pod1);
       pod.spec.initContainers = copy(apps);
-      expect(names(injectPod(pod, ctx([set])).pod.spec.initContainers)).toEqual(['b-init', 'c-init', 'app1-init', 'app2-init', 'a-init']);
+      expect(names(injectPod(pod, ctx([set])).pod.spec.initContainers)).toEqual([
+        'b-init',
+        'c-init',
+        'app1-init',
+        'app2-init',
+        'a-init',
+      ]);
     });
   });
 
@@ -325,12 +369,25 @@ describe('Pod webhook injection', () => {
       const out = injectPod(pod(), ctx([set(false)]));
       expect(out.pod.spec.initContainers?.[0].volumeDevices).toEqual([{ name: 'disk0', devicePath: '/dev/nvme0' }]);
       expect(out.pod.spec.containers[1].volumeDevices).toEqual([{ name: 'disk0', devicePath: '/dev/nvme1' }]);
-      expect(names(out.pod.spec.volumes)).toEqual(['volume-a', 'volume-b', 'volume-staragent', 'origin-pvc-1', 'origin-pvc-share', 'disk0']);
+      expect(names(out.pod.spec.volumes)).toEqual([
+        'volume-a',
+        'volume-b',
+        'volume-staragent',
+        'origin-pvc-1',
+        'origin-pvc-share',
+        'disk0',
+      ]);
     });
     it('append normal volumeDevices, ShareVolumeDevicePolicy=enable', () => {
       const out = injectPod(pod(), ctx([set(true)]));
-      expect(out.pod.spec.initContainers?.[0].volumeDevices).toEqual([{ name: 'disk0', devicePath: '/dev/nvme0' }, ...shared]);
-      expect(out.pod.spec.containers[1].volumeDevices).toEqual([{ name: 'disk0', devicePath: '/dev/nvme1' }, ...shared]);
+      expect(out.pod.spec.initContainers?.[0].volumeDevices).toEqual([
+        { name: 'disk0', devicePath: '/dev/nvme0' },
+        ...shared,
+      ]);
+      expect(out.pod.spec.containers[1].volumeDevices).toEqual([
+        { name: 'disk0', devicePath: '/dev/nvme1' },
+        ...shared,
+      ]);
       expect(names(out.pod.spec.volumes)).toEqual([
         'volume-a',
         'volume-b',
@@ -399,7 +456,10 @@ describe('Pod webhook injection', () => {
     expect(a['version.sidecarset.kruise.io/dns-f-2']).toBe('0');
     expect(c[1].env).toEqual([
       INJECTED,
-      { name: 'SIDECARSET_VERSION', valueFrom: { fieldRef: { fieldPath: "metadata.annotations['version.sidecarset.kruise.io/dns-f-2']" } } },
+      {
+        name: 'SIDECARSET_VERSION',
+        valueFrom: { fieldRef: { fieldPath: "metadata.annotations['version.sidecarset.kruise.io/dns-f-2']" } },
+      },
       {
         name: 'SIDECARSET_VERSION_ALT',
         valueFrom: { fieldRef: { fieldPath: "metadata.annotations['versionalt.sidecarset.kruise.io/dns-f-2']" } },
@@ -459,7 +519,8 @@ describe('the injected Pod, exactly', () => {
     pod.metadata.annotations = {
       first: 'stays first',
       [HASH]: '{"zz-other":"legacy-hash"}',
-      [HASH_NO_IMAGE]: '{"aa-other":{"updateTimestamp":"2020-01-01T08:00:00+08:00","hash":"x","sidecarSetName":"aa-other","sidecarList":["c"],"extra":1}}',
+      [HASH_NO_IMAGE]:
+        '{"aa-other":{"updateTimestamp":"2020-01-01T08:00:00+08:00","hash":"x","sidecarSetName":"aa-other","sidecarList":["c"],"extra":1}}',
       [LIST]: 'zz-other,aa-other',
     };
     const set = copy(sidecarSet3);
@@ -497,10 +558,15 @@ describe('the injected Pod, exactly', () => {
     base.spec.patchPodMetadata = [{ annotations: { 'from-base': 'x' } }];
     const canary = copy(sidecarSet3);
     canary.metadata.name = 'sidecarset3-canary';
-    canary.metadata.annotations = { 'apps.kruise.io/sidecarset-canary': 'true', 'apps.kruise.io/sidecarset-base': 'sidecarset3' };
+    canary.metadata.annotations = {
+      'apps.kruise.io/sidecarset-canary': 'true',
+      'apps.kruise.io/sidecarset-base': 'sidecarset3',
+    };
     const out = injectPod(copy(pod1), ctx([base, canary]));
     expect(out.injected.map((i) => i.sidecarSet)).toEqual(['sidecarset3-canary']);
-    expect(out.skipped).toEqual([{ sidecarSet: 'sidecarset3', reason: 'ReplacedByCanary', detail: expect.stringContaining('sidecarset3-canary') }]);
+    expect(out.skipped).toEqual([
+      { sidecarSet: 'sidecarset3', reason: 'ReplacedByCanary', detail: expect.stringContaining('sidecarset3-canary') },
+    ]);
     expect(out.pod.metadata.annotations?.['from-base']).toBeUndefined();
     expect(out.pod.metadata.annotations?.[LIST]).toBe('sidecarset3-canary');
   });
@@ -525,7 +591,9 @@ describe('the injected Pod, exactly', () => {
     b.metadata.name = 'sidecarset4';
     b.spec.containers = [{ name: 'b', image: 'b', volumeMounts: [{ name: 'logs', mountPath: '/l' }] }];
     b.spec.volumes = [{ name: 'logs', hostPath: { path: '/var/log' } }];
-    expect(() => injectPod(copy(pod1), ctx([a, b]))).toThrow(/"sidecarset3" and "sidecarset4" both add a volume named "logs"/);
+    expect(() => injectPod(copy(pod1), ctx([a, b]))).toThrow(
+      /"sidecarset3" and "sidecarset4" both add a volume named "logs"/,
+    );
     // Identical definitions are shared, and a Pod volume of that name wins without conflict.
     b.spec.volumes = [{ name: 'logs', emptyDir: {} }];
     expect(names(injectPod(copy(pod1), ctx([a, b])).pod.spec.volumes)).toEqual(['volume-a', 'volume-b', 'logs']);
@@ -562,7 +630,11 @@ describe('the injected Pod, exactly', () => {
       },
     ];
     const c = injectPod(copy(pod1), ctx([set])).pod.spec.containers[1];
-    expect(c).toEqual({ name: 's', image: 's', env: [{ name: 'hello1', value: 'mine' }, INJECTED, { name: 'hello2', value: 'world2' }] });
+    expect(c).toEqual({
+      name: 's',
+      image: 's',
+      env: [{ name: 'hello1', value: 'mine' }, INJECTED, { name: 'hello2', value: 'world2' }],
+    });
   });
 
   it('resourcesPolicy (TestApplyResourcesPolicy "sum mode with percentage - basic", through the webhook)', () => {
@@ -570,8 +642,16 @@ describe('the injected Pod, exactly', () => {
       metadata: { name: 'p', labels: { app: 'suxing-test' } },
       spec: {
         containers: [
-          { name: 'app1', image: 'nginx:1.14.2', resources: { limits: { cpu: '200m', memory: '200Mi' }, requests: { cpu: '50m', memory: '100Mi' } } },
-          { name: 'app2', image: 'nginx:1.14.2', resources: { limits: { cpu: '400m', memory: '400Mi' }, requests: { cpu: '100m', memory: '200Mi' } } },
+          {
+            name: 'app1',
+            image: 'nginx:1.14.2',
+            resources: { limits: { cpu: '200m', memory: '200Mi' }, requests: { cpu: '50m', memory: '100Mi' } },
+          },
+          {
+            name: 'app2',
+            image: 'nginx:1.14.2',
+            resources: { limits: { cpu: '400m', memory: '400Mi' }, requests: { cpu: '100m', memory: '200Mi' } },
+          },
         ],
       },
     };
@@ -590,7 +670,10 @@ describe('the injected Pod, exactly', () => {
     ];
     const sidecar = injectPod(pod, ctx([set])).pod.spec.containers[2];
     expect(sidecar).not.toHaveProperty('resourcesPolicy');
-    expect(sidecar.resources).toMatchObject({ limits: { cpu: '300m', memory: '200Mi' }, requests: { cpu: '75m', memory: '100Mi' } });
+    expect(sidecar.resources).toMatchObject({
+      limits: { cpu: '300m', memory: '200Mi' },
+      requests: { cpu: '75m', memory: '100Mi' },
+    });
   });
 
   it('rejects a malformed injection time', () => {

@@ -21,12 +21,33 @@ function pod(labels: Record<string, string>, namespace?: string, status?: Pod['s
 const nginx = { matchLabels: { app: 'nginx' } };
 
 describe('PodMatchedSidecarSet (TestPodMatchedSidecarSet)', () => {
-  const cases: { name: string; nsSelector?: Record<string, string>; ns: [string, Record<string, string>][]; expect: boolean }[] = [
+  const cases: {
+    name: string;
+    nsSelector?: Record<string, string>;
+    ns: [string, Record<string, string>][];
+    expect: boolean;
+  }[] = [
     { name: 'test1', ns: [], expect: true },
     { name: 'test2', nsSelector: { ns: 'app1' }, ns: [['app1', { ns: 'app1' }]], expect: true },
     { name: 'test3', nsSelector: { ns: 'app2' }, ns: [['app1', { ns: 'app1' }]], expect: false },
-    { name: 'test4', nsSelector: { app: 'app1' }, ns: [['app1', { app: 'app1' }], ['app2', { app: 'app2' }]], expect: true },
-    { name: 'test5', nsSelector: { app: 'app2' }, ns: [['app1', { app: 'app1' }], ['app2', { app: 'app2' }]], expect: false },
+    {
+      name: 'test4',
+      nsSelector: { app: 'app1' },
+      ns: [
+        ['app1', { app: 'app1' }],
+        ['app2', { app: 'app2' }],
+      ],
+      expect: true,
+    },
+    {
+      name: 'test5',
+      nsSelector: { app: 'app2' },
+      ns: [
+        ['app1', { app: 'app1' }],
+        ['app2', { app: 'app2' }],
+      ],
+      expect: false,
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -45,15 +66,22 @@ describe('PodMatchedSidecarSet (TestPodMatchedSidecarSet)', () => {
 
   it('a Pod without namespace is in default', () => {
     expect(podNamespace(pod({}))).toBe('default');
-    const s = set({ selector: nginx, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'default' } } });
+    const s = set({
+      selector: nginx,
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'default' } },
+    });
     expect(podMatchedSidecarSet(pod({ app: 'nginx' }), s, new Map()).matched).toBe(true);
-    expect(podMatchedSidecarSet(pod({ app: 'nginx' }, 'other'), s, new Map())).toMatchObject({ reason: 'NamespaceMismatch' });
+    expect(podMatchedSidecarSet(pod({ app: 'nginx' }, 'other'), s, new Map())).toMatchObject({
+      reason: 'NamespaceMismatch',
+    });
   });
 
   it('decides a metadata.name-only namespaceSelector without the Namespace, else says the labels are unknown', () => {
     const byName = set({
       selector: nginx,
-      namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['a', 'b'] }] },
+      namespaceSelector: {
+        matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['a', 'b'] }],
+      },
     });
     expect(podMatchedSidecarSet(pod({ app: 'nginx' }, 'b'), byName, new Map()).matched).toBe(true);
     expect(podMatchedSidecarSet(pod({ app: 'nginx' }, 'c'), byName, new Map()).matched).toBe(false);
@@ -63,7 +91,9 @@ describe('PodMatchedSidecarSet (TestPodMatchedSidecarSet)', () => {
       reason: 'NamespaceLabelsUnknown',
     });
     // The selector decides first when it rejects the Pod anyway.
-    expect(podMatchedSidecarSet(pod({ app: 'other' }, 'a'), byLabel, new Map())).toMatchObject({ reason: 'SelectorMismatch' });
+    expect(podMatchedSidecarSet(pod({ app: 'other' }, 'a'), byLabel, new Map())).toMatchObject({
+      reason: 'SelectorMismatch',
+    });
     // A given Namespace carries kubernetes.io/metadata.name as the API server sets it.
     const both = set({
       selector: nginx,
@@ -92,15 +122,35 @@ describe('IsCanarySidecarSet (TestIsCanarySidecarSet)', () => {
   const C = 'apps.kruise.io/sidecarset-canary';
   const B = 'apps.kruise.io/sidecarset-base';
   const cases: [string, Record<string, string> | undefined, boolean, string][] = [
-    ['canary sidecar set with valid base annotation', { [C]: 'true', [B]: 'base-sidecarset-123' }, true, 'base-sidecarset-123'],
+    [
+      'canary sidecar set with valid base annotation',
+      { [C]: 'true', [B]: 'base-sidecarset-123' },
+      true,
+      'base-sidecarset-123',
+    ],
     ['canary annotation is true but base annotation is empty', { [C]: 'true', [B]: '' }, false, ''],
-    ['canary annotation is not true but base annotation exists', { [C]: 'false', [B]: 'base-sidecarset-123' }, false, 'base-sidecarset-123'],
+    [
+      'canary annotation is not true but base annotation exists',
+      { [C]: 'false', [B]: 'base-sidecarset-123' },
+      false,
+      'base-sidecarset-123',
+    ],
     ['neither annotation exists', {}, false, ''],
     ['only canary annotation exists', { [C]: 'true' }, false, ''],
     ['only base annotation exists', { [B]: 'base-sidecarset-123' }, false, 'base-sidecarset-123'],
-    ["canary annotation is '1' (not 'true') but base annotation exists", { [C]: '1', [B]: 'base-sidecarset-123' }, false, 'base-sidecarset-123'],
+    [
+      "canary annotation is '1' (not 'true') but base annotation exists",
+      { [C]: '1', [B]: 'base-sidecarset-123' },
+      false,
+      'base-sidecarset-123',
+    ],
     ['annotations is nil', undefined, false, ''],
-    ["canary annotation is 'TRUE' (case sensitive)", { [C]: 'TRUE', [B]: 'base-sidecarset-123' }, false, 'base-sidecarset-123'],
+    [
+      "canary annotation is 'TRUE' (case sensitive)",
+      { [C]: 'TRUE', [B]: 'base-sidecarset-123' },
+      false,
+      'base-sidecarset-123',
+    ],
   ];
   for (const [name, annotations, canary, base] of cases) {
     it(name, () => expect(isCanarySidecarSet(set({}, annotations))).toEqual({ canary, base }));

@@ -65,10 +65,16 @@ const errorOf = (f: () => unknown): string => {
 
 describe('TestApplyResourcesPolicy', () => {
   it('sum mode with percentage - basic', () => {
-    const p = pod([container('app1', full('200m', '200Mi', '50m', '100Mi')), container('app2', full('400m', '400Mi', '100m', '200Mi'))]);
+    const p = pod([
+      container('app1', full('200m', '200Mi', '50m', '100Mi')),
+      container('app2', full('400m', '400Mi', '100m', '200Mi')),
+    ]);
     const s = sidecar('sum', '.*', { cpu: 'cpu*50%', memory: '200Mi' }, { cpu: 'cpu*50%', memory: '100Mi' });
     applyResourcesPolicy(p, s, []);
-    expect(s.resources).toEqual({ limits: { cpu: '300m', memory: '200Mi' }, requests: { cpu: '75m', memory: '100Mi' } });
+    expect(s.resources).toEqual({
+      limits: { cpu: '300m', memory: '200Mi' },
+      requests: { cpu: '75m', memory: '100Mi' },
+    });
   });
 
   it('max mode with expression', () => {
@@ -76,9 +82,17 @@ describe('TestApplyResourcesPolicy', () => {
       container('large.engine.v4', full('200m', '200Mi', '50m', '100Mi')),
       container('large.engine.v8', full('400m', '400Mi', '100m', '200Mi')),
     ]);
-    const s = sidecar('max', '^large.engine.v.*$', { cpu: 'max(cpu*50%, 50m)', memory: '200Mi' }, { cpu: 'max(cpu*50%, 50m)', memory: '100Mi' });
+    const s = sidecar(
+      'max',
+      '^large.engine.v.*$',
+      { cpu: 'max(cpu*50%, 50m)', memory: '200Mi' },
+      { cpu: 'max(cpu*50%, 50m)', memory: '100Mi' },
+    );
     applyResourcesPolicy(p, s, []);
-    expect(s.resources).toEqual({ limits: { cpu: '200m', memory: '200Mi' }, requests: { cpu: '50m', memory: '100Mi' } });
+    expect(s.resources).toEqual({
+      limits: { cpu: '200m', memory: '200Mi' },
+      requests: { cpu: '50m', memory: '100Mi' },
+    });
   });
 
   it('regex filter - specific container', () => {
@@ -86,9 +100,17 @@ describe('TestApplyResourcesPolicy', () => {
       container('large.engine.v4', full('200m', '200Mi', '50m', '100Mi')),
       container('large.engine.v8', full('400m', '400Mi', '100m', '200Mi')),
     ]);
-    const s = sidecar('sum', '^large.engine.v4$', { cpu: 'max(cpu*50%, 50m)', memory: '200Mi' }, { cpu: 'max(cpu*50%, 50m)', memory: '100Mi' });
+    const s = sidecar(
+      'sum',
+      '^large.engine.v4$',
+      { cpu: 'max(cpu*50%, 50m)', memory: '200Mi' },
+      { cpu: 'max(cpu*50%, 50m)', memory: '100Mi' },
+    );
     applyResourcesPolicy(p, s, []);
-    expect(s.resources).toEqual({ limits: { cpu: '100m', memory: '200Mi' }, requests: { cpu: '50m', memory: '100Mi' } });
+    expect(s.resources).toEqual({
+      limits: { cpu: '100m', memory: '200Mi' },
+      requests: { cpu: '50m', memory: '100Mi' },
+    });
   });
 
   it('no matching containers - should error', () => {
@@ -130,7 +152,10 @@ describe('TestApplyResourcesPolicy', () => {
   it('init-container with resource policy (native sidecar)', () => {
     const p = pod(
       [container('app2', full('600m', '1200Mi', '300m', '600Mi'))],
-      [container('app1', full('400m', '800Mi', '200m', '400Mi'), 'Always'), container('app2', full('400m', '800Mi', '200m', '400Mi'))],
+      [
+        container('app1', full('400m', '800Mi', '200m', '400Mi'), 'Always'),
+        container('app2', full('400m', '800Mi', '200m', '400Mi')),
+      ],
     );
     const s = sidecar(
       'sum',
@@ -140,7 +165,10 @@ describe('TestApplyResourcesPolicy', () => {
     );
     s.name = 'init-sidecar';
     applyResourcesPolicy(p, s, []);
-    expect(s.resources).toEqual({ limits: { cpu: '300m', memory: '500Mi' }, requests: { cpu: '100m', memory: '150Mi' } });
+    expect(s.resources).toEqual({
+      limits: { cpu: '300m', memory: '500Mi' },
+      requests: { cpu: '100m', memory: '150Mi' },
+    });
   });
 });
 
@@ -148,8 +176,16 @@ describe('TestAggregateResourcesBySum', () => {
   const app1 = container('app1', full('200m', '200Mi', '50m', '100Mi'));
 
   it('all containers have limits', () => {
-    const { limits, requests } = aggregateResources([app1, container('app2', full('400m', '400Mi', '100m', '200Mi'))], 'sum');
-    expect([str(limits.cpu), str(limits.memory), str(requests.cpu), str(requests.memory)]).toEqual(['600m', '600Mi', '150m', '300Mi']);
+    const { limits, requests } = aggregateResources(
+      [app1, container('app2', full('400m', '400Mi', '100m', '200Mi'))],
+      'sum',
+    );
+    expect([str(limits.cpu), str(limits.memory), str(requests.cpu), str(requests.memory)]).toEqual([
+      '600m',
+      '600Mi',
+      '150m',
+      '300Mi',
+    ]);
   });
 
   it('one container without CPU limit - should be unlimited', () => {
@@ -162,7 +198,12 @@ describe('TestAggregateResourcesBySum', () => {
   it('container without requests - treated as 0', () => {
     const app2 = container('app2', { limits: { cpu: '400m', memory: '400Mi' } });
     const { limits, requests } = aggregateResources([app1, app2], 'sum');
-    expect([str(limits.cpu), str(limits.memory), str(requests.cpu), str(requests.memory)]).toEqual(['600m', '600Mi', '50m', '100Mi']);
+    expect([str(limits.cpu), str(limits.memory), str(requests.cpu), str(requests.memory)]).toEqual([
+      '600m',
+      '600Mi',
+      '50m',
+      '100Mi',
+    ]);
   });
 });
 
@@ -170,8 +211,16 @@ describe('TestAggregateResourcesByMax', () => {
   const app1 = container('app1', full('200m', '200Mi', '50m', '100Mi'));
 
   it('all containers have limits', () => {
-    const { limits, requests } = aggregateResources([app1, container('app2', full('400m', '400Mi', '100m', '200Mi'))], 'max');
-    expect([str(limits.cpu), str(limits.memory), str(requests.cpu), str(requests.memory)]).toEqual(['400m', '400Mi', '100m', '200Mi']);
+    const { limits, requests } = aggregateResources(
+      [app1, container('app2', full('400m', '400Mi', '100m', '200Mi'))],
+      'max',
+    );
+    expect([str(limits.cpu), str(limits.memory), str(requests.cpu), str(requests.memory)]).toEqual([
+      '400m',
+      '400Mi',
+      '100m',
+      '200Mi',
+    ]);
   });
 
   it('one container without Memory limit - should be unlimited', () => {
@@ -191,7 +240,12 @@ describe('TestAggregateResourcesByMax', () => {
   it('container without requests - treated as 0', () => {
     const app2 = container('app2', { limits: { cpu: '100m', memory: '150Mi' } });
     const { limits, requests } = aggregateResources([app1, app2], 'max');
-    expect([str(limits.cpu), str(limits.memory), str(requests.cpu), str(requests.memory)]).toEqual(['200m', '200Mi', '50m', '100Mi']);
+    expect([str(limits.cpu), str(limits.memory), str(requests.cpu), str(requests.memory)]).toEqual([
+      '200m',
+      '200Mi',
+      '50m',
+      '100Mi',
+    ]);
   });
 });
 
@@ -199,7 +253,11 @@ describe('TestGetTargetContainers', () => {
   it('takes native sidecars and containers, never plain init containers nor SidecarSet containers', () => {
     const p = pod(
       [container('app1'), container('app2'), container('sidecar1')],
-      [container('init-sidecar1'), container('plain-init-container'), container('sidecar-container', undefined, 'Always')],
+      [
+        container('init-sidecar1'),
+        container('plain-init-container'),
+        container('sidecar-container', undefined, 'Always'),
+      ],
     );
     const names = getTargetContainers(p, '^.*$', [sidecarSet(['sidecar1'], ['init-sidecar1'])]).map((c) => c.name);
     expect(names).toEqual(['sidecar-container', 'app1', 'app2']);
@@ -207,13 +265,16 @@ describe('TestGetTargetContainers', () => {
 
   it('excludes names of every matched SidecarSet and matches the regex anywhere in the name', () => {
     const p = pod([container('app'), container('envoy-a'), container('log-agent')]);
-    const names = getTargetContainers(p, 'a', [sidecarSet(['envoy-a']), sidecarSet([], ['log-agent'])]).map((c) => c.name);
+    const names = getTargetContainers(p, 'a', [sidecarSet(['envoy-a']), sidecarSet([], ['log-agent'])]).map(
+      (c) => c.name,
+    );
     expect(names).toEqual(['app']);
   });
 });
 
 describe('TestEvaluateResourceExpression', () => {
-  const ev = (expr: string, agg: string, isLimit: boolean) => str(evaluateResourcesPolicyExpression(expr, parseQuantity(agg), isLimit));
+  const ev = (expr: string, agg: string, isLimit: boolean) =>
+    str(evaluateResourcesPolicyExpression(expr, parseQuantity(agg), isLimit));
 
   it.each<[string, string, boolean, string | undefined]>([
     ['', '100m', true, undefined],
@@ -233,7 +294,9 @@ describe('TestEvaluateResourceExpression', () => {
   ])('%j with %s (limit: %s) -> %s', (expr, agg, isLimit, want) => expect(ev(expr, agg, isLimit)).toBe(want));
 
   it('rejects an invalid expression with the calculator reason', () => {
-    expect(errorOf(() => ev('cpu * invalid', '100m', true))).toBe('failed to parse expression "cpu * invalid": undefined variable: invalid');
+    expect(errorOf(() => ev('cpu * invalid', '100m', true))).toBe(
+      'failed to parse expression "cpu * invalid": undefined variable: invalid',
+    );
   });
 
   it('reads a plain number as cores (milli precision, truncated) unless the text names memory', () => {
@@ -276,14 +339,20 @@ describe('rules of applyResourcesPolicy beyond the Go scenarios', () => {
   });
 
   it('takes the format of the first summed value and drops kept texts in sums', () => {
-    const p = pod([container('a', { limits: { cpu: '1', memory: '1Gi' } }), container('b', { limits: { cpu: '500m', memory: '1G' } })]);
+    const p = pod([
+      container('a', { limits: { cpu: '1', memory: '1Gi' } }),
+      container('b', { limits: { cpu: '500m', memory: '1G' } }),
+    ]);
     const s = sidecar('sum', '.*', { cpu: 'cpu', memory: 'memory' });
     applyResourcesPolicy(p, s, []);
     expect(s.resources).toEqual({ limits: { cpu: '1500m', memory: '2073741824' } });
   });
 
   it('keeps the text of the largest value in max mode', () => {
-    const p = pod([container('a', { limits: { cpu: '+1', memory: '01Gi' } }), container('b', { limits: { cpu: '500m', memory: '1G' } })]);
+    const p = pod([
+      container('a', { limits: { cpu: '+1', memory: '01Gi' } }),
+      container('b', { limits: { cpu: '500m', memory: '1G' } }),
+    ]);
     const s = sidecar('max', '.*', { cpu: 'cpu', memory: 'memory' });
     applyResourcesPolicy(p, s, []);
     expect(s.resources).toEqual({ limits: { cpu: '+1', memory: '01Gi' } });
@@ -315,7 +384,9 @@ describe('rules of applyResourcesPolicy beyond the Go scenarios', () => {
     expect(errorOf(() => applyResourcesPolicy(p, sidecar('sum', '.*', { cpu: 'cpu/0' }), []))).toBe(
       'failed to evaluate CPU limits expression: failed to parse expression "cpu/0": division by zero',
     );
-    expect(errorOf(() => applyResourcesPolicy(p, sidecar('sum', '.*', undefined, { memory: 'memory - 1Gi' }), []))).toBe(
+    expect(
+      errorOf(() => applyResourcesPolicy(p, sidecar('sum', '.*', undefined, { memory: 'memory - 1Gi' }), [])),
+    ).toBe(
       'failed to evaluate memory requests expression: failed to parse expression "memory - 1Gi": calculation result is negative: -924Mi',
     );
   });
@@ -388,7 +459,18 @@ describe('Go regexp translation', () => {
   });
 
   it('accepts what Go accepts and JavaScript reads differently', () => {
-    for (const re of ['(?P<n>a)', '(?<n>a)(?<n>b)', '^*', 'a(?i)*', '\\_', '\\-', '(?:a|)', '(?s).', '(?m)^a$', '\\x{10FFFF}']) {
+    for (const re of [
+      '(?P<n>a)',
+      '(?<n>a)(?<n>b)',
+      '^*',
+      'a(?i)*',
+      '\\_',
+      '\\-',
+      '(?:a|)',
+      '(?s).',
+      '(?m)^a$',
+      '\\x{10FFFF}',
+    ]) {
       expect(() => compileGoRegexp(re)).not.toThrow();
     }
   });

@@ -24,12 +24,23 @@ const fakeHasher = (s: SidecarSet): { hash: string; withoutImage: string } => ({
 describe('TestInjectionStrategyRevision', () => {
   const revisionID = 'sidecarset1-12345';
   const recorded = {
-    initContainers: [{ name: 'init-2', image: 'busybox:1.0.0', resources: {}, upgradeStrategy: {}, shareVolumePolicy: {} }],
+    initContainers: [
+      { name: 'init-2', image: 'busybox:1.0.0', resources: {}, upgradeStrategy: {}, shareVolumePolicy: {} },
+    ],
     containers: [
-      { name: 'dns-f', image: 'dns-f-image:1.0', resources: {}, podInjectPolicy: 'BeforeAppContainer', upgradeStrategy: {}, shareVolumePolicy: { type: 'disabled' } },
+      {
+        name: 'dns-f',
+        image: 'dns-f-image:1.0',
+        resources: {},
+        podInjectPolicy: 'BeforeAppContainer',
+        upgradeStrategy: {},
+        shareVolumePolicy: { type: 'disabled' },
+      },
     ],
   };
-  const revision = controllerRevision(revisionID, recorded, { labels: { [KIND]: 'sidecarset1', [CUSTOM]: revisionID } });
+  const revision = controllerRevision(revisionID, recorded, {
+    labels: { [KIND]: 'sidecarset1', [CUSTOM]: revisionID },
+  });
   const withRevision = (): SidecarSet => {
     const s = copy(sidecarSet1);
     s.spec.injectionStrategy = { revision: { customVersion: revisionID, policy: 'Always' } };
@@ -41,7 +52,9 @@ describe('TestInjectionStrategyRevision', () => {
     const out = injectPod(copy(pod1), ctx([withRevision()], { revisions: [revision] }));
     expect(names(out.pod.spec.containers)).toEqual(['dns-f', 'nginx']);
     expect(names(out.pod.spec.initContainers)).toEqual(['init-0', 'init-2']);
-    expect(out.injected).toEqual([{ sidecarSet: 'sidecarset1', containers: ['dns-f'], initContainers: ['init-2'], revision: revisionID }]);
+    expect(out.injected).toEqual([
+      { sidecarSet: 'sidecarset1', containers: ['dns-f'], initContainers: ['init-2'], revision: revisionID },
+    ]);
     // Kruise-only fields and the empty resources do not reach the Pod.
     expect(out.pod.spec.containers[0]).toEqual({
       name: 'dns-f',
@@ -51,14 +64,22 @@ describe('TestInjectionStrategyRevision', () => {
     // The revision carries no hash annotations: Kruise hashes the restored spec; controllerRevision is the revision.
     const restored = { ...withRevision(), spec: copy(recorded) } as SidecarSet;
     const hash = JSON.parse(out.pod.metadata.annotations?.[HASH] ?? '{}');
-    expect(hash.sidecarset1).toMatchObject({ hash: sidecarSetHash(restored), controllerRevision: revisionID, sidecarList: ['dns-f'] });
+    expect(hash.sidecarset1).toMatchObject({
+      hash: sidecarSetHash(restored),
+      controllerRevision: revisionID,
+      sidecarList: ['dns-f'],
+    });
     expect(hash.sidecarset1.hash).not.toBe('c4k2dbb95d');
-    expect(JSON.parse(out.pod.metadata.annotations?.[HASH_NO_IMAGE] ?? '{}').sidecarset1.hash).toBe(sidecarSetHashWithoutImage(restored));
+    expect(JSON.parse(out.pod.metadata.annotations?.[HASH_NO_IMAGE] ?? '{}').sidecarset1.hash).toBe(
+      sidecarSetHashWithoutImage(restored),
+    );
   });
 
   it('a missing revision is an error naming it', () => {
     expect(() => injectPod(copy(pod1), ctx([withRevision()]))).toThrow(SidecarsetError);
-    expect(() => injectPod(copy(pod1), ctx([withRevision()]))).toThrow(/customVersion "sidecarset1-12345".*pass the ControllerRevision/);
+    expect(() => injectPod(copy(pod1), ctx([withRevision()]))).toThrow(
+      /customVersion "sidecarset1-12345".*pass the ControllerRevision/,
+    );
   });
 });
 
@@ -80,9 +101,15 @@ describe('TestCanarySidecarSetInjection', () => {
   const revision = controllerRevision(
     revisionID,
     { containers: [{ name: 'sidecar', image: stableImage }] },
-    { labels: { [KIND]: 'sidecarset1', [CUSTOM]: revisionID }, annotations: { [HASH]: 'stable-hash', [HASH_NO_IMAGE]: 'stable-nohash' } },
+    {
+      labels: { [KIND]: 'sidecarset1', [CUSTOM]: revisionID },
+      annotations: { [HASH]: 'stable-hash', [HASH_NO_IMAGE]: 'stable-nohash' },
+    },
   );
-  const stablePod: Pod = { metadata: { name: 'test-pod-stable', labels: { app: 'demo' } }, spec: { containers: [{ name: 'app', image: 'demo' }] } };
+  const stablePod: Pod = {
+    metadata: { name: 'test-pod-stable', labels: { app: 'demo' } },
+    spec: { containers: [{ name: 'app', image: 'demo' }] },
+  };
   const canaryPod: Pod = {
     metadata: { name: 'test-pod-canary', labels: { app: 'demo', canary: 'true' } },
     spec: { containers: [{ name: 'app', image: 'demo' }] },
@@ -97,7 +124,12 @@ describe('TestCanarySidecarSetInjection', () => {
     { name: 'canary without partition', pod: canaryPod, set: base, image: canaryImage },
     { name: 'canary with partition 100%', pod: canaryPod, set: withUpdate({ partition: '100%' }), image: stableImage },
     { name: 'canary with partition 0%', pod: canaryPod, set: withUpdate({ partition: '0%' }), image: canaryImage },
-    { name: 'canary with bad partition', pod: canaryPod, set: withUpdate({ partition: 'abc%' }), error: /partition "abc%"/ },
+    {
+      name: 'canary with bad partition',
+      pod: canaryPod,
+      set: withUpdate({ partition: 'abc%' }),
+      error: /partition "abc%"/,
+    },
     { name: 'canary no history', pod: canaryPod, set: base, noHistory: true, error: /no such ControllerRevision/ },
     {
       name: 'canary with bad selector',
@@ -109,7 +141,8 @@ describe('TestCanarySidecarSetInjection', () => {
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const run = (): ReturnType<typeof injectPod> => injectPod(copy(c.pod), ctx([copy(c.set)], { revisions: c.noHistory ? [] : [revision] }));
+      const run = (): ReturnType<typeof injectPod> =>
+        injectPod(copy(c.pod), ctx([copy(c.set)], { revisions: c.noHistory ? [] : [revision] }));
       if (c.error) {
         expect(run).toThrow(c.error);
         return;
@@ -158,8 +191,14 @@ describe('finding and restoring a ControllerRevision', () => {
     const r3 = controllerRevision('r3', {}, { labels, revision: 3 });
     const r2 = controllerRevision('r2', {}, { labels, revision: 2 });
     const foreign = controllerRevision('r9', {}, { labels: { [KIND]: 'other', [CUSTOM]: 'v1' }, revision: 9 });
-    const otherVersion = controllerRevision('r8', {}, { labels: { [KIND]: 'sidecarset1', [CUSTOM]: 'v2' }, revision: 8 });
-    expect(findControllerRevision(s(), { customVersion: 'v1' }, [r1, r3, foreign, r2, otherVersion])?.metadata.name).toBe('r3');
+    const otherVersion = controllerRevision(
+      'r8',
+      {},
+      { labels: { [KIND]: 'sidecarset1', [CUSTOM]: 'v2' }, revision: 8 },
+    );
+    expect(
+      findControllerRevision(s(), { customVersion: 'v1' }, [r1, r3, foreign, r2, otherVersion])?.metadata.name,
+    ).toBe('r3');
   });
 
   it('restoreRevisionInfo: spec from the revision, metadata and status from the current object', () => {
@@ -191,7 +230,11 @@ describe('finding and restoring a ControllerRevision', () => {
     const set = s();
     set.spec.injectionStrategy = { revision: { revisionName: 'rev-a', policy: 'Partial' } };
     set.spec.updateStrategy = { selector: { matchLabels: { canary: 'true' } }, partition: '50%' };
-    const rev = controllerRevision('rev-a', { containers: [{ name: 'old' }] }, { annotations: { [HASH]: 'x', [HASH_NO_IMAGE]: 'y' } });
+    const rev = controllerRevision(
+      'rev-a',
+      { containers: [{ name: 'old' }] },
+      { annotations: { [HASH]: 'x', [HASH_NO_IMAGE]: 'y' } },
+    );
     expect(getSuitableRevisionSidecarSet(set, copy(pod1), [rev]).revision).toBe('rev-a');
   });
 });

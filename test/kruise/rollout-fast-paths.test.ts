@@ -85,13 +85,22 @@ describe('hash annotations in the form Kruise writes', () => {
 });
 
 describe('JSON inputs read whole', () => {
-  const pod = (name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'c:1' }] } });
+  const pod = (name: string) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name },
+    spec: { containers: [{ name: 'c', image: 'c:1' }] },
+  });
   const plain = (docs: { source: string; index: number; listItem?: number; object: unknown }[]) =>
     docs.map(({ source, index, listItem, object }) => ({ source, index, listItem, object }));
 
   it('gives the general reader’s objects for a List and for one object', () => {
     for (const text of [
-      JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [pod('a'), pod('b')], metadata: { resourceVersion: '' } }, null, 4),
+      JSON.stringify(
+        { apiVersion: 'v1', kind: 'List', items: [pod('a'), pod('b')], metadata: { resourceVersion: '' } },
+        null,
+        4,
+      ),
       JSON.stringify({ apiVersion: 'v1', kind: 'PodList', items: [] }),
       JSON.stringify(pod('c')),
       `\n\t ${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [pod('__proto__')] })}\n`,
@@ -121,8 +130,10 @@ describe('the fast simulation on long rollouts', () => {
     for (let seed = 1; compared < 8 && seed < 500; seed++) {
       const input = randomRollout(seed, { maxPods: 400, calm: true });
       const strategy = input.sidecarSet.spec.updateStrategy ?? {};
-      if (input.pods.length < 150 || !strategy.scatterStrategy || strategy.type === 'NotUpdate' || strategy.paused) continue;
-      const plan = (simulate: typeof simulateFast) => planRollout({ sidecarSet: input.sidecarSet, pods: input.pods, namespaces: input.namespaces }, simulate);
+      if (input.pods.length < 150 || !strategy.scatterStrategy || strategy.type === 'NotUpdate' || strategy.paused)
+        continue;
+      const plan = (simulate: typeof simulateFast) =>
+        planRollout({ sidecarSet: input.sidecarSet, pods: input.pods, namespaces: input.namespaces }, simulate);
       const fast = plan(simulateFast);
       if (fast.totals.batches < 40) continue;
       compared++;

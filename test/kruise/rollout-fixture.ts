@@ -51,7 +51,13 @@ interface PodSpec {
 }
 
 const PODS: PodSpec[] = [
-  { name: 'web-6b7c9d-2xkq4', zone: 'eu-west-1a', node: 'node-a', created: '2023-11-14T21:59:30Z', injectedBy: 'current' },
+  {
+    name: 'web-6b7c9d-2xkq4',
+    zone: 'eu-west-1a',
+    node: 'node-a',
+    created: '2023-11-14T21:59:30Z',
+    injectedBy: 'current',
+  },
   {
     name: 'web-6b7c9d-5vn8r',
     zone: 'eu-west-1b',
@@ -61,13 +67,59 @@ const PODS: PodSpec[] = [
     upgradedInPlace: true,
     runningImage: `${AGENT}:1.4.0`,
   },
-  { name: 'web-6b7c9d-8hj2m', zone: 'eu-west-1a', node: 'node-a', created: '2023-11-03T09:30:00Z', injectedBy: 'previous' },
-  { name: 'web-6b7c9d-c4t7w', zone: 'eu-west-1b', node: 'node-b', created: '2023-11-04T10:00:00Z', injectedBy: 'previous', canary: true },
-  { name: 'web-6b7c9d-f9p3z', zone: 'eu-west-1b', node: 'node-c', created: '2023-11-05T11:00:00Z', injectedBy: 'previous' },
-  { name: 'web-6b7c9d-k2d6s', zone: 'eu-west-1c', node: 'node-c', created: '2023-11-06T12:00:00Z', injectedBy: 'previous', ready: false },
-  { name: 'web-6b7c9d-m7q1x', zone: 'eu-west-1c', node: 'node-a', created: '2023-11-14T21:55:00Z', injectedBy: 'previous', phase: 'Pending' },
-  { name: 'web-6b7c9d-r3w9b', zone: 'eu-west-1c', node: 'node-b', created: '2023-11-07T07:00:00Z', injectedBy: 'previous', restarts: 3 },
-  { name: 'worker-5f8d7-h6z2n', zone: 'eu-west-1a', node: 'node-c', created: '2023-10-20T06:00:00Z', injectedBy: 'older' },
+  {
+    name: 'web-6b7c9d-8hj2m',
+    zone: 'eu-west-1a',
+    node: 'node-a',
+    created: '2023-11-03T09:30:00Z',
+    injectedBy: 'previous',
+  },
+  {
+    name: 'web-6b7c9d-c4t7w',
+    zone: 'eu-west-1b',
+    node: 'node-b',
+    created: '2023-11-04T10:00:00Z',
+    injectedBy: 'previous',
+    canary: true,
+  },
+  {
+    name: 'web-6b7c9d-f9p3z',
+    zone: 'eu-west-1b',
+    node: 'node-c',
+    created: '2023-11-05T11:00:00Z',
+    injectedBy: 'previous',
+  },
+  {
+    name: 'web-6b7c9d-k2d6s',
+    zone: 'eu-west-1c',
+    node: 'node-c',
+    created: '2023-11-06T12:00:00Z',
+    injectedBy: 'previous',
+    ready: false,
+  },
+  {
+    name: 'web-6b7c9d-m7q1x',
+    zone: 'eu-west-1c',
+    node: 'node-a',
+    created: '2023-11-14T21:55:00Z',
+    injectedBy: 'previous',
+    phase: 'Pending',
+  },
+  {
+    name: 'web-6b7c9d-r3w9b',
+    zone: 'eu-west-1c',
+    node: 'node-b',
+    created: '2023-11-07T07:00:00Z',
+    injectedBy: 'previous',
+    restarts: 3,
+  },
+  {
+    name: 'worker-5f8d7-h6z2n',
+    zone: 'eu-west-1a',
+    node: 'node-c',
+    created: '2023-10-20T06:00:00Z',
+    injectedBy: 'older',
+  },
   {
     name: 'api-7c9b4-q8m5t',
     zone: 'eu-west-1a',
@@ -76,14 +128,29 @@ const PODS: PodSpec[] = [
     injectedBy: 'previous',
     runningImage: `${AGENT}:1.3.2`,
   },
-  { name: 'coredns-5d78c9869d-tlx2v', namespace: 'kube-system', app: 'kube-dns', node: 'node-a', created: '2023-10-01T00:00:00Z' },
+  {
+    name: 'coredns-5d78c9869d-tlx2v',
+    namespace: 'kube-system',
+    app: 'kube-dns',
+    node: 'node-a',
+    created: '2023-10-01T00:00:00Z',
+  },
   { name: 'legacy-report-9k2jd', app: 'shop', node: 'node-c', created: '2023-09-15T04:00:00Z' },
 ];
 
 const NOW = '2023-11-14T22:00:00Z';
 
-export function buildRolloutFixturePods(): { apiVersion: 'v1'; kind: 'List'; items: Pod[]; metadata: { resourceVersion: string } } {
-  const revisions = { current: sidecarSetWith(`${AGENT}:1.5.0`), previous: sidecarSetWith(`${AGENT}:1.4.0`), older: sidecarSetWith(`${AGENT}:1.4.0`, 'text') };
+export function buildRolloutFixturePods(): {
+  apiVersion: 'v1';
+  kind: 'List';
+  items: Pod[];
+  metadata: { resourceVersion: string };
+} {
+  const revisions = {
+    current: sidecarSetWith(`${AGENT}:1.5.0`),
+    previous: sidecarSetWith(`${AGENT}:1.4.0`),
+    older: sidecarSetWith(`${AGENT}:1.4.0`, 'text'),
+  };
   const items = PODS.map((spec, i) => buildPod(spec, i, revisions));
   return { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } };
 }
@@ -95,7 +162,9 @@ function buildPod(s: PodSpec, i: number, revisions: Record<'current' | 'previous
   if (!s.namespace) labels.component = component;
   if (s.zone) labels['topology.kubernetes.io/zone'] = s.zone;
   if (s.canary) labels.canary = 'true';
-  const appImage = s.namespace ? 'registry.k8s.io/coredns/coredns:v1.10.1' : `registry.example.com/shop/${component}:2.3.1`;
+  const appImage = s.namespace
+    ? 'registry.k8s.io/coredns/coredns:v1.10.1'
+    : `registry.example.com/shop/${component}:2.3.1`;
   let pod: Pod = {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -103,7 +172,10 @@ function buildPod(s: PodSpec, i: number, revisions: Record<'current' | 'previous
       name: s.name,
       namespace,
       labels,
-      uid: createHash('md5').update(s.name).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'),
+      uid: createHash('md5')
+        .update(s.name)
+        .digest('hex')
+        .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'),
       resourceVersion: String(4815162 + i * 37),
       creationTimestamp: s.created,
     },
@@ -127,7 +199,12 @@ function buildPod(s: PodSpec, i: number, revisions: Record<'current' | 'previous
     },
   };
   if (s.injectedBy) {
-    const injected = injectPod(pod, { sidecarSets: [revisions[s.injectedBy]], namespaces: new Map(), revisions: [], now: s.created });
+    const injected = injectPod(pod, {
+      sidecarSets: [revisions[s.injectedBy]],
+      namespaces: new Map(),
+      revisions: [],
+      now: s.created,
+    });
     if (injected.injected.length !== 1) throw new Error(`${s.name}: not injected: ${JSON.stringify(injected.skipped)}`);
     pod = injected.pod;
   }
@@ -170,12 +247,24 @@ function podStatus(pod: Pod, s: PodSpec): Pod['status'] {
   const pending = s.phase === 'Pending';
   const ready = !pending && s.ready !== false;
   const since = s.readySince ?? new Date(Date.parse(s.created) + 40_000).toISOString().replace('.000Z', 'Z');
-  const condition = (type: string, status: boolean) => ({ type, status: status ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: since });
+  const condition = (type: string, status: boolean) => ({
+    type,
+    status: status ? 'True' : 'False',
+    lastProbeTime: null,
+    lastTransitionTime: since,
+  });
   return {
     phase: pending ? 'Pending' : 'Running',
-    conditions: [condition('Initialized', true), condition('Ready', ready), condition('ContainersReady', ready), condition('PodScheduled', true)],
+    conditions: [
+      condition('Initialized', true),
+      condition('Ready', ready),
+      condition('ContainersReady', ready),
+      condition('PodScheduled', true),
+    ],
     hostIP: `10.0.${s.node === 'node-a' ? 1 : s.node === 'node-b' ? 2 : 3}.10`,
-    ...(pending ? {} : { podIP: `10.244.${s.node === 'node-a' ? 1 : s.node === 'node-b' ? 2 : 3}.${20 + PODS.indexOf(s)}` }),
+    ...(pending
+      ? {}
+      : { podIP: `10.244.${s.node === 'node-a' ? 1 : s.node === 'node-b' ? 2 : 3}.${20 + PODS.indexOf(s)}` }),
     qosClass: 'Burstable',
     startTime: s.created,
     containerStatuses: pod.spec.containers.map((c) => {
@@ -201,5 +290,7 @@ export function renderRolloutFixturePods(): string {
     '# kubectl get pods -A -o yaml, minutes after log-shipper 1.5.0 was applied over 1.4.0 (generated by\n' +
     '# test/kruise/rollout-fixture.ts;' +
     ' UPDATE_GOLDEN=1 npx vitest run test/kruise/rollout-fixture.test.ts rewrites it)\n';
-  return header + stringify(JSON.parse(JSON.stringify(buildRolloutFixturePods())), { lineWidth: 0, sortMapEntries: true });
+  return (
+    header + stringify(JSON.parse(JSON.stringify(buildRolloutFixturePods())), { lineWidth: 0, sortMapEntries: true })
+  );
 }

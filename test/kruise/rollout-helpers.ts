@@ -4,7 +4,7 @@ import type { Pod } from '../../src/k8s/api.js';
 import type { SidecarSet } from '../../src/kruise/apis/types.js';
 import { buildRolloutContext } from '../../src/kruise/rollout/context.js';
 import { readRolloutPod } from '../../src/kruise/rollout/pod-state.js';
-import { type RolloutContext,type RolloutPod } from '../../src/kruise/rollout/types.js';
+import { type RolloutContext, type RolloutPod } from '../../src/kruise/rollout/types.js';
 
 export const HASH = 'kruise.io/sidecarset-hash';
 export const HASH_WITHOUT_IMAGE = 'kruise.io/sidecarset-hash-without-image';
@@ -12,8 +12,10 @@ export const INJECTED_LIST = 'kruise.io/sidecarset-injected-list';
 export const INPLACE_STATE = 'kruise.io/sidecarset-inplace-update-state';
 export const WORKING = 'kruise.io/sidecarset-working-hotupgrade-container';
 
-export const testImageV1ImageID = 'docker-pullable://test-image@sha256:a9286defaba7b3a519d585ba0e37d0b2cbee74ebfe590960b0b1d6a5e97d1e1d';
-export const testImageV2ImageID = 'docker-pullable://test-image@sha256:f7988fb6c02e0ce69257d9bd9cf37ae20a60f1df7563c3a2a6abe24160306b8d';
+export const testImageV1ImageID =
+  'docker-pullable://test-image@sha256:a9286defaba7b3a519d585ba0e37d0b2cbee74ebfe590960b0b1d6a5e97d1e1d';
+export const testImageV2ImageID =
+  'docker-pullable://test-image@sha256:f7988fb6c02e0ce69257d9bd9cf37ae20a60f1df7563c3a2a6abe24160306b8d';
 const nginxImageID = 'docker-pullable://nginx@sha256:a9286defaba7b3a519d585ba0e37d0b2cbee74ebfe590960b0b1d6a5e97d1e1d';
 
 export function copy<T>(v: T): T {
@@ -35,7 +37,11 @@ export function createFactorySidecarSet(hash: string, hashWithoutImage: string):
   return {
     apiVersion: 'apps.kruise.io/v1beta1',
     kind: 'SidecarSet',
-    metadata: { name: 'test-sidecarset', annotations: { [HASH]: hash, [HASH_WITHOUT_IMAGE]: hashWithoutImage }, labels: {} },
+    metadata: {
+      name: 'test-sidecarset',
+      annotations: { [HASH]: hash, [HASH_WITHOUT_IMAGE]: hashWithoutImage },
+      labels: {},
+    },
     spec: {
       containers: [{ name: 'test-sidecar', image: 'test-image:v2' }],
       selector: { matchLabels: { app: 'sidecar' } },
@@ -51,7 +57,9 @@ export const factorySidecarSetNotUpgradable = () => createFactorySidecarSet('bbb
 /** An in-place record as UpdatePodAnnotationsInUpgrade writes it. */
 export function inPlaceState(sidecarSet: string, revision: string, imageIDs: Record<string, string>): string {
   const last = Object.fromEntries(Object.entries(imageIDs).map(([c, id]) => [c, { imageID: id }]));
-  return JSON.stringify({ [sidecarSet]: { revision, updateTimestamp: '2024-01-01T00:00:00Z', lastContainerStatuses: last } });
+  return JSON.stringify({
+    [sidecarSet]: { revision, updateTimestamp: '2024-01-01T00:00:00Z', lastContainerStatuses: last },
+  });
 }
 
 /**
@@ -93,9 +101,16 @@ export function factoryPodsCommon(count: number, upgraded: number, sidecarSet: S
   for (let i = 0; i < upgraded; i++) {
     pods[i].spec.containers[1].image = 'test-image:v2';
     pods[i].metadata.annotations![HASH] = JSON.stringify({
-      'test-sidecarset': { updateTimestamp: '2024-01-01T00:00:00Z', hash, sidecarSetName: 'test-sidecarset', sidecarList: ['test-sidecar'] },
+      'test-sidecarset': {
+        updateTimestamp: '2024-01-01T00:00:00Z',
+        hash,
+        sidecarSetName: 'test-sidecarset',
+        sidecarList: ['test-sidecar'],
+      },
     });
-    pods[i].metadata.annotations![INPLACE_STATE] = inPlaceState('test-sidecarset', hash, { 'test-sidecar': testImageV1ImageID });
+    pods[i].metadata.annotations![INPLACE_STATE] = inPlaceState('test-sidecarset', hash, {
+      'test-sidecar': testImageV1ImageID,
+    });
   }
   return pods;
 }
@@ -111,7 +126,9 @@ export function factoryPods(count: number, upgraded: number, upgradedAndReady: n
   return pods;
 }
 
-export function statuses(pod: Pod): { name: string; image: string; imageID: string; ready: boolean; restartCount?: number }[] {
+export function statuses(
+  pod: Pod,
+): { name: string; image: string; imageID: string; ready: boolean; restartCount?: number }[] {
   return (pod.status as { containerStatuses: never[] }).containerStatuses;
 }
 
@@ -186,7 +203,8 @@ export function podDemo(): Pod {
 }
 
 export const hotUpgradeEmptyImage = 'hotupgrade:empty';
-export const hotUpgradeEmptyImageID = 'docker-pullable://hotupgrade@sha256:91873971hhf0981293480lhhhgsfgs09809085024lddd092jjj44k4h4vv44';
+export const hotUpgradeEmptyImageID =
+  'docker-pullable://hotupgrade@sha256:91873971hhf0981293480lhhhgsfgs09809085024lddd092jjj44k4h4vv44';
 
 /** sidecarSetHotUpgrade of sidecarset_hotupgrade_test.go. */
 export function sidecarSetHotUpgrade(): SidecarSet {

@@ -1,16 +1,33 @@
 // Ported from pkg/control/sidecarcontrol/util_test.go (TestIsSidecarContainerUpdateCompleted,
 // TestGetPodSidecarSetRevision, TestUpdatePodSidecarSetHash), plus the other predicates of
 // sidecarset_control.go (IsPodStateConsistent, IsSidecarSetUpgradable, IsPodReady) and getMatchingPods.
-import { describe,expect,it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../src/k8s/api.js';
 import type { SidecarSet } from '../../src/kruise/apis/types.js';
 import { buildRolloutContext } from '../../src/kruise/rollout/context.js';
 import { matchPods } from '../../src/kruise/rollout/matched.js';
-import { applyKruiseUpgrade,applyKubelet,recordInPlaceUpdate } from '../../src/kruise/rollout/model.js';
-import { podSidecarSetHash,readInPlaceRecord } from '../../src/kruise/rollout/pod-annotations.js';
-import { containerStatus,isConditionReady,isConsistent,isKruiseReady,isUpdateCompleted,readRolloutPod,sidecarInFlight } from '../../src/kruise/rollout/pod-state.js';
+import { applyKruiseUpgrade, applyKubelet, recordInPlaceUpdate } from '../../src/kruise/rollout/model.js';
+import { podSidecarSetHash, readInPlaceRecord } from '../../src/kruise/rollout/pod-annotations.js';
+import {
+  containerStatus,
+  isConditionReady,
+  isConsistent,
+  isKruiseReady,
+  isUpdateCompleted,
+  readRolloutPod,
+  sidecarInFlight,
+} from '../../src/kruise/rollout/pod-state.js';
 import { type RolloutPod } from '../../src/kruise/rollout/types.js';
-import { copy,HASH,HASH_WITHOUT_IMAGE,INJECTED_LIST,INPLACE_STATE,podDemo,sidecarSetDemo,WORKING } from './rollout-helpers.js';
+import {
+  copy,
+  HASH,
+  HASH_WITHOUT_IMAGE,
+  INJECTED_LIST,
+  INPLACE_STATE,
+  podDemo,
+  sidecarSetDemo,
+  WORKING,
+} from './rollout-helpers.js';
 
 // util_test.go's Pod and SidecarSet: a cold and a hot sidecar.
 const ImageIds: Record<string, string> = {
@@ -28,7 +45,12 @@ function utilPodDemo(): Pod {
   return {
     metadata: { annotations: {}, name: 'test-pod-1', namespace: 'default', labels: { app: 'nginx' } },
     spec: {
-      containers: [c('main', 'main:v1'), c('cold-sidecar', 'cold-sidecar:v1'), c('hot-sidecar-1', 'hot-sidecar:v1'), c('hot-sidecar-2', 'hotupgrade:empty')],
+      containers: [
+        c('main', 'main:v1'),
+        c('cold-sidecar', 'cold-sidecar:v1'),
+        c('hot-sidecar-1', 'hot-sidecar:v1'),
+        c('hot-sidecar-2', 'hotupgrade:empty'),
+      ],
     },
     status: {
       phase: 'Running',
@@ -46,11 +68,19 @@ function utilPodDemo(): Pod {
 const utilSidecarSetDemo: SidecarSet = {
   apiVersion: 'apps.kruise.io/v1beta1',
   kind: 'SidecarSet',
-  metadata: { name: 'test-sidecarset', annotations: { [HASH]: 'bbb', [HASH_WITHOUT_IMAGE]: 'without-image-aaa' }, labels: { app: 'sidecar' } },
+  metadata: {
+    name: 'test-sidecarset',
+    annotations: { [HASH]: 'bbb', [HASH_WITHOUT_IMAGE]: 'without-image-aaa' },
+    labels: { app: 'sidecar' },
+  },
   spec: {
     containers: [
       { name: 'cold-sidecar', image: 'cold-image:v1', upgradeStrategy: { upgradeType: 'ColdUpgrade' } },
-      { name: 'hot-sidecar', image: 'hot-image:v1', upgradeStrategy: { upgradeType: 'HotUpgrade', hotUpgradeEmptyImage: 'hotupgrade:empty' } },
+      {
+        name: 'hot-sidecar',
+        image: 'hot-image:v1',
+        upgradeStrategy: { upgradeType: 'HotUpgrade', hotUpgradeEmptyImage: 'hotupgrade:empty' },
+      },
     ],
   },
 };
@@ -128,8 +158,18 @@ describe('TestGetPodSidecarSetRevision', () => {
     return p;
   };
   const cases: [string, Pod, string, string][] = [
-    ['normal sidecarSet revision', withHashes('{"test-sidecarset":{"hash":"aaa"}}', '{"test-sidecarset":{"hash":"without-image-aaa"}}'), 'aaa', 'without-image-aaa'],
-    ['older sidecarSet revision', withHashes('{"test-sidecarset": "aaa"}', '{"test-sidecarset": "without-image-aaa"}'), 'aaa', 'without-image-aaa'],
+    [
+      'normal sidecarSet revision',
+      withHashes('{"test-sidecarset":{"hash":"aaa"}}', '{"test-sidecarset":{"hash":"without-image-aaa"}}'),
+      'aaa',
+      'without-image-aaa',
+    ],
+    [
+      'older sidecarSet revision',
+      withHashes('{"test-sidecarset": "aaa"}', '{"test-sidecarset": "without-image-aaa"}'),
+      'aaa',
+      'without-image-aaa',
+    ],
     ['failed sidecarSet revision', withHashes('failed-sidecarset-hash', 'failed-sidecarset-hash'), '', ''],
   ];
   for (const [name, pod, hash, withoutImage] of cases) {
@@ -140,7 +180,9 @@ describe('TestGetPodSidecarSetRevision', () => {
   }
 
   it('mixed shapes, keys in another case, and other SidecarSets', () => {
-    expect(podSidecarSetHash(withHashes('{"a":{"hash":"x"},"test-sidecarset":"y"}', ''), HASH, 'test-sidecarset')).toBe('');
+    expect(podSidecarSetHash(withHashes('{"a":{"hash":"x"},"test-sidecarset":"y"}', ''), HASH, 'test-sidecarset')).toBe(
+      '',
+    );
     expect(podSidecarSetHash(withHashes('{"test-sidecarset":{"HASH":"x"}}', ''), HASH, 'test-sidecarset')).toBe('x');
     expect(podSidecarSetHash(withHashes('{"other":{"hash":"x"}}', ''), HASH, 'test-sidecarset')).toBe('');
     expect(podSidecarSetHash(withHashes('{"test-sidecarset":{"hash":5}}', ''), HASH, 'test-sidecarset')).toBe('');
@@ -149,8 +191,18 @@ describe('TestGetPodSidecarSetRevision', () => {
 
 describe('TestUpdatePodSidecarSetHash (what an upgrade writes)', () => {
   const cases: [string, string, string, string][] = [
-    ['normal sidecarSet revision', '{"test-sidecarset":{"hash":"aaa"}}', '{"test-sidecarset":{"hash":"without-image-aaa"}}', 'without-image-aaa'],
-    ['older sidecarSet revision', '{"test-sidecarset": "aaa"}', '{"test-sidecarset": "without-image-aaa"}', 'without-image-aaa'],
+    [
+      'normal sidecarSet revision',
+      '{"test-sidecarset":{"hash":"aaa"}}',
+      '{"test-sidecarset":{"hash":"without-image-aaa"}}',
+      'without-image-aaa',
+    ],
+    [
+      'older sidecarSet revision',
+      '{"test-sidecarset": "aaa"}',
+      '{"test-sidecarset": "without-image-aaa"}',
+      'without-image-aaa',
+    ],
     ['failed sidecarSet revision', 'failed-sidecarset-hash', 'failed-sidecarset-hash', ''],
   ];
   for (const [name, hash, withoutImage, expectedWithoutImage] of cases) {
@@ -185,14 +237,21 @@ describe('IsPodStateConsistent', () => {
     const pod = podDemo();
     pod.spec.containers[1].image = digest;
     expect(isConsistent(ctx, read(pod))).toBe(false); // status still shows the v1 digest
-    (pod.status as { containerStatuses: { imageID: string }[] }).containerStatuses[1].imageID = `docker-pullable://${digest}`;
+    (pod.status as { containerStatuses: { imageID: string }[] }).containerStatuses[1].imageID =
+      `docker-pullable://${digest}`;
     expect(isConsistent(ctx, read(pod))).toBe(true);
-    (pod.status as { containerStatuses: { imageID: string }[] }).containerStatuses[1].imageID = `docker-pullable://docker.io/library/${digest}`;
+    (pod.status as { containerStatuses: { imageID: string }[] }).containerStatuses[1].imageID =
+      `docker-pullable://docker.io/library/${digest}`;
     expect(isConsistent(ctx, read(pod))).toBe(false);
   });
 
   it('an in-place record that does not decode (even "") means an update in progress', () => {
-    for (const bad of ['', 'nope', '{"test-sidecarset":{"revision":5}}', '{"test-sidecarset":{"lastContainerStatuses":{"x":{"imageID":1}}}}']) {
+    for (const bad of [
+      '',
+      'nope',
+      '{"test-sidecarset":{"revision":5}}',
+      '{"test-sidecarset":{"lastContainerStatuses":{"x":{"imageID":1}}}}',
+    ]) {
       const pod = podDemo();
       pod.metadata.annotations![INPLACE_STATE] = bad;
       expect(readInPlaceRecord(pod.metadata.annotations, ctx.name).kind).toBe('invalid');
@@ -207,7 +266,13 @@ describe('IsPodStateConsistent', () => {
     const pod = podDemo();
     pod.spec.containers[1].image = 'test-image:v0'; // a previous in-place update, not done yet
     pod.metadata.annotations![INPLACE_STATE] = JSON.stringify({
-      'test-sidecarset': { lastContainerStatuses: { 'test-sidecar': { imageID: (pod.status as { containerStatuses: { imageID: string }[] }).containerStatuses[1].imageID } } },
+      'test-sidecarset': {
+        lastContainerStatuses: {
+          'test-sidecar': {
+            imageID: (pod.status as { containerStatuses: { imageID: string }[] }).containerStatuses[1].imageID,
+          },
+        },
+      },
     });
     expect(sidecarInFlight(ctx, read(pod))).toBe('test-sidecar');
     (pod.status as { containerStatuses: { ready: boolean }[] }).containerStatuses[1].ready = false;
@@ -291,7 +356,9 @@ describe('the kubelet model', () => {
   it('restarts the containers Kruise changed on their new image, once', () => {
     const ctx = buildRolloutContext(sidecarSetDemo());
     const p = readRolloutPod(podDemo(), 0, ctx.name);
-    expect(applyKruiseUpgrade(ctx, p)).toEqual([{ sidecar: 'test-sidecar', container: 'test-sidecar', from: 'test-image:v1', to: 'test-image:v2' }]);
+    expect(applyKruiseUpgrade(ctx, p)).toEqual([
+      { sidecar: 'test-sidecar', container: 'test-sidecar', from: 'test-image:v1', to: 'test-image:v2' },
+    ]);
     expect(isConsistent(ctx, p)).toBe(false);
     expect(applyKubelet(ctx, p)).toEqual(['test-sidecar']);
     expect(isConsistent(ctx, p)).toBe(true);

@@ -3,30 +3,30 @@
 // TestUpdateWhenSidecarSetPaused, TestUpdateWhenMaxUnavailableNotZero, TestUpdateWhenPartitionFinished,
 // TestRemoveSidecarSet) and sidecarset_hotupgrade_test.go (TestUpdateHotUpgradeSidecar): one reconcile at a
 // time, with Kruise's writes applied by the model and kubelet's part done by hand as the Go tests do.
-import { describe,expect,it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../src/k8s/api.js';
 import { matchPods } from '../../src/kruise/rollout/matched.js';
-import { applyHotUpgradeReset,applyKruiseUpgrade } from '../../src/kruise/rollout/model.js';
-import { containerStatus,podContainer } from '../../src/kruise/rollout/pod-state.js';
+import { applyHotUpgradeReset, applyKruiseUpgrade } from '../../src/kruise/rollout/model.js';
+import { containerStatus, podContainer } from '../../src/kruise/rollout/pod-state.js';
 import { reconcileRound } from '../../src/kruise/rollout/round.js';
 import { type RoundResult } from '../../src/kruise/rollout/types.js';
 import {
-copy,
-factoryPodsCommon,
-factorySidecarSet,
-HASH,
-HASH_WITHOUT_IMAGE,
-hotUpgradeEmptyImage,
-hotUpgradeEmptyImageID,
-INJECTED_LIST,
-names,
-podDemo,
-podHotUpgrade,
-sidecarSetDemo,
-sidecarSetHotUpgrade,
-state,
-testImageV2ImageID,
-type State,
+  copy,
+  factoryPodsCommon,
+  factorySidecarSet,
+  HASH,
+  HASH_WITHOUT_IMAGE,
+  hotUpgradeEmptyImage,
+  hotUpgradeEmptyImageID,
+  INJECTED_LIST,
+  names,
+  podDemo,
+  podHotUpgrade,
+  sidecarSetDemo,
+  sidecarSetHotUpgrade,
+  state,
+  testImageV2ImageID,
+  type State,
 } from './rollout-helpers.js';
 
 /** One UpdateSidecarSet: the round, and Kruise's writes on the Pods it chose. */
@@ -37,7 +37,12 @@ function reconcile(st: State): RoundResult {
   return r;
 }
 
-const counts = (r: RoundResult) => [r.status.matchedPods, r.status.updatedPods, r.status.readyPods, r.status.updatedReadyPods];
+const counts = (r: RoundResult) => [
+  r.status.matchedPods,
+  r.status.updatedPods,
+  r.status.readyPods,
+  r.status.updatedReadyPods,
+];
 const image = (st: State, pod: number, container: string) => podContainer(st.pods[pod], container)?.image;
 
 describe('TestUpdateColdUpgradeSidecar', () => {
@@ -115,7 +120,8 @@ describe('TestCanUpgradePods', () => {
     const pods = factoryPodsCommon(100, 0, ss);
     pods.forEach((p, i) => {
       p.metadata.annotations![INJECTED_LIST] = 'test-sidecarset';
-      p.metadata.annotations![HASH_WITHOUT_IMAGE] = `{"test-sidecarset":{"hash":"${i < 50 ? 'without-aaa' : 'without-bbb'}"}}`;
+      p.metadata.annotations![HASH_WITHOUT_IMAGE] =
+        `{"test-sidecarset":{"hash":"${i < 50 ? 'without-aaa' : 'without-bbb'}"}}`;
     });
     const st = state(ss, pods);
     const r = reconcile(st);
@@ -211,9 +217,11 @@ describe('TestUpdateHotUpgradeSidecar', () => {
   it('a reset anywhere ends the round: no other Pod is upgraded in it', () => {
     const done = podHotUpgrade();
     // mid hot upgrade: test-sidecar-2 works on v2 (consistent), test-sidecar-1 still runs v1
-    done.metadata.annotations!['kruise.io/sidecarset-working-hotupgrade-container'] = '{"test-sidecar":"test-sidecar-2"}';
+    done.metadata.annotations!['kruise.io/sidecarset-working-hotupgrade-container'] =
+      '{"test-sidecar":"test-sidecar-2"}';
     done.spec.containers[2].image = 'test-image:v2';
-    (done.status as { containerStatuses: { image: string; imageID: string }[] }).containerStatuses[2].image = 'test-image:v2';
+    (done.status as { containerStatuses: { image: string; imageID: string }[] }).containerStatuses[2].image =
+      'test-image:v2';
     const other = podHotUpgrade();
     other.metadata.name = 'other';
     const st = state(sidecarSetHotUpgrade(), [done, other]);

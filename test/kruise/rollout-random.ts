@@ -27,7 +27,10 @@ const EMPTY = 'empty:1';
 const DIGEST_V2 = 'agent@sha256:f7988fb6c02e0ce69257d9bd9cf37ae20a60f1df7563c3a2a6abe24160306b8d';
 
 /** `calm: true`: every Pod running, ready and readable, so that rollouts go on to the end. */
-export function randomRollout(seed: number, opts: { maxPods?: number; hot?: boolean; calm?: boolean } = {}): RandomRollout {
+export function randomRollout(
+  seed: number,
+  opts: { maxPods?: number; hot?: boolean; calm?: boolean } = {},
+): RandomRollout {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   const chance = (p: number) => r() < p;
@@ -36,9 +39,41 @@ export function randomRollout(seed: number, opts: { maxPods?: number; hot?: bool
   const newImage = digest ? DIGEST_V2 : 'agent:v2';
 
   const strategy: SidecarSetUpdateStrategy = { type: chance(0.03) ? 'NotUpdate' : 'RollingUpdate' };
-  const maxUnavailable = pick<IntOrString | undefined>([undefined, 1, 1, 1, 2, 3, 5, 0, '10%', '34%', '50%', '30', '12.5%', 100, '0%', '1', 4]);
+  const maxUnavailable = pick<IntOrString | undefined>([
+    undefined,
+    1,
+    1,
+    1,
+    2,
+    3,
+    5,
+    0,
+    '10%',
+    '34%',
+    '50%',
+    '30',
+    '12.5%',
+    100,
+    '0%',
+    '1',
+    4,
+  ]);
   if (maxUnavailable !== undefined) strategy.maxUnavailable = maxUnavailable;
-  const partition = pick<IntOrString | undefined>([undefined, undefined, undefined, 0, 1, 3, 7, '20%', '35%', '99%', '100%', '50', '0.5%']);
+  const partition = pick<IntOrString | undefined>([
+    undefined,
+    undefined,
+    undefined,
+    0,
+    1,
+    3,
+    7,
+    '20%',
+    '35%',
+    '99%',
+    '100%',
+    '50',
+    '0.5%',
+  ]);
   if (partition !== undefined) strategy.partition = partition;
   if (chance(0.15)) strategy.selector = { matchLabels: { tier: 'web' } };
   if (chance(0.05)) strategy.paused = true;
@@ -48,11 +83,15 @@ export function randomRollout(seed: number, opts: { maxPods?: number; hot?: bool
       weightPriority: [
         { weight: 50, matchSelector: { matchLabels: { tier: 'api' } } },
         { weight: 30, matchSelector: { matchExpressions: [{ key: 'zone', operator: 'In', values: ['a', 'b'] }] } },
-        ...(chance(0.5) ? [{ weight: 20, matchSelector: { matchExpressions: [{ key: 'ord', operator: 'Exists' }] } }] : []),
+        ...(chance(0.5)
+          ? [{ weight: 20, matchSelector: { matchExpressions: [{ key: 'ord', operator: 'Exists' }] } }]
+          : []),
       ],
     };
   } else if (priority === 'order') {
-    strategy.priorityStrategy = { orderPriority: chance(0.5) ? [{ orderedKey: 'ord' }, { orderedKey: 'tier' }] : [{ orderedKey: 'ord' }] };
+    strategy.priorityStrategy = {
+      orderPriority: chance(0.5) ? [{ orderedKey: 'ord' }, { orderedKey: 'tier' }] : [{ orderedKey: 'ord' }],
+    };
   }
   const scatter = pick<{ key: string; value: string }[] | undefined>([
     undefined,
@@ -91,7 +130,11 @@ export function randomRollout(seed: number, opts: { maxPods?: number; hot?: bool
       selector: { matchLabels: { app: 'shop' } },
       containers: [
         hot
-          ? { name: 'agent', image: newImage, upgradeStrategy: { upgradeType: 'HotUpgrade', hotUpgradeEmptyImage: EMPTY } }
+          ? {
+              name: 'agent',
+              image: newImage,
+              upgradeStrategy: { upgradeType: 'HotUpgrade', hotUpgradeEmptyImage: EMPTY },
+            }
           : { name: 'agent', image: newImage, upgradeStrategy: { upgradeType: 'ColdUpgrade' } },
       ],
       updateStrategy: strategy,
@@ -129,12 +172,21 @@ export function randomRollout(seed: number, opts: { maxPods?: number; hot?: bool
     const inFlight = chance(0.15);
     const statusImage = inFlight ? (updated ? 'agent:v1' : 'agent:v0') : running;
     const statusID = `docker-pullable://agent@sha256:${statusImage.endsWith('v2') || statusImage === DIGEST_V2 ? 'b'.repeat(64) : statusImage.endsWith('v1') ? 'a'.repeat(64) : 'c'.repeat(64)}`;
-    if (inFlight) annotations[INPLACE] = JSON.stringify({ [SS]: { revision: 'x', lastContainerStatuses: { [hot ? 'agent-1' : 'agent']: { imageID: statusID } } } });
+    if (inFlight)
+      annotations[INPLACE] = JSON.stringify({
+        [SS]: { revision: 'x', lastContainerStatuses: { [hot ? 'agent-1' : 'agent']: { imageID: statusID } } },
+      });
     if (!quiet && chance(0.02)) annotations[INPLACE] = 'not json';
 
     const containers: Pod['spec']['containers'] = [{ name: 'app', image: 'shop:1' }];
     const statuses: { name: string; image: string; imageID: string; ready: boolean; restartCount: number }[] = [
-      { name: 'app', image: 'shop:1', imageID: 'docker-pullable://shop@sha256:' + 'd'.repeat(64), ready: chance(0.9), restartCount: Math.floor(r() * 3) },
+      {
+        name: 'app',
+        image: 'shop:1',
+        imageID: 'docker-pullable://shop@sha256:' + 'd'.repeat(64),
+        ready: chance(0.9),
+        restartCount: Math.floor(r() * 3),
+      },
     ];
     // a sidecar that is not ready while its restart is pending: the Pod is a candidate, and kubelet's restart
     // after round 1 moves it in the default order (restart count)
@@ -145,12 +197,24 @@ export function randomRollout(seed: number, opts: { maxPods?: number; hot?: bool
       containers.push({ name: 'agent-1', image: running }, { name: 'agent-2', image: midUpgrade ? 'agent:v0' : EMPTY });
       statuses.push(
         { name: 'agent-1', image: statusImage, imageID: statusID, ready: sidecarReady, restartCount: 0 },
-        { name: 'agent-2', image: midUpgrade ? 'agent:v0' : EMPTY, imageID: 'docker-pullable://x@sha256:' + 'e'.repeat(64), ready: true, restartCount: 0 },
+        {
+          name: 'agent-2',
+          image: midUpgrade ? 'agent:v0' : EMPTY,
+          imageID: 'docker-pullable://x@sha256:' + 'e'.repeat(64),
+          ready: true,
+          restartCount: 0,
+        },
       );
       if (chance(0.02)) delete annotations[WORKING];
     } else {
       containers.push({ name: 'agent', image: running });
-      statuses.push({ name: 'agent', image: statusImage, imageID: statusID, ready: sidecarReady, restartCount: Math.floor(r() * 2) });
+      statuses.push({
+        name: 'agent',
+        image: statusImage,
+        imageID: statusID,
+        ready: sidecarReady,
+        restartCount: Math.floor(r() * 2),
+      });
     }
 
     const pod: Pod = {
@@ -170,7 +234,13 @@ export function randomRollout(seed: number, opts: { maxPods?: number; hot?: bool
       const ready = quiet || chance(calm ? 0.995 : 0.85);
       pod.status = {
         phase: calm ? 'Running' : pick(['Running', 'Running', 'Running', 'Running', 'Running', 'Pending', 'Unknown']),
-        conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', ...(chance(0.8) ? { lastTransitionTime: pick(times) } : {}) }],
+        conditions: [
+          {
+            type: 'Ready',
+            status: ready ? 'True' : 'False',
+            ...(chance(0.8) ? { lastTransitionTime: pick(times) } : {}),
+          },
+        ],
         containerStatuses: quiet || chance(calm ? 0.995 : 0.97) ? statuses : statuses.slice(0, 1),
       };
     }

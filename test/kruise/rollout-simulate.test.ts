@@ -1,17 +1,17 @@
 // The multi-batch simulation: the round-by-round reference on worked scenarios, and a property test on random
 // inputs. Every implementation of Simulate listed in IMPLEMENTATIONS must give the reference's rounds and leave
 // the Pods in the same final state; the reference also checks its own invariants.
-import { describe,expect,it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildRolloutContext } from '../../src/kruise/rollout/context.js';
 import { matchPods } from '../../src/kruise/rollout/matched.js';
 import { pendingContainers } from '../../src/kruise/rollout/model.js';
 import { readAllPodFacts } from '../../src/kruise/rollout/pod-facts.js';
-import { isKruiseReady,readRolloutPod } from '../../src/kruise/rollout/pod-state.js';
+import { isKruiseReady, readRolloutPod } from '../../src/kruise/rollout/pod-state.js';
 import { reconcileRound } from '../../src/kruise/rollout/round.js';
 import { simulateFast } from '../../src/kruise/rollout/simulate-fast.js';
 import { simulateReference } from '../../src/kruise/rollout/simulate-reference.js';
-import { type RolloutPod,type Simulate } from '../../src/kruise/rollout/types.js';
-import { factoryPods,factorySidecarSet,podHotUpgrade,sidecarSetHotUpgrade,state } from './rollout-helpers.js';
+import { type RolloutPod, type Simulate } from '../../src/kruise/rollout/types.js';
+import { factoryPods, factorySidecarSet, podHotUpgrade, sidecarSetHotUpgrade, state } from './rollout-helpers.js';
 import { randomRollout } from './rollout-random.js';
 
 /** Every implementation must equal the reference on every random input. */
@@ -28,7 +28,13 @@ function matchedState(input: ReturnType<typeof randomRollout>) {
 }
 
 function comparable(pods: RolloutPod[]) {
-  return pods.map((p) => ({ hash: p.hash, containers: p.containers, statuses: p.statuses, working: [...p.working], inPlace: p.inPlace }));
+  return pods.map((p) => ({
+    hash: p.hash,
+    containers: p.containers,
+    statuses: p.statuses,
+    working: [...p.working],
+    inPlace: p.inPlace,
+  }));
 }
 
 describe('simulateReference on worked scenarios', () => {
@@ -63,7 +69,10 @@ describe('simulateReference on worked scenarios', () => {
     const st = state(ss, factoryPods(5, 0, 0));
     const rounds = simulateReference(st.ctx, st.pods);
     expect(rounds.map((r) => r.pods.map((i) => st.pods[i].name))).toEqual([['pod-4', 'pod-3', 'pod-2']]);
-    expect(reconcileRound(st.ctx, st.pods).strategy?.heldByPartition.map((i) => st.pods[i].name)).toEqual(['pod-1', 'pod-0']);
+    expect(reconcileRound(st.ctx, st.pods).strategy?.heldByPartition.map((i) => st.pods[i].name)).toEqual([
+      'pod-1',
+      'pod-0',
+    ]);
   });
 
   it('a Pod that is not ready goes for free, then holds a slot for good', () => {
@@ -89,7 +98,9 @@ describe('simulateReference on worked scenarios', () => {
       [3, 'upgrade', [1]],
       [4, 'reset', [1]],
     ]);
-    expect(rounds[0].changes).toEqual([[{ sidecar: 'test-sidecar', container: 'test-sidecar-2', from: 'test-image:v1', to: 'test-image:v2' }]]);
+    expect(rounds[0].changes).toEqual([
+      [{ sidecar: 'test-sidecar', container: 'test-sidecar-2', from: 'test-image:v1', to: 'test-image:v2' }],
+    ]);
     expect(st.pods.map((p) => p.containers.map((c) => c.image))).toEqual([
       ['nginx:1.15.1', 'hotupgrade:empty', 'test-image:v2'],
       ['nginx:1.15.1', 'hotupgrade:empty', 'test-image:v2'],
@@ -131,7 +142,10 @@ describe('property: random rollouts', () => {
         expect(new Set(upgraded).size, `seed ${seed}: a Pod upgraded twice`).toBe(upgraded.length);
         const final = reconcileRound(ctx, refPods);
         expect(final.batch.length + final.reset.length, `seed ${seed}`).toBe(0);
-        expect(refPods.every((p) => pendingContainers(ctx, p).length === 0), `seed ${seed}`).toBe(true);
+        expect(
+          refPods.every((p) => pendingContainers(ctx, p).length === 0),
+          `seed ${seed}`,
+        ).toBe(true);
       }
     });
   }

@@ -3,17 +3,29 @@
 // TestGetNextUpgradePods; sidecarset_controller_test.go: NotUpdate, paused, partition, Pending Pod;
 // sidecarset_hotupgrade_test.go: TestUpdateHotUpgradeSidecar), each read back as `status` would report it,
 // plus the stop reasons the verdict distinguishes.
-import { describe,expect,it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../src/k8s/api.js';
 import type { SidecarSet } from '../../src/kruise/apis/types.js';
 import { planRollout } from '../../src/kruise/rollout/plan.js';
 import { simulateFast } from '../../src/kruise/rollout/simulate-fast.js';
 import { rolloutStatus } from '../../src/kruise/rollout/status.js';
-import type { PodRolloutState,RolloutStatus } from '../../src/kruise/rollout/status-schema.js';
+import type { PodRolloutState, RolloutStatus } from '../../src/kruise/rollout/status-schema.js';
 // the annotations Kruise reads and writes, and the objects of Kruise's tests
 import { HASH, HASH_WITHOUT_IMAGE, INJECTED_LIST, INPLACE_STATE, WORKING } from './rollout-helpers.js';
-import { factoryPods, factorySidecarSet, podDemo, podHotUpgrade, sidecarSetDemo, sidecarSetHotUpgrade } from './rollout-helpers.js';
-import { hotUpgradeEmptyImage, hotUpgradeEmptyImageID, testImageV1ImageID, testImageV2ImageID } from './rollout-helpers.js';
+import {
+  factoryPods,
+  factorySidecarSet,
+  podDemo,
+  podHotUpgrade,
+  sidecarSetDemo,
+  sidecarSetHotUpgrade,
+} from './rollout-helpers.js';
+import {
+  hotUpgradeEmptyImage,
+  hotUpgradeEmptyImageID,
+  testImageV1ImageID,
+  testImageV2ImageID,
+} from './rollout-helpers.js';
 import { copy, inPlaceState, shuffle, statuses } from './rollout-helpers.js';
 
 const NO_NAMESPACES = new Map<string, Record<string, string>>();
@@ -22,25 +34,43 @@ function status(ss: SidecarSet, pods: Pod[]): RolloutStatus {
   return rolloutStatus({ sidecarSet: ss, pods, namespaces: NO_NAMESPACES }, simulateFast);
 }
 
-const counts = (s: RolloutStatus) => [s.status.matchedPods, s.status.updatedPods, s.status.readyPods, s.status.updatedReadyPods];
+const counts = (s: RolloutStatus) => [
+  s.status.matchedPods,
+  s.status.updatedPods,
+  s.status.readyPods,
+  s.status.updatedReadyPods,
+];
 const states = (s: RolloutStatus) => s.pods.map((p) => p.state);
 const verdict = (s: RolloutStatus) => [s.verdict.phase, s.verdict.reason];
 const injected = (pods: Pod[]) => {
   for (const p of pods) p.metadata.annotations![INJECTED_LIST] = 'test-sidecarset';
   return pods;
 };
-const nonZero = (s: RolloutStatus) => Object.fromEntries(Object.entries(s.totals).filter(([, n]) => n > 0)) as Partial<Record<PodRolloutState, number>>;
+const nonZero = (s: RolloutStatus) =>
+  Object.fromEntries(Object.entries(s.totals).filter(([, n]) => n > 0)) as Partial<Record<PodRolloutState, number>>;
 
 /** What Kruise writes on a Pod it upgrades (updatePodSidecarContainer + UpdatePodAnnotationsInUpgrade). */
 function kruiseUpgrades(pod: Pod, hash: string, container = 'test-sidecar', image = 'test-image:v2'): void {
   const before = statuses(pod).find((s) => s.name === container)!.imageID;
   pod.spec.containers.find((c) => c.name === container)!.image = image;
-  pod.metadata.annotations![HASH] = JSON.stringify({ 'test-sidecarset': { updateTimestamp: '2024-01-01T00:00:00Z', hash, sidecarSetName: 'test-sidecarset', sidecarList: ['test-sidecar'] } });
+  pod.metadata.annotations![HASH] = JSON.stringify({
+    'test-sidecarset': {
+      updateTimestamp: '2024-01-01T00:00:00Z',
+      hash,
+      sidecarSetName: 'test-sidecarset',
+      sidecarList: ['test-sidecar'],
+    },
+  });
   pod.metadata.annotations![INPLACE_STATE] = inPlaceState('test-sidecarset', hash, { [container]: before });
 }
 
 /** What kubelet does next: the container runs the new image. */
-function kubeletRestarts(pod: Pod, container = 'test-sidecar', image = 'test-image:v2', imageID = testImageV2ImageID): void {
+function kubeletRestarts(
+  pod: Pod,
+  container = 'test-sidecar',
+  image = 'test-image:v2',
+  imageID = testImageV2ImageID,
+): void {
   const s = statuses(pod).find((x) => x.name === container)!;
   s.image = image;
   s.imageID = imageID;
@@ -65,9 +95,18 @@ describe('TestUpdateColdUpgradeSidecar, as status sees each step', () => {
     s = status(ss, pods);
     expect(verdict(s)).toEqual(['progressing', 'UpdateInFlight']);
     expect(states(s)).toEqual(['Updating', 'Waiting']);
-    expect(s.pods[0]).toMatchObject({ updated: true, ready: false, inFlight: true, revision: { hash: 'bbb', updateTimestamp: '2024-01-01T00:00:00Z' } });
+    expect(s.pods[0]).toMatchObject({
+      updated: true,
+      ready: false,
+      inFlight: true,
+      revision: { hash: 'bbb', updateTimestamp: '2024-01-01T00:00:00Z' },
+    });
     expect(s.pods[0].reason).toContain('kubelet has not restarted test-sidecar on the new image yet');
-    expect(s.pods[0].sidecars[0]).toMatchObject({ image: 'test-image:v2', runningImage: 'test-image:v1', wantImage: 'test-image:v2' });
+    expect(s.pods[0].sidecars[0]).toMatchObject({
+      image: 'test-image:v2',
+      runningImage: 'test-image:v1',
+      wantImage: 'test-image:v2',
+    });
     expect(counts(s)).toEqual([2, 1, 1, 0]);
 
     kubeletRestarts(pod1);
@@ -124,7 +163,10 @@ describe('TestGetNextUpgradePods, as status counts them', () => {
   });
 
   it('partition 18% is the same 180 Pods', () => {
-    const s = status(withStrategy({ maxUnavailable: 100, partition: '18%' }), injected(shuffle(factoryPods(1000, 800, 760))));
+    const s = status(
+      withStrategy({ maxUnavailable: 100, partition: '18%' }),
+      injected(shuffle(factoryPods(1000, 800, 760))),
+    );
     expect([s.totals.UpgradeNow, s.totals.HeldByPartition]).toEqual([20, 180]);
   });
 
@@ -154,7 +196,8 @@ describe('TestCanUpgradePods: Pods whose hash-without-image differs', () => {
     ss.spec.updateStrategy = { maxUnavailable: '50%' };
     const pods = injected(factoryPods(4, 0, 0));
     pods.forEach((p, i) => {
-      p.metadata.annotations![HASH_WITHOUT_IMAGE] = `{"test-sidecarset":{"hash":"${i < 2 ? 'without-aaa' : 'without-bbb'}"}}`;
+      p.metadata.annotations![HASH_WITHOUT_IMAGE] =
+        `{"test-sidecarset":{"hash":"${i < 2 ? 'without-aaa' : 'without-bbb'}"}}`;
       p.spec.containers[1].env = [{ name: 'LOG_LEVEL', value: i < 2 ? 'info' : 'debug' }];
     });
     let s = status(ss, pods);
@@ -168,7 +211,9 @@ describe('TestCanUpgradePods: Pods whose hash-without-image differs', () => {
     }
     s = status(ss, pods);
     expect(verdict(s)).toEqual(['stalled', 'NotUpgradable']);
-    expect(s.verdict.message).toContain('only Pods that cannot be upgraded in place are left (default/pod-0, default/pod-1)');
+    expect(s.verdict.message).toContain(
+      'only Pods that cannot be upgraded in place are left (default/pod-0, default/pod-1)',
+    );
     expect(s.verdict.message).toContain('env LOG_LEVEL');
   });
 });
@@ -188,7 +233,9 @@ describe('sidecarset_controller_test.go: the rounds that upgrade nothing', () =>
     const pod = podDemo();
     let s = status(ss, [pod]);
     expect(verdict(s)).toEqual(['stalled', 'Paused']);
-    expect(s.verdict.message).toBe('spec.updateStrategy.paused is true: Kruise upgrades none of the 1 Pod left until it is unpaused');
+    expect(s.verdict.message).toBe(
+      'spec.updateStrategy.paused is true: Kruise upgrades none of the 1 Pod left until it is unpaused',
+    );
     expect(s.pods[0].reason).toBe('the rollout is paused (spec.updateStrategy.paused)');
 
     kruiseUpgrades(pod, 'bbb');
@@ -252,11 +299,16 @@ describe('updated Pods that are not ready', () => {
   it('a patched sidecar in CrashLoopBackOff stalls the rollout, naming the container', () => {
     const { ss, pods } = midway();
     (pods[0].status as { conditions: { type: string; status: string }[] }).conditions[0].status = 'False';
-    Object.assign(statuses(pods[0])[1], { ready: false, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s restarting failed container' } } });
+    Object.assign(statuses(pods[0])[1], {
+      ready: false,
+      state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s restarting failed container' } },
+    });
     const s = status(ss, pods);
     expect(states(s)).toEqual(['Failing', 'Blocked']);
     expect(verdict(s)).toEqual(['stalled', 'UpdatedPodFailing']);
-    expect(s.verdict.message).toBe('1 updated Pod cannot become ready (default/test-pod-1): test-sidecar: CrashLoopBackOff (back-off 5m0s restarting failed container)');
+    expect(s.verdict.message).toBe(
+      '1 updated Pod cannot become ready (default/test-pod-1): test-sidecar: CrashLoopBackOff (back-off 5m0s restarting failed container)',
+    );
     expect(s.pods[0].sidecars[0].waiting).toBe('CrashLoopBackOff');
   });
 
@@ -294,14 +346,22 @@ describe('TestUpdateHotUpgradeSidecar, as status sees each step', () => {
     const pod = podHotUpgrade();
     let s = status(ss, [pod]);
     expect(verdict(s)).toEqual(['progressing', 'Upgrading']);
-    expect(s.pods[0].sidecars[0]).toMatchObject({ sidecar: 'test-sidecar', container: 'test-sidecar-1', image: 'test-image:v1' });
+    expect(s.pods[0].sidecars[0]).toMatchObject({
+      sidecar: 'test-sidecar',
+      container: 'test-sidecar-1',
+      image: 'test-image:v1',
+    });
 
     // Kruise puts v2 in the idle test-sidecar-2 and makes it the working one
     kruiseUpgrades(pod, 'bbb', 'test-sidecar-2');
     pod.metadata.annotations![WORKING] = '{"test-sidecar":"test-sidecar-2"}';
     s = status(ss, [pod]);
     expect(states(s)).toEqual(['Updating']);
-    expect(s.pods[0].sidecars[0]).toMatchObject({ container: 'test-sidecar-2', image: 'test-image:v2', runningImage: hotUpgradeEmptyImage });
+    expect(s.pods[0].sidecars[0]).toMatchObject({
+      container: 'test-sidecar-2',
+      image: 'test-image:v2',
+      runningImage: hotUpgradeEmptyImage,
+    });
 
     kubeletRestarts(pod, 'test-sidecar-2');
     s = status(ss, [pod]);
@@ -340,7 +400,7 @@ describe('the rest of what status reports', () => {
     expect(s.warnings).toEqual([expect.stringContaining('observed generation 2 of the SidecarSet, not 3')]);
   });
 
-  it('the per-Pod decisions are the plan\'s: same dispositions and reasons for Pods that are not updated', () => {
+  it("the per-Pod decisions are the plan's: same dispositions and reasons for Pods that are not updated", () => {
     const ss = factorySidecarSet();
     ss.spec.updateStrategy = { maxUnavailable: 3, partition: 2 };
     const pods = injected(shuffle(factoryPods(12, 4, 2)));

@@ -24,7 +24,13 @@ function withStrategy(ss: SidecarSet, strategy: NonNullable<SidecarSet['spec']['
 }
 
 describe('TestGetNextUpgradePods', () => {
-  const cases: { name: string; pods: () => Pod[]; sidecarSet: () => SidecarSet; upgrade: number; notUpgradable: number }[] = [
+  const cases: {
+    name: string;
+    pods: () => Pod[];
+    sidecarSet: () => SidecarSet;
+    upgrade: number;
+    notUpgradable: number;
+  }[] = [
     {
       name: 'only maxUnavailable(int=10), and pods(count=100, upgraded=30, upgradedAndReady=26)',
       pods: () => shuffle(factoryPods(100, 30, 26)),
@@ -88,7 +94,8 @@ describe('TestGetNextUpgradePods', () => {
         for (let i = 0; i < 30; i++) pods[i].metadata.labels!.app = 'test';
         return shuffle(pods);
       },
-      sidecarSet: () => withStrategy(factorySidecarSet(), { maxUnavailable: 100, selector: { matchLabels: { app: 'test' } } }),
+      sidecarSet: () =>
+        withStrategy(factorySidecarSet(), { maxUnavailable: 100, selector: { matchLabels: { app: 'test' } } }),
       upgrade: 30,
       notUpgradable: 0,
     },
@@ -210,7 +217,11 @@ describe('TestSortNextUpgradePods', () => {
         pods[18].metadata.labels!.key1 = '20';
         return shuffle(pods);
       },
-      sidecarSet: () => withStrategy(factorySidecarSet(), { maxUnavailable: 10, priorityStrategy: { orderPriority: [{ orderedKey: 'key1' }] } }),
+      sidecarSet: () =>
+        withStrategy(factorySidecarSet(), {
+          maxUnavailable: 10,
+          priorityStrategy: { orderPriority: [{ orderedKey: 'key1' }] },
+        }),
       expected: ['pod-18', 'pod-17'],
     },
   ];
@@ -223,8 +234,17 @@ describe('TestSortNextUpgradePods', () => {
 
   it('the same with the Pods in another order (ties aside, the input order does not matter)', () => {
     for (const seed of [1, 2, 3]) {
-      const st = state(withStrategy(factorySidecarSet(), { maxUnavailable: 10 }), shuffle(factoryPods(20, 10, 5), seed));
-      expect(names(st, nextUpgradePods(st.ctx, st.pods).batch)).toEqual(['pod-19', 'pod-18', 'pod-17', 'pod-16', 'pod-15']);
+      const st = state(
+        withStrategy(factorySidecarSet(), { maxUnavailable: 10 }),
+        shuffle(factoryPods(20, 10, 5), seed),
+      );
+      expect(names(st, nextUpgradePods(st.ctx, st.pods).batch)).toEqual([
+        'pod-19',
+        'pod-18',
+        'pod-17',
+        'pod-16',
+        'pod-15',
+      ]);
     }
   });
 });
@@ -252,13 +272,16 @@ describe('partition: TestCalculatePartitionReplicas (replicas given)', () => {
     });
   }
 
-  it('absent means 0', () => expect(resolvePartition(undefined, 10)).toEqual({ value: 0, rule: 'partition not set → 0' }));
+  it('absent means 0', () =>
+    expect(resolvePartition(undefined, 10)).toEqual({ value: 0, rule: 'partition not set → 0' }));
 
   it('rounds up, and only the literal "100%" may hold every Pod', () => {
     expect(resolvePartition('18%', 1000)).toEqual({ value: 180, rule: 'partition 18% of 1000 → 180, rounded up' });
     expect(resolvePartition('100.0%', 5).value).toBe(4);
     expect(resolvePartition('100%', 5).value).toBe(5);
-    expect(resolvePartition('99%', 5).rule).toBe('partition 99% of 5 → 5, rounded up, then 4: a percentage below 100% always lets one Pod move');
+    expect(resolvePartition('99%', 5).rule).toBe(
+      'partition 99% of 5 → 5, rounded up, then 4: a percentage below 100% always lets one Pod move',
+    );
   });
 
   it('clamps to [0, matched]; unparsable percentages count as 0 (GetScaledValueFromIntOrPercent errors)', () => {

@@ -1,11 +1,16 @@
 // Ported from pkg/util/updatesort/priority_sort_test.go (TestCompare, Test_prioritySort_Sort) and
 // scatter_sort_test.go (TestGenerateRules, TestScatterPodsByRule, TestSort), plus the default order
 // (Kubernetes' ActivePods) that Kruise applies before them.
-import { describe,expect,it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../src/k8s/api.js';
 import { readRolloutPod } from '../../src/kruise/rollout/pod-state.js';
-import { compilePriority,intFromStringSuffix,priorityBefore,prioritySort } from '../../src/kruise/rollout/priority.js';
-import { getScatterTerms,scatterPodsByRule,scatterSort } from '../../src/kruise/rollout/scatter.js';
+import {
+  compilePriority,
+  intFromStringSuffix,
+  priorityBefore,
+  prioritySort,
+} from '../../src/kruise/rollout/priority.js';
+import { getScatterTerms, scatterPodsByRule, scatterSort } from '../../src/kruise/rollout/scatter.js';
 import { sortDefault } from '../../src/kruise/rollout/sort-default.js';
 import { type ScatterTerm } from '../../src/kruise/rollout/types.js';
 
@@ -117,7 +122,12 @@ function scatterCase(labels: (L | null)[]): (L | null)[] {
 
 describe('TestGenerateRules', () => {
   const cases: [string, L[], ScatterTerm[], ScatterTerm[]][] = [
-    ['one pod one label', [{}, {}, {}, {}, { labelA: 'AAA' }, { labelA: 'AAA' }], [{ key: 'labelA', value: 'AAA' }], [{ key: 'labelA', value: 'AAA' }]],
+    [
+      'one pod one label',
+      [{}, {}, {}, {}, { labelA: 'AAA' }, { labelA: 'AAA' }],
+      [{ key: 'labelA', value: 'AAA' }],
+      [{ key: 'labelA', value: 'AAA' }],
+    ],
     [
       'same pods a label',
       [{}, {}, { labelB: 'B' }, { labelB: 'BBB' }, { labelA: 'AAA' }, { labelA: 'AAA' }],
@@ -132,7 +142,15 @@ describe('TestGenerateRules', () => {
     ],
   ];
   for (const [desc, labels, strategy, expected] of cases) {
-    it(desc, () => expect(getScatterTerms(strategy, labels, labels.map((_, i) => i))).toEqual(expected));
+    it(desc, () =>
+      expect(
+        getScatterTerms(
+          strategy,
+          labels,
+          labels.map((_, i) => i),
+        ),
+      ).toEqual(expected),
+    );
   }
 
   it('terms run by how many candidates they match, most first; unmatched terms are dropped', () => {
@@ -161,9 +179,21 @@ describe('TestScatterPodsByRule', () => {
     ['only one scattered pod', ['labelA=AAA'], [0]],
     ['odd scattered pod + odd ordinary pod', ['labelA=AAA', 'bbb'], [0, 1]],
     ['even scattered pods + even ordinary pods', ['', '', '', '', 'labelA=AAA', 'labelA=AAA'], [4, 0, 1, 2, 3, 5]],
-    ['odd scattered pods + odd ordinary pods', ['', '', '', 'labelA=AAA', 'labelA=AAA', 'labelA=AAA'], [3, 0, 1, 4, 2, 5]],
-    ['even scattered pods + odd ordinary pods', ['', '', '', 'labelA=AAA', '', '', 'labelA=AAA'], [3, 0, 1, 2, 4, 5, 6]],
-    ['odd scattered pods + even ordinary pods', ['', '', '', '', '', '', 'labelA=AAA', 'labelA=AAA', 'labelA=AAA'], [6, 0, 1, 2, 7, 3, 4, 5, 8]],
+    [
+      'odd scattered pods + odd ordinary pods',
+      ['', '', '', 'labelA=AAA', 'labelA=AAA', 'labelA=AAA'],
+      [3, 0, 1, 4, 2, 5],
+    ],
+    [
+      'even scattered pods + odd ordinary pods',
+      ['', '', '', 'labelA=AAA', '', '', 'labelA=AAA'],
+      [3, 0, 1, 2, 4, 5, 6],
+    ],
+    [
+      'odd scattered pods + even ordinary pods',
+      ['', '', '', '', '', '', 'labelA=AAA', 'labelA=AAA', 'labelA=AAA'],
+      [6, 0, 1, 2, 7, 3, 4, 5, 8],
+    ],
     [
       'even scattered pods + even ordinary pods + scattered pods more than ordinary pods',
       ['', '', 'labelA=AAA', 'labelA=AAA', 'labelA=AAA', 'labelA=AAA'],
@@ -184,7 +214,11 @@ describe('TestScatterPodsByRule', () => {
       ['', 'labelA=AAA', '', 'labelA=AAA', '', '', 'labelA=AAA', 'labelA=AAA', 'labelA=AAA'],
       [1, 0, 3, 2, 6, 4, 7, 5, 8],
     ],
-    ['invalid label', ['', '', '', '', 'ee', 'a', '', 'labelA=AAA', 'labelA=AAA', 'labelA=AAA,labelB=BBB'], [7, 0, 1, 2, 3, 8, 4, 5, 6, 9]],
+    [
+      'invalid label',
+      ['', '', '', '', 'ee', 'a', '', 'labelA=AAA', 'labelA=AAA', 'labelA=AAA,labelB=BBB'],
+      [7, 0, 1, 2, 3, 8, 4, 5, 6, 9],
+    ],
   ];
   for (const [desc, specs, expected] of cases) {
     it(desc, () => {
@@ -197,7 +231,13 @@ describe('TestScatterPodsByRule', () => {
         }
         return l;
       });
-      expect(scatterPodsByRule(term, labels, labels.map((_, i) => i))).toEqual(expected);
+      expect(
+        scatterPodsByRule(
+          term,
+          labels,
+          labels.map((_, i) => i),
+        ),
+      ).toEqual(expected);
     });
   }
 
@@ -219,14 +259,35 @@ describe('TestSort', () => {
   const cases: [string, (L | null)[], ScatterTerm[], number[]][] = [
     ['a scattered pod + an ordinary pod', [{ labelA: 'AAA', labelB: 'BBB' }], [{ key: A, value: 'AAA' }], [0]],
     ['all ordinary pods', [{}, {}, {}, {}, {}, {}], [], [0, 1, 2, 3, 4, 5]],
-    ['one pod one label', [{}, {}, {}, {}, { labelA: 'AAA' }, { labelA: 'AAA' }], [{ key: A, value: 'AAA' }], [4, 0, 1, 2, 3, 5]],
+    [
+      'one pod one label',
+      [{}, {}, {}, {}, { labelA: 'AAA' }, { labelA: 'AAA' }],
+      [{ key: A, value: 'AAA' }],
+      [4, 0, 1, 2, 3, 5],
+    ],
     [
       'one pod more labels',
-      [{}, {}, {}, {}, { sdfb: 'eee' }, { dsf: 'same' }, { labelB: 'BBB' }, { labelA: 'AAA' }, { labelA: 'AAA' }, { labelA: 'AAA', labelB: 'BBB' }],
+      [
+        {},
+        {},
+        {},
+        {},
+        { sdfb: 'eee' },
+        { dsf: 'same' },
+        { labelB: 'BBB' },
+        { labelA: 'AAA' },
+        { labelA: 'AAA' },
+        { labelA: 'AAA', labelB: 'BBB' },
+      ],
       [{ key: B, value: 'BBB' }],
       [6, 0, 1, 2, 3, 4, 5, 7, 8, 9],
     ],
-    ['2 dimensions + one pod one label', [{ labelB: 'BBB' }, { labelB: 'BBB' }, {}, {}, { labelA: 'AAA' }, { labelA: 'AAA' }], AB, [0, 4, 2, 3, 5, 1]],
+    [
+      '2 dimensions + one pod one label',
+      [{ labelB: 'BBB' }, { labelB: 'BBB' }, {}, {}, { labelA: 'AAA' }, { labelA: 'AAA' }],
+      AB,
+      [0, 4, 2, 3, 5, 1],
+    ],
     [
       '2 dimensions + one pod more labels',
       [{}, {}, {}, { labelB: 'BBB' }, { labelA: 'AAA', labelB: 'BBB' }, { labelA: 'AAA' }],
@@ -235,7 +296,18 @@ describe('TestSort', () => {
     ],
     [
       '2 dimensions + same label + sequence: A + B',
-      [{}, {}, {}, {}, { sdfb: 'eee' }, { dsf: 'same' }, { labelB: 'BBB' }, { labelA: 'AAA' }, { labelA: 'AAA' }, { labelB: 'BBB' }],
+      [
+        {},
+        {},
+        {},
+        {},
+        { sdfb: 'eee' },
+        { dsf: 'same' },
+        { labelB: 'BBB' },
+        { labelA: 'AAA' },
+        { labelA: 'AAA' },
+        { labelB: 'BBB' },
+      ],
       [
         { key: B, value: 'BBB' },
         { key: A, value: 'AAA' },
@@ -244,19 +316,51 @@ describe('TestSort', () => {
     ],
     [
       '2 dimensions + same label + sequence: B + A',
-      [{}, {}, {}, {}, { sdfb: 'eee' }, { dsf: 'same' }, { labelB: 'BBB' }, { labelA: 'AAA' }, { labelA: 'AAA' }, { labelB: 'BBB' }],
+      [
+        {},
+        {},
+        {},
+        {},
+        { sdfb: 'eee' },
+        { dsf: 'same' },
+        { labelB: 'BBB' },
+        { labelA: 'AAA' },
+        { labelA: 'AAA' },
+        { labelB: 'BBB' },
+      ],
       AB,
       [6, 7, 0, 1, 2, 3, 4, 5, 8, 9],
     ],
     [
       '2 dimensions + same pod same label + even scatter pods + even ordinary pods',
-      [{}, {}, {}, {}, { sdfb: 'eee' }, { dsf: 'same' }, { labelA: 'AAA', labelB: 'BBB' }, {}, {}, { labelB: 'BBB', labelA: 'AAA' }],
+      [
+        {},
+        {},
+        {},
+        {},
+        { sdfb: 'eee' },
+        { dsf: 'same' },
+        { labelA: 'AAA', labelB: 'BBB' },
+        {},
+        {},
+        { labelB: 'BBB', labelA: 'AAA' },
+      ],
       AB,
       [6, 0, 1, 2, 3, 4, 5, 7, 8, 9],
     ],
     [
       '2 dimensions + same pod same label + even scatter pods + odd ordinary pods',
-      [{}, {}, {}, { sdfb: 'eee' }, { dsf: 'same' }, { labelA: 'AAA', labelB: 'BBB' }, {}, {}, { labelB: 'BBB', labelA: 'AAA' }],
+      [
+        {},
+        {},
+        {},
+        { sdfb: 'eee' },
+        { dsf: 'same' },
+        { labelA: 'AAA', labelB: 'BBB' },
+        {},
+        {},
+        { labelB: 'BBB', labelA: 'AAA' },
+      ],
       AB,
       [5, 0, 1, 2, 3, 4, 6, 7, 8],
     ],
@@ -268,51 +372,153 @@ describe('TestSort', () => {
     ],
     [
       '2 dimensions + same pod same label + odd scatter pods + odd ordinary pods (11)',
-      [{}, {}, {}, { labelA: 'AAA' }, {}, {}, { sdfb: 'eee' }, { dsf: 'same' }, { labelA: 'AAA', labelB: 'BBB' }, {}, {}, { labelB: 'BBB', labelA: 'AAA' }],
+      [
+        {},
+        {},
+        {},
+        { labelA: 'AAA' },
+        {},
+        {},
+        { sdfb: 'eee' },
+        { dsf: 'same' },
+        { labelA: 'AAA', labelB: 'BBB' },
+        {},
+        {},
+        { labelB: 'BBB', labelA: 'AAA' },
+      ],
       AB,
       [0, 1, 2, 4, 3, 5, 6, 7, 9, 10, 8],
     ],
     [
       '2 dimensions + same pod same label + even scatter pods + even ordinary pods + scatter pods more than ordinary pods',
-      [{}, {}, {}, { labelA: 'AAA' }, { sdfb: 'eee', labelA: 'AAA' }, { dsf: 'same' }, { labelA: 'AAA', labelB: 'BBB' }, {}, {}, { labelB: 'BBB', labelA: 'AAA' }],
+      [
+        {},
+        {},
+        {},
+        { labelA: 'AAA' },
+        { sdfb: 'eee', labelA: 'AAA' },
+        { dsf: 'same' },
+        { labelA: 'AAA', labelB: 'BBB' },
+        {},
+        {},
+        { labelB: 'BBB', labelA: 'AAA' },
+      ],
       AB,
       [6, 3, 0, 1, 4, 2, 5, 7, 8, 9],
     ],
     [
       '2 dimensions + same pod same label + even scatter pods + odd ordinary pods + scatter pods more than ordinary pods',
-      [{}, { labelA: 'AAA' }, { labelA: 'AAA' }, { sdfb: 'eee' }, { dsf: 'same' }, { labelA: 'AAA', labelB: 'BBB' }, {}, {}, { labelB: 'BBB', labelA: 'AAA' }],
+      [
+        {},
+        { labelA: 'AAA' },
+        { labelA: 'AAA' },
+        { sdfb: 'eee' },
+        { dsf: 'same' },
+        { labelA: 'AAA', labelB: 'BBB' },
+        {},
+        {},
+        { labelB: 'BBB', labelA: 'AAA' },
+      ],
       AB,
       [5, 1, 0, 3, 2, 4, 6, 7, 8],
     ],
     [
       '2 dimensions + same pod same label + odd scatter pods + odd ordinary pods + scatter pods more than ordinary pods',
-      [{ labelA: 'AAA' }, {}, {}, { labelA: 'AAA' }, { sdfb: 'eee', labelA: 'AAA' }, { dsf: 'same' }, { labelA: 'AAA', labelB: 'BBB' }, {}, {}, { labelB: 'BBB', labelA: 'AAA' }],
+      [
+        { labelA: 'AAA' },
+        {},
+        {},
+        { labelA: 'AAA' },
+        { sdfb: 'eee', labelA: 'AAA' },
+        { dsf: 'same' },
+        { labelA: 'AAA', labelB: 'BBB' },
+        {},
+        {},
+        { labelB: 'BBB', labelA: 'AAA' },
+      ],
       AB,
       [1, 0, 2, 3, 5, 4, 7, 6],
     ],
     [
       '2 dimensions + same pod same label + odd scatter pods + odd ordinary pods + scatter pods more than ordinary pods (12)',
-      [{}, {}, { labelA: 'AAA' }, { labelA: 'AAA' }, {}, { labelA: 'AAA' }, { sdfb: 'eee' }, { dsf: 'same' }, { labelA: 'AAA', labelB: 'BBB' }, {}, {}, { labelB: 'BBB', labelA: 'AAA' }],
+      [
+        {},
+        {},
+        { labelA: 'AAA' },
+        { labelA: 'AAA' },
+        {},
+        { labelA: 'AAA' },
+        { sdfb: 'eee' },
+        { dsf: 'same' },
+        { labelA: 'AAA', labelB: 'BBB' },
+        {},
+        {},
+        { labelB: 'BBB', labelA: 'AAA' },
+      ],
       AB,
       [0, 2, 1, 4, 3, 6, 7, 5, 9, 10, 8],
     ],
     [
       '3 dimensions + one pod one label',
-      [{}, { labelA: 'AAA' }, { labelA: 'AAA' }, { labelB: 'BBB' }, { labelB: 'BBB' }, { labelC: 'CCC' }, { labelC: 'CCC' }, { labelC: 'CCC' }, { labelC: 'CCC' }, { labelC: 'CCC' }],
+      [
+        {},
+        { labelA: 'AAA' },
+        { labelA: 'AAA' },
+        { labelB: 'BBB' },
+        { labelB: 'BBB' },
+        { labelC: 'CCC' },
+        { labelC: 'CCC' },
+        { labelC: 'CCC' },
+        { labelC: 'CCC' },
+        { labelC: 'CCC' },
+      ],
       [...AB, { key: 'labelC', value: 'CCC' }],
       [3, 1, 5, 0, 6, 7, 8, 9, 2, 4],
     ],
     [
       '3 dimensions + one pod more label',
-      [{}, { labelA: 'AAA' }, { labelA: 'AAA', labelC: 'CCC' }, { labelB: 'BBB', labelC: 'CCC' }, { labelB: 'BBB' }, {}, {}, { labelC: 'CCC' }, { labelC: 'CCC' }, { labelC: 'CCC' }],
+      [
+        {},
+        { labelA: 'AAA' },
+        { labelA: 'AAA', labelC: 'CCC' },
+        { labelB: 'BBB', labelC: 'CCC' },
+        { labelB: 'BBB' },
+        {},
+        {},
+        { labelC: 'CCC' },
+        { labelC: 'CCC' },
+        { labelC: 'CCC' },
+      ],
       [...AB, { key: 'labelC', value: 'CCC' }],
       [3, 2, 0, 7, 8, 5, 6, 9, 1, 4],
     ],
-    ['continuous sort 1', [{}, {}, {}, {}, { labelA: 'AAA' }, { labelA: 'AAA' }, { labelA: 'AAA' }], [{ key: A, value: 'AAA' }], [0, 1, 4, 2, 3, 5]],
-    ['continuous sort 2', [{ labelA: 'AAA' }, { labelA: 'AAA' }, {}, {}, {}, {}, {}, {}, {}, { labelA: 'AAA' }], [{ key: A, value: 'AAA' }], [2, 0, 3, 4, 5, 6, 1]],
+    [
+      'continuous sort 1',
+      [{}, {}, {}, {}, { labelA: 'AAA' }, { labelA: 'AAA' }, { labelA: 'AAA' }],
+      [{ key: A, value: 'AAA' }],
+      [0, 1, 4, 2, 3, 5],
+    ],
+    [
+      'continuous sort 2',
+      [{ labelA: 'AAA' }, { labelA: 'AAA' }, {}, {}, {}, {}, {}, {}, {}, { labelA: 'AAA' }],
+      [{ key: A, value: 'AAA' }],
+      [2, 0, 3, 4, 5, 6, 1],
+    ],
     [
       'reserveOrdinals nil in slice',
-      [{}, { labelA: 'AAA' }, { labelA: 'AAA', labelC: 'CCC' }, { labelB: 'BBB', labelC: 'CCC' }, { labelB: 'BBB' }, null, {}, {}, { labelC: 'CCC' }, { labelC: 'CCC' }, { labelC: 'CCC' }],
+      [
+        {},
+        { labelA: 'AAA' },
+        { labelA: 'AAA', labelC: 'CCC' },
+        { labelB: 'BBB', labelC: 'CCC' },
+        { labelB: 'BBB' },
+        null,
+        {},
+        {},
+        { labelC: 'CCC' },
+        { labelC: 'CCC' },
+        { labelC: 'CCC' },
+      ],
       [...AB, { key: 'labelC', value: 'CCC' }],
       [3, 2, 0, 8, 9, 6, 7, 10, 1, 4],
     ],
@@ -329,20 +535,35 @@ describe('TestSort', () => {
 });
 
 describe('default order (ActivePods.Less)', () => {
-  function pod(name: string, opts: { node?: string; phase?: string; ready?: boolean; readySince?: string; restarts?: number; created?: string }): Pod {
+  function pod(
+    name: string,
+    opts: { node?: string; phase?: string; ready?: boolean; readySince?: string; restarts?: number; created?: string },
+  ): Pod {
     return {
       metadata: { name, namespace: 'default', ...(opts.created ? { creationTimestamp: opts.created } : {}) },
-      spec: { containers: [{ name: 'c', image: 'c:1' }], ...(opts.node !== undefined ? { nodeName: opts.node } : { nodeName: 'n1' }) },
+      spec: {
+        containers: [{ name: 'c', image: 'c:1' }],
+        ...(opts.node !== undefined ? { nodeName: opts.node } : { nodeName: 'n1' }),
+      },
       status: {
         phase: opts.phase ?? 'Running',
-        conditions: [{ type: 'Ready', status: opts.ready === false ? 'False' : 'True', ...(opts.readySince ? { lastTransitionTime: opts.readySince } : {}) }],
+        conditions: [
+          {
+            type: 'Ready',
+            status: opts.ready === false ? 'False' : 'True',
+            ...(opts.readySince ? { lastTransitionTime: opts.readySince } : {}),
+          },
+        ],
         containerStatuses: [{ name: 'c', image: 'c:1', imageID: 'x', ready: true, restartCount: opts.restarts ?? 0 }],
       },
     };
   }
   const order = (pods: Pod[]) => {
     const rp = pods.map((p, i) => readRolloutPod(p, i, 'ss'));
-    return sortDefault(rp, rp.map((_, i) => i)).map((i) => rp[i].name);
+    return sortDefault(
+      rp,
+      rp.map((_, i) => i),
+    ).map((i) => rp[i].name);
   };
 
   it('unscheduled, then Pending < Unknown < Running (unknown phases rank as Pending), not ready before ready', () => {
@@ -379,6 +600,11 @@ describe('default order (ActivePods.Less)', () => {
   });
 
   it('two scheduled Pods on different nodes are not ordered by their nodes', () => {
-    expect(order([pod('b', { node: 'zz', created: '2024-01-01T00:00:00Z' }), pod('a', { node: 'aa', created: '2024-02-01T00:00:00Z' })])).toEqual(['a', 'b']);
+    expect(
+      order([
+        pod('b', { node: 'zz', created: '2024-01-01T00:00:00Z' }),
+        pod('a', { node: 'aa', created: '2024-02-01T00:00:00Z' }),
+      ]),
+    ).toEqual(['a', 'b']);
   });
 });

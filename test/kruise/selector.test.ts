@@ -79,7 +79,9 @@ describe('label selector', () => {
     expect(problems[2].message).toBe("Required value: must be specified when `operator` is 'In' or 'NotIn'");
     expect(problems[0].message).toContain("name part must consist of alphanumeric characters, '-', '_' or '.'");
     expect(problems[0].message).toContain("(e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is");
-    expect(problems[3].message).toContain('a valid label must be an empty string or consist of alphanumeric characters');
+    expect(problems[3].message).toContain(
+      'a valid label must be an empty string or consist of alphanumeric characters',
+    );
   });
 
   it('accepts prefixed keys and empty label values', () => {

@@ -54,9 +54,12 @@ describe('the mutating webhook on create and update', () => {
   });
 
   it('TestSidecarSetUpdateHandlerV1beta1: a new image changes only the full hash', () => {
-    const v2 = loadSidecarSet(manifest('apps.kruise.io/v1beta1', { containers: [{ name: 'dns-f', image: 'dns:2.0' }] }), {
-      keepHash: false,
-    }).sidecarSet.metadata.annotations!;
+    const v2 = loadSidecarSet(
+      manifest('apps.kruise.io/v1beta1', { containers: [{ name: 'dns-f', image: 'dns:2.0' }] }),
+      {
+        keepHash: false,
+      },
+    ).sidecarSet.metadata.annotations!;
     expect(v2[SidecarSetHashAnnotation]).not.toBe(DNS_HASH);
     expect(v2[SidecarSetHashWithoutImageAnnotation]).toBe(DNS_HASH_WITHOUT_IMAGE);
   });
@@ -79,11 +82,13 @@ describe('the mutating webhook on create and update', () => {
   });
 
   it('TestSidecarSetHandlerUnsupportedVersion: other versions and kinds are rejected', () => {
-    expect(errorOf(() => loadSidecarSet(manifest('apps.kruise.io/v1alpha999', dnsF), { keepHash: false })).place.field).toBe(
-      'apiVersion',
-    );
+    expect(
+      errorOf(() => loadSidecarSet(manifest('apps.kruise.io/v1alpha999', dnsF), { keepHash: false })).place.field,
+    ).toBe('apiVersion');
     expect(errorOf(() => loadSidecarSet(manifest('apps/v1', dnsF), { keepHash: true })).message).toContain('apps/v1');
-    const wrongKind = errorOf(() => loadSidecarSet({ ...manifest('apps.kruise.io/v1beta1', dnsF), kind: 'CloneSet' }, { keepHash: false }));
+    const wrongKind = errorOf(() =>
+      loadSidecarSet({ ...manifest('apps.kruise.io/v1beta1', dnsF), kind: 'CloneSet' }, { keepHash: false }),
+    );
     expect(wrongKind.place.field).toBe('kind');
     expect(wrongKind.message).toContain('CloneSet');
   });
@@ -91,9 +96,12 @@ describe('the mutating webhook on create and update', () => {
   it('TestSidecarSetHandlerInvalidJSON: what cannot be decoded is rejected', () => {
     expect(() => loadSidecarSet('invalid json', { keepHash: false })).toThrow(SidecarsetError);
     const e = errorOf(() =>
-      loadSidecarSet(manifest('apps.kruise.io/v1beta1', { containers: [{ name: 'a', ports: [{ containerPort: '80' }] }] }), {
-        keepHash: false,
-      }),
+      loadSidecarSet(
+        manifest('apps.kruise.io/v1beta1', { containers: [{ name: 'a', ports: [{ containerPort: '80' }] }] }),
+        {
+          keepHash: false,
+        },
+      ),
     );
     expect(e.place.field).toBe('spec.containers[0].ports[0].containerPort');
     expect(() =>
@@ -106,7 +114,11 @@ describe('replaced hash annotations', () => {
   it('reports input hashes that differ and overwrites them', () => {
     const { sidecarSet, replacedHashes } = loadSidecarSet(
       manifest('apps.kruise.io/v1beta1', dnsF, {
-        annotations: { [SidecarSetHashAnnotation]: 'stale', [SidecarSetHashWithoutImageAnnotation]: DNS_HASH_WITHOUT_IMAGE, other: 'x' },
+        annotations: {
+          [SidecarSetHashAnnotation]: 'stale',
+          [SidecarSetHashWithoutImageAnnotation]: DNS_HASH_WITHOUT_IMAGE,
+          other: 'x',
+        },
       }),
       { keepHash: false },
     );
@@ -121,7 +133,9 @@ describe('replaced hash annotations', () => {
   it('a stored copy keeps its explicit defaults, and they are hashed', () => {
     // created with an untagged image (Always), then edited to a tag: the stored Always stays
     const edited = loadSidecarSet(
-      manifest('apps.kruise.io/v1beta1', { containers: [{ name: 'dns-f', image: 'dns:1.0', imagePullPolicy: 'Always' }] }),
+      manifest('apps.kruise.io/v1beta1', {
+        containers: [{ name: 'dns-f', image: 'dns:1.0', imagePullPolicy: 'Always' }],
+      }),
       { keepHash: false },
     );
     expect(edited.sidecarSet.spec.containers![0].imagePullPolicy).toBe('Always');
@@ -184,7 +198,9 @@ describe('v1alpha1 to v1beta1 conversion', () => {
     const s = load(dnsF, { labels: { 'apps.kruise.io/sidecarset-custom-version': 'v7', app: 'x' } });
     expect(s.spec.customVersion).toBe('v7');
     expect(s.metadata.labels).toEqual({ app: 'x' });
-    expect(load(dnsF, { labels: { 'apps.kruise.io/sidecarset-custom-version': 'v7' } }).metadata.labels).toBeUndefined();
+    expect(
+      load(dnsF, { labels: { 'apps.kruise.io/sidecarset-custom-version': 'v7' } }).metadata.labels,
+    ).toBeUndefined();
   });
 
   it('ignores spec.customVersion, which v1alpha1 does not have', () => {
@@ -208,10 +224,20 @@ describe('the input is never mutated', () => {
         'apps.kruise.io/v1alpha1',
         {
           namespace: 'ns',
-          containers: [{ name: 'a', image: 'nginx', resources: { limits: { cpu: '0.0001' } }, livenessProbe: { httpGet: { port: 80 } } }],
+          containers: [
+            {
+              name: 'a',
+              image: 'nginx',
+              resources: { limits: { cpu: '0.0001' } },
+              livenessProbe: { httpGet: { port: 80 } },
+            },
+          ],
           volumes: [{ name: 'v', secret: { secretName: 's' } }],
         },
-        { labels: { 'apps.kruise.io/sidecarset-custom-version': 'v1' }, annotations: { [SidecarSetHashAnnotation]: 'old' } },
+        {
+          labels: { 'apps.kruise.io/sidecarset-custom-version': 'v1' },
+          annotations: { [SidecarSetHashAnnotation]: 'old' },
+        },
       ),
     );
     const before = structuredClone(input);

@@ -20,7 +20,11 @@ describe('TestSidecarSetNameConflict', () => {
       initContainers: [{ name: 'init-name' }],
       volumes: [{ name: 'volume-name' }],
     });
-    const errs = validateSidecarConflict(sidecarSet('sidecarset2', spec()), [sidecarSet('sidecarset1', spec())], 'spec.containers');
+    const errs = validateSidecarConflict(
+      sidecarSet('sidecarset2', spec()),
+      [sidecarSet('sidecarset1', spec())],
+      'spec.containers',
+    );
     expect(errs.map(formatFieldError)).toEqual([
       'spec.containers.containers: Invalid value: "init-name": container init-name already exist in sidecarset1',
       'spec.containers.containers: Invalid value: "container-name": container container-name already exist in sidecarset1',
@@ -28,13 +32,31 @@ describe('TestSidecarSetNameConflict', () => {
   });
 
   it('test2: same namespace selector', () => {
-    const spec = (): SidecarSetSpec => ({ selector: ab, namespaceSelector: { matchLabels: { app: 'nginx' } }, containers: [{ name: 'container-name' }] });
-    expect(validateSidecarConflict(sidecarSet('sidecarset2', spec()), [sidecarSet('sidecarset1', spec())], 'spec.containers')).toHaveLength(1);
+    const spec = (): SidecarSetSpec => ({
+      selector: ab,
+      namespaceSelector: { matchLabels: { app: 'nginx' } },
+      containers: [{ name: 'container-name' }],
+    });
+    expect(
+      validateSidecarConflict(
+        sidecarSet('sidecarset2', spec()),
+        [sidecarSet('sidecarset1', spec())],
+        'spec.containers',
+      ),
+    ).toHaveLength(1);
   });
 
   it('test3: namespace selectors that cannot both hold', () => {
-    const obj = sidecarSet('sidecarset2', { selector: ab, namespaceSelector: { matchLabels: { app: 'nginx' } }, containers: [{ name: 'container-name' }] });
-    const other = sidecarSet('sidecarset1', { selector: ab, namespaceSelector: { matchLabels: { app: 'redis' } }, containers: [{ name: 'container-name' }] });
+    const obj = sidecarSet('sidecarset2', {
+      selector: ab,
+      namespaceSelector: { matchLabels: { app: 'nginx' } },
+      containers: [{ name: 'container-name' }],
+    });
+    const other = sidecarSet('sidecarset1', {
+      selector: ab,
+      namespaceSelector: { matchLabels: { app: 'redis' } },
+      containers: [{ name: 'container-name' }],
+    });
     expect(validateSidecarConflict(obj, [other], 'spec.containers')).toHaveLength(0);
   });
 });
@@ -45,31 +67,60 @@ describe('TestSelectorConflict (util.IsSelectorOverlapping)', () => {
     { a: { matchLabels: { a: 'h' } }, b: { matchLabels: { a: 'i' } }, overlap: false },
     { a: { matchLabels: { a: 'h' } }, b: { matchLabels: { b: 'i' } }, overlap: true },
     { a: { matchLabels: { a: 'h', b: 'i', c: 'j' } }, b: { matchLabels: { a: 'h', b: 'x', c: 'j' } }, overlap: false },
-    { a: { matchLabels: { a: 'h' } }, b: { matchExpressions: [{ key: 'a', operator: 'In', values: ['h', 'i', 'j'] }] }, overlap: true },
-    { a: { matchLabels: { a: 'h' } }, b: { matchExpressions: [{ key: 'a', operator: 'In', values: ['i', 'j'] }] }, overlap: false },
-    { a: { matchExpressions: [{ key: 'a', operator: 'NotIn', values: ['h', 'i'] }] }, b: { matchLabels: { a: 'h' } }, overlap: false },
+    {
+      a: { matchLabels: { a: 'h' } },
+      b: { matchExpressions: [{ key: 'a', operator: 'In', values: ['h', 'i', 'j'] }] },
+      overlap: true,
+    },
+    {
+      a: { matchLabels: { a: 'h' } },
+      b: { matchExpressions: [{ key: 'a', operator: 'In', values: ['i', 'j'] }] },
+      overlap: false,
+    },
+    {
+      a: { matchExpressions: [{ key: 'a', operator: 'NotIn', values: ['h', 'i'] }] },
+      b: { matchLabels: { a: 'h' } },
+      overlap: false,
+    },
     { a: { matchLabels: { a: 'h' } }, b: { matchExpressions: [{ key: 'a', operator: 'Exists' }] }, overlap: true },
-    { a: { matchExpressions: [{ key: 'a', operator: 'DoesNotExist' }] }, b: { matchLabels: { a: 'h' } }, overlap: false },
+    {
+      a: { matchExpressions: [{ key: 'a', operator: 'DoesNotExist' }] },
+      b: { matchLabels: { a: 'h' } },
+      overlap: false,
+    },
   ];
   it.each(cases.map((c, i) => ({ ...c, i })))('case $i', ({ a, b, overlap }) => {
     expect(isSelectorOverlapping(a, b)).toBe(overlap);
   });
 
-  it('keeps Kruise\'s looseness: a key one side never mentions cannot separate them', () => {
-    expect(isSelectorOverlapping({ matchExpressions: [{ key: 'a', operator: 'NotIn', values: ['h'] }] }, { matchLabels: { b: 'x' } })).toBe(true);
+  it("keeps Kruise's looseness: a key one side never mentions cannot separate them", () => {
+    expect(
+      isSelectorOverlapping(
+        { matchExpressions: [{ key: 'a', operator: 'NotIn', values: ['h'] }] },
+        { matchLabels: { b: 'x' } },
+      ),
+    ).toBe(true);
     // an In without values pins nothing
-    expect(isSelectorOverlapping({ matchExpressions: [{ key: 'a', operator: 'In', values: [] }] }, { matchExpressions: [{ key: 'a', operator: 'DoesNotExist' }] })).toBe(true);
+    expect(
+      isSelectorOverlapping(
+        { matchExpressions: [{ key: 'a', operator: 'In', values: [] }] },
+        { matchExpressions: [{ key: 'a', operator: 'DoesNotExist' }] },
+      ),
+    ).toBe(true);
   });
 });
 
 describe('TestSidecarSetPodMetadataConflict', () => {
-  const withPatch = (name: string, patch: SidecarSetPatchPodMetadata) => sidecarSet(name, { selector: ab, patchPodMetadata: [patch] });
+  const withPatch = (name: string, patch: SidecarSetPatchPodMetadata) =>
+    sidecarSet(name, { selector: ab, patchPodMetadata: [patch] });
   it.each<{ name: string; obj: SidecarSetPatchPodMetadata; other: SidecarSetPatchPodMetadata; expected: string[] }>([
     {
       name: 'sidecarset annotation key conflict',
       obj: { patchPolicy: 'Overwrite', annotations: { key1: 'value1' } },
       other: { patchPolicy: 'MergePatchJson', annotations: { key1: 'value1' } },
-      expected: ['spec.patchPodMetadata: Invalid value: "key1": annotation key1 is in conflict with sidecarset sidecarset1'],
+      expected: [
+        'spec.patchPodMetadata: Invalid value: "key1": annotation key1 is in conflict with sidecarset sidecarset1',
+      ],
     },
     {
       name: 'sidecarset annotation key different',
@@ -114,7 +165,9 @@ describe('TestSidecarSetVolumeConflict', () => {
     const errs = validateSidecarConflict(withVolumes('sidecarset2', obj), [withVolumes('sidecarset1', other)], 'spec');
     expect(errs).toHaveLength(count);
     if (count > 0) {
-      expect(formatFieldError(errs[0])).toBe('spec.volumes: Invalid value: "volume-2": volume volume-2 is in conflict with sidecarset sidecarset1');
+      expect(formatFieldError(errs[0])).toBe(
+        'spec.volumes: Invalid value: "volume-2": volume volume-2 is in conflict with sidecarset sidecarset1',
+      );
     }
   });
 });
@@ -130,9 +183,13 @@ describe('findSidecarSetConflicts', () => {
 
   it('does not compare a canary with its base', () => {
     const base = sidecarSet('base', { selector: ab, containers: [{ name: 'proxy' }] });
-    const canary = sidecarSet('canary', { selector: ab, containers: [{ name: 'proxy' }] }, {
-      annotations: { 'apps.kruise.io/sidecarset-canary': 'true', 'apps.kruise.io/sidecarset-base': 'base' },
-    });
+    const canary = sidecarSet(
+      'canary',
+      { selector: ab, containers: [{ name: 'proxy' }] },
+      {
+        annotations: { 'apps.kruise.io/sidecarset-canary': 'true', 'apps.kruise.io/sidecarset-base': 'base' },
+      },
+    );
     expect(findSidecarSetConflicts([base, canary])).toEqual([]);
     expect(validateSidecarConflict(canary, [base], 'spec')).toEqual([]);
     // the base, validated on its own, still sees the canary

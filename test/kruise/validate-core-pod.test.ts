@@ -26,7 +26,9 @@ function messages(spec: Partial<SidecarSetSpec>): string[] {
     metadata: { name: 'test' },
     spec: { selector: { matchLabels: { app: 'x' } }, updateStrategy: { type: 'NotUpdate' }, ...spec },
   };
-  return validateSidecarSet(ss, { others: [], revisions: [], patchPodMetadataWhitelist: undefined }).errors.map(formatFieldError);
+  return validateSidecarSet(ss, { others: [], revisions: [], patchPodMetadataWhitelist: undefined }).errors.map(
+    formatFieldError,
+  );
 }
 
 const probe = (overrides: Record<string, unknown> = {}) => ({
@@ -40,7 +42,9 @@ const probe = (overrides: Record<string, unknown> = {}) => ({
 
 describe('containers', () => {
   it('accepts a defaulted sidecar', () => {
-    expect(messages({ containers: [sidecar({ ports: [{ name: 'http', containerPort: 80, protocol: 'TCP' }] })] })).toEqual([]);
+    expect(
+      messages({ containers: [sidecar({ ports: [{ name: 'http', containerPort: 80, protocol: 'TCP' }] })] }),
+    ).toEqual([]);
   });
 
   it('requires names to be DNS labels, unique across containers and init containers', () => {
@@ -57,7 +61,9 @@ describe('containers', () => {
   });
 
   it('requires image, pull policy and termination message policy', () => {
-    expect(messages({ containers: [sidecar({ image: '', imagePullPolicy: '', terminationMessagePolicy: 'Other' })] })).toEqual([
+    expect(
+      messages({ containers: [sidecar({ image: '', imagePullPolicy: '', terminationMessagePolicy: 'Other' })] }),
+    ).toEqual([
       'spec.containers[0].image: Required value',
       'spec.containers[0].terminationMessagePolicy: Unsupported value: "Other": supported values: "File", "FallbackToLogsOnError"',
       'spec.containers[0].imagePullPolicy: Required value',
@@ -85,9 +91,9 @@ describe('containers', () => {
 
   it('checks host ports across containers, and each init container alone', () => {
     const hostPort = [{ containerPort: 80, hostPort: 8080, protocol: 'TCP' }];
-    expect(messages({ containers: [sidecar({ name: 'a', ports: hostPort }), sidecar({ name: 'b', ports: hostPort })] })).toEqual([
-      'spec.containers[1].ports[0].hostPort: Duplicate value: "TCP//8080"',
-    ]);
+    expect(
+      messages({ containers: [sidecar({ name: 'a', ports: hostPort }), sidecar({ name: 'b', ports: hostPort })] }),
+    ).toEqual(['spec.containers[1].ports[0].hostPort: Duplicate value: "TCP//8080"']);
     expect(
       messages({
         containers: [sidecar({ name: 'a', ports: hostPort })],
@@ -115,7 +121,10 @@ describe('containers', () => {
   });
 
   it('checks volume mounts against the declared volumes', () => {
-    const volumes: Volume[] = [{ name: 'data', emptyDir: {} }, { name: 'bad', emptyDir: {}, hostPath: { path: '/x' } }];
+    const volumes: Volume[] = [
+      { name: 'data', emptyDir: {} },
+      { name: 'bad', emptyDir: {}, hostPath: { path: '/x' } },
+    ];
     const volumeMounts = [
       { name: 'data', mountPath: '/data' },
       { name: 'data', mountPath: '/data', subPath: '/abs' },
@@ -150,7 +159,10 @@ describe('containers', () => {
   });
 
   it('checks resources: quantities, names and requests <= limits', () => {
-    const resources = { limits: { cpu: '100m', memory: '1Gi', 'example.com/gpu': '1' }, requests: { cpu: '200m', memory: '-1', 'example.com/gpu': '0.5', foo: '1', 'example.com/fpga': '1' } };
+    const resources = {
+      limits: { cpu: '100m', memory: '1Gi', 'example.com/gpu': '1' },
+      requests: { cpu: '200m', memory: '-1', 'example.com/gpu': '0.5', foo: '1', 'example.com/fpga': '1' },
+    };
     expect(messages({ containers: [sidecar({ resources })] })).toEqual([
       'spec.containers[0].resources.requests: Invalid value: "200m": must be less than or equal to cpu limit of 100m',
       'spec.containers[0].resources.requests[memory]: Invalid value: "-1": must be greater than or equal to 0',
@@ -198,19 +210,28 @@ describe('containers', () => {
 
   it('gives init-only SidecarSets a stand-in container', () => {
     expect(messages({ initContainers: [sidecar({ name: 'init' })] })).toEqual([]);
-    expect(messages({ initContainers: [sidecar({ name: 'test' })] })).toEqual(['spec.initContainers[0].name: Duplicate value: "test"']);
+    expect(messages({ initContainers: [sidecar({ name: 'test' })] })).toEqual([
+      'spec.initContainers[0].name: Duplicate value: "test"',
+    ]);
   });
 
   it('checks the security context', () => {
     const c = sidecar({
-      securityContext: { runAsUser: -1, allowPrivilegeEscalation: false, privileged: true, seccompProfile: { type: 'Localhost' } },
+      securityContext: {
+        runAsUser: -1,
+        allowPrivilegeEscalation: false,
+        privileged: true,
+        seccompProfile: { type: 'Localhost' },
+      },
       volumeMounts: [{ name: 'v', mountPath: '/v', mountPropagation: 'Bidirectional' }],
     });
     const msgs = messages({ containers: [c], volumes: [{ name: 'v', emptyDir: {} }] });
     expect(msgs).toEqual([
       'spec.containers[0].securityContext.runAsUser: Invalid value: -1: must be between 0 and 2147483647, inclusive',
       'spec.containers[0].securityContext.seccompProfile.localhostProfile: Required value: must be set when seccomp type is Localhost',
-      expect.stringMatching(/^spec\.containers\[0\]\.securityContext: Invalid value: .*cannot set `allowPrivilegeEscalation` to false and `privileged` to true$/),
+      expect.stringMatching(
+        /^spec\.containers\[0\]\.securityContext: Invalid value: .*cannot set `allowPrivilegeEscalation` to false and `privileged` to true$/,
+      ),
     ]);
   });
 });
@@ -220,7 +241,10 @@ describe('Kruise fields of a sidecar', () => {
     const c = sidecar({
       podInjectPolicy: 'Sometime',
       transferEnv: [
-        { sourceContainerNameFrom: { fieldRef: { apiVersion: 'v1', fieldPath: "metadata.labels['app']" } }, envName: 'A' },
+        {
+          sourceContainerNameFrom: { fieldRef: { apiVersion: 'v1', fieldPath: "metadata.labels['app']" } },
+          envName: 'A',
+        },
         { sourceContainerNameFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } }, envName: 'B' },
         { sourceContainerNameFrom: { fieldRef: { fieldPath: "metadata.annotations['x']" } }, envName: 'C' },
       ],

@@ -72,7 +72,10 @@ describe('TestValidateSidecarSet', () => {
     {
       name: 'wrong-selector',
       spec: {
-        selector: { matchLabels: { a: 'b' }, matchExpressions: [{ key: 'app-name', operator: 'NotIn', values: ['app-group', 'app-risk-'] }] },
+        selector: {
+          matchLabels: { a: 'b' },
+          matchExpressions: [{ key: 'app-name', operator: 'NotIn', values: ['app-group', 'app-risk-'] }],
+        },
         containers: [sidecar({ shareVolumePolicy: { type: 'enabled' } })],
       },
       fields: ['spec.selector.matchExpressions[0].values[1]', 'spec.selector.selector'],
@@ -80,7 +83,10 @@ describe('TestValidateSidecarSet', () => {
     {
       name: 'wrong-namespaceSelector',
       spec: {
-        selector: { matchLabels: { a: 'b' }, matchExpressions: [{ key: 'app-name', operator: 'NotIn', values: ['app-group', 'app-risk'] }] },
+        selector: {
+          matchLabels: { a: 'b' },
+          matchExpressions: [{ key: 'app-name', operator: 'NotIn', values: ['app-group', 'app-risk'] }],
+        },
         namespaceSelector: {
           matchLabels: { a: 'b' },
           matchExpressions: [{ key: 'app-name', operator: 'NotIn', values: ['app-group', 'app-risk-'] }],
@@ -92,7 +98,10 @@ describe('TestValidateSidecarSet', () => {
     {
       name: 'wrong-namespace-selector',
       spec: {
-        selector: { matchLabels: { a: 'b' }, matchExpressions: [{ key: 'app-name', operator: 'NotIn', values: ['app-group', 'app-risk'] }] },
+        selector: {
+          matchLabels: { a: 'b' },
+          matchExpressions: [{ key: 'app-name', operator: 'NotIn', values: ['app-group', 'app-risk'] }],
+        },
         namespaceSelector: { matchLabels: { a: 'b' } },
         containers: [sidecar({ shareVolumePolicy: { type: 'enabled' } })],
       },
@@ -129,7 +138,9 @@ describe('TestValidateSidecarSet', () => {
             name: 'istio-token',
             projected: {
               defaultMode: 420,
-              sources: [{ serviceAccountToken: { audience: 'istio-ca', expirationSeconds: 43200, path: 'istio-token' } }],
+              sources: [
+                { serviceAccountToken: { audience: 'istio-ca', expirationSeconds: 43200, path: 'istio-token' } },
+              ],
             },
           },
         ],
@@ -232,7 +243,11 @@ describe('TestValidateSidecarSet', () => {
       name: 'invalid-target-container-mode',
       spec: {
         selector: { matchLabels: { app: 'test' } },
-        containers: [sidecar({ resourcesPolicy: { targetContainersMode: 'invalid', resourcesExpr: { limits: { cpu: 'cpu*50%' } } } })],
+        containers: [
+          sidecar({
+            resourcesPolicy: { targetContainersMode: 'invalid', resourcesExpr: { limits: { cpu: 'cpu*50%' } } },
+          }),
+        ],
       },
       fields: ['spec[0].resourcesPolicy.targetContainersNameRegex'],
     },
@@ -243,7 +258,11 @@ describe('TestValidateSidecarSet', () => {
         initContainers: [
           sidecar({
             name: 'test-init',
-            resourcesPolicy: { targetContainersMode: 'sum', targetContainersNameRegex: '.*', resourcesExpr: { limits: { cpu: 'cpu*50%' } } },
+            resourcesPolicy: {
+              targetContainersMode: 'sum',
+              targetContainersNameRegex: '.*',
+              resourcesExpr: { limits: { cpu: 'cpu*50%' } },
+            },
           }),
         ],
       },
@@ -258,7 +277,11 @@ describe('TestValidateSidecarSet', () => {
           sidecar({
             name: 'test-init',
             restartPolicy: 'Always',
-            resourcesPolicy: { targetContainersMode: 'sum', targetContainersNameRegex: '.*', resourcesExpr: { limits: { cpu: 'cpu*50%' } } },
+            resourcesPolicy: {
+              targetContainersMode: 'sum',
+              targetContainersNameRegex: '.*',
+              resourcesExpr: { limits: { cpu: 'cpu*50%' } },
+            },
           }),
         ],
       },
@@ -282,7 +305,9 @@ describe('TestValidateSidecarSet', () => {
     expect(messages(cases[14].spec)).toEqual([
       'revision: Invalid value: null: Cannot find specific ControllerRevision, err: controllerrevisions.apps "test-sidecarset-678235" not found',
     ]);
-    expect(messages(cases[12].spec)).toEqual(['spec.patchPodMetadata: Required value: patch annotation[key1] already exist']);
+    expect(messages(cases[12].spec)).toEqual([
+      'spec.patchPodMetadata: Required value: patch annotation[key1] already exist',
+    ]);
   });
 
   it('finds a revision by custom version through its labels', () => {
@@ -290,10 +315,16 @@ describe('TestValidateSidecarSet', () => {
       kind: 'ControllerRevision',
       metadata: {
         name: 'test-sidecarset-abcde',
-        labels: { 'kruise.io/sidecarset-name': 'test-sidecarset', 'apps.kruise.io/sidecarset-custom-version': 'normal-sidecarset-01234' },
+        labels: {
+          'kruise.io/sidecarset-name': 'test-sidecarset',
+          'apps.kruise.io/sidecarset-custom-version': 'normal-sidecarset-01234',
+        },
       },
     };
-    const result = validateSidecarSet(sidecarSet('test-sidecarset', cases[13].spec), context({ revisions: [labelled] }));
+    const result = validateSidecarSet(
+      sidecarSet('test-sidecarset', cases[13].spec),
+      context({ revisions: [labelled] }),
+    );
     expect(result.errors).toEqual([]);
   });
 
@@ -306,7 +337,10 @@ describe('TestValidateSidecarSet', () => {
   });
 
   it('validates the metadata name with the SidecarSet name rule', () => {
-    const result = validateSidecarSet(sidecarSet('bad_name', { selector: ab, updateStrategy: notUpdate, containers: [sidecar()] }), ctx);
+    const result = validateSidecarSet(
+      sidecarSet('bad_name', { selector: ab, updateStrategy: notUpdate, containers: [sidecar()] }),
+      ctx,
+    );
     expect(result.errors.map(formatFieldError)).toEqual([
       `metadata.name: Invalid value: "bad_name": sidecarset name must consist of alphanumeric characters or '-' (e.g. 'example-com', regex used for validation is '^[a-zA-Z0-9\\-]+$')`,
     ]);
@@ -325,27 +359,48 @@ describe('TestValidateSidecarSet', () => {
 
 describe('TestValidateSidecarSetCanaryAnnotations', () => {
   const canary = (base: string, type = 'NotUpdate') =>
-    sidecarSet('test-sidecarset', { updateStrategy: { type } }, {
-      annotations: { 'apps.kruise.io/sidecarset-canary': 'true', 'apps.kruise.io/sidecarset-base': base },
-    });
+    sidecarSet(
+      'test-sidecarset',
+      { updateStrategy: { type } },
+      {
+        annotations: { 'apps.kruise.io/sidecarset-canary': 'true', 'apps.kruise.io/sidecarset-base': base },
+      },
+    );
   const plain = (name: string) => sidecarSet(name, {});
 
   const cases: { name: string; obj: SidecarSet; older?: SidecarSet; cluster: SidecarSet[]; details: string[] }[] = [
-    { name: 'non-canary sidecarset', obj: sidecarSet('test-sidecarset', {}, { annotations: {} }), cluster: [], details: [] },
+    {
+      name: 'non-canary sidecarset',
+      obj: sidecarSet('test-sidecarset', {}, { annotations: {} }),
+      cluster: [],
+      details: [],
+    },
     {
       name: 'canary sidecarset with base set to itself',
       obj: canary('test-sidecarset'),
       cluster: [plain('test-sidecarset')],
       details: ['base sidecarSet cannot be itself'],
     },
-    { name: 'canary sidecarset with valid base that exists', obj: canary('base-sidecarset'), cluster: [plain('base-sidecarset')], details: [] },
+    {
+      name: 'canary sidecarset with valid base that exists',
+      obj: canary('base-sidecarset'),
+      cluster: [plain('base-sidecarset')],
+      details: [],
+    },
     {
       name: 'canary sidecarset with valid base that exists, but base is canary',
       obj: canary('base1-sidecarset'),
       cluster: [
-        sidecarSet('base1-sidecarset', {}, {
-          annotations: { 'apps.kruise.io/sidecarset-canary': 'true', 'apps.kruise.io/sidecarset-base': 'other-base-sidecarset' },
-        }),
+        sidecarSet(
+          'base1-sidecarset',
+          {},
+          {
+            annotations: {
+              'apps.kruise.io/sidecarset-canary': 'true',
+              'apps.kruise.io/sidecarset-base': 'other-base-sidecarset',
+            },
+          },
+        ),
       ],
       details: ['base sidecarSet cannot be canary'],
     },
@@ -353,7 +408,9 @@ describe('TestValidateSidecarSetCanaryAnnotations', () => {
       name: 'canary sidecarset with base that does not exist',
       obj: canary('nonexistent-sidecarset'),
       cluster: [],
-      details: ['fetch base sidecarSet[nonexistent-sidecarset] failed: sidecarsets.apps.kruise.io "nonexistent-sidecarset" not found'],
+      details: [
+        'fetch base sidecarSet[nonexistent-sidecarset] failed: sidecarsets.apps.kruise.io "nonexistent-sidecarset" not found',
+      ],
     },
     {
       name: 'updating canary sidecarset with unchanged base',
@@ -407,7 +464,11 @@ describe('TestSidecarSetUpdateConflict', () => {
 
   it('refuses a container the stored SidecarSet does not have, through validateSidecarSet', () => {
     const older = sidecarSet('test-sidecarset', { selector: ab, updateStrategy: notUpdate, containers: [sidecar()] });
-    const obj = sidecarSet('test-sidecarset', { selector: ab, updateStrategy: notUpdate, containers: [sidecar({ name: 'other' })] });
+    const obj = sidecarSet('test-sidecarset', {
+      selector: ab,
+      updateStrategy: notUpdate,
+      containers: [sidecar({ name: 'other' })],
+    });
     expect(validateSidecarSet(obj, context({ older })).errors.map(formatFieldError)).toEqual([
       'spec.containers.name: Invalid value: "other": container other is not found',
     ]);
@@ -416,17 +477,31 @@ describe('TestSidecarSetUpdateConflict', () => {
 
 describe('TestValidateSidecarSetPatchMetadataWhitelist', () => {
   const demo = (patched: boolean) =>
-    sidecarSet('test-sidecarset', {
-      containers: [{ name: 'cold-sidecar', image: 'cold-image:v1', upgradeStrategy: { upgradeType: 'ColdUpgrade' } }],
-      ...(patched ? { patchPodMetadata: [{ annotations: { key1: 'value1' } }] } : {}),
-    }, { labels: { app: 'sidecar' } });
+    sidecarSet(
+      'test-sidecarset',
+      {
+        containers: [{ name: 'cold-sidecar', image: 'cold-image:v1', upgradeStrategy: { upgradeType: 'ColdUpgrade' } }],
+        ...(patched ? { patchPodMetadata: [{ annotations: { key1: 'value1' } }] } : {}),
+      },
+      { labels: { app: 'sidecar' } },
+    );
   const whitelist = (json: string) => parsePatchPodMetadataWhitelist({ SidecarSet_PatchPodMetadata_WhiteList: json });
 
   it.each([
     { name: 'validate sidecarSet no patch Metadata', patched: false, json: undefined, expectErr: false },
     { name: 'validate sidecarSet whitelist failed-1', patched: true, json: undefined, expectErr: true },
-    { name: 'validate sidecarSet whitelist success-1', patched: true, json: '{"rules":[{"allowedAnnotationKeyExprs":["key.*"]}]}', expectErr: false },
-    { name: 'validate sidecarSet whitelist failed-2', patched: true, json: '{"rules":[{"allowedAnnotationKeyExprs":["key2"]}]}', expectErr: true },
+    {
+      name: 'validate sidecarSet whitelist success-1',
+      patched: true,
+      json: '{"rules":[{"allowedAnnotationKeyExprs":["key.*"]}]}',
+      expectErr: false,
+    },
+    {
+      name: 'validate sidecarSet whitelist failed-2',
+      patched: true,
+      json: '{"rules":[{"allowedAnnotationKeyExprs":["key2"]}]}',
+      expectErr: true,
+    },
     {
       name: 'validate sidecarSet whitelist failed-3',
       patched: true,
@@ -445,10 +520,12 @@ describe('TestValidateSidecarSetPatchMetadataWhitelist', () => {
   });
 
   it('names the key that is not allowed', () => {
-    expect(patchMetadataWhitelistError(demo(true), whitelist('{"rules":[{"allowedAnnotationKeyExprs":["key2"]}]}'))).toBe(
-      'sidecarSet patch metadata annotation(key1) is not allowed',
+    expect(
+      patchMetadataWhitelistError(demo(true), whitelist('{"rules":[{"allowedAnnotationKeyExprs":["key2"]}]}')),
+    ).toBe('sidecarSet patch metadata annotation(key1) is not allowed');
+    expect(patchMetadataWhitelistError(demo(true), whitelist('{"rules":[]}'))).toBe(
+      'sidecarSet patch metadata annotation is not allowed',
     );
-    expect(patchMetadataWhitelistError(demo(true), whitelist('{"rules":[]}'))).toBe('sidecarSet patch metadata annotation is not allowed');
     expect(patchMetadataWhitelistError(demo(true), whitelist('{"rules":[]}'), true)).toBeUndefined();
   });
 

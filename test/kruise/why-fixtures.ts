@@ -25,8 +25,21 @@ export function chartConfiguration(): MutatingWebhookConfiguration {
       },
       {
         name: 'mcloneset.kb.io',
-        clientConfig: { service: { name: 'kruise-webhook-service', namespace: 'kruise-system', path: '/mutate-apps-kruise-io-v1alpha1-cloneset' } },
-        rules: [{ apiGroups: ['apps.kruise.io'], apiVersions: ['v1alpha1'], operations: ['CREATE', 'UPDATE'], resources: ['clonesets'] }],
+        clientConfig: {
+          service: {
+            name: 'kruise-webhook-service',
+            namespace: 'kruise-system',
+            path: '/mutate-apps-kruise-io-v1alpha1-cloneset',
+          },
+        },
+        rules: [
+          {
+            apiGroups: ['apps.kruise.io'],
+            apiVersions: ['v1alpha1'],
+            operations: ['CREATE', 'UPDATE'],
+            resources: ['clonesets'],
+          },
+        ],
       },
     ],
   };

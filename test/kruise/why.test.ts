@@ -17,13 +17,27 @@ const HASH = 'kruise.io/sidecarset-hash';
 const HASH_NO_IMAGE = 'kruise.io/sidecarset-hash-without-image';
 
 const DEFAULT_NS = new Map([['default', {}]]);
-const readyEndpoints = { objects: [{ kind: 'Endpoints' as const, metadata: { name: 'kruise-webhook-service' }, subsets: [{ addresses: [{}] }] }] };
+const readyEndpoints = {
+  objects: [
+    { kind: 'Endpoints' as const, metadata: { name: 'kruise-webhook-service' }, subsets: [{ addresses: [{}] }] },
+  ],
+};
 
 function input(pod: Pod, sidecarSets: SidecarSet[], extra: Partial<ExplanationInput> = {}): ExplanationInput {
   return {
     pod,
-    target: { kind: 'Pod', namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name ?? '', template: false },
-    injection: ctx(sidecarSets, { namespaces: new Map([['default', {}], ['kube-system', {}]]) }),
+    target: {
+      kind: 'Pod',
+      namespace: pod.metadata.namespace ?? 'default',
+      name: pod.metadata.name ?? '',
+      template: false,
+    },
+    injection: ctx(sidecarSets, {
+      namespaces: new Map([
+        ['default', {}],
+        ['kube-system', {}],
+      ]),
+    }),
     webhook: { configuration: chartConfiguration(), backends: readyEndpoints },
     ...extra,
   };
@@ -48,7 +62,9 @@ describe('webhook scope (the chart Pod webhook)', () => {
 
   it('a namespace labelled control-plane=openkruise is excluded; unknown labels leave it undecided', () => {
     const pod = { ...copy(pod1), metadata: { ...pod1.metadata, namespace: 'kruise-system' } };
-    const labelled = podWebhookScope(pod, new Map([['kruise-system', { 'control-plane': 'openkruise' }]]), { configuration: chartConfiguration() });
+    const labelled = podWebhookScope(pod, new Map([['kruise-system', { 'control-plane': 'openkruise' }]]), {
+      configuration: chartConfiguration(),
+    });
     expect(codes(labelled.findings)).toEqual(['WebhookNamespaceExcluded']);
     const unknown = podWebhookScope(pod, new Map(), { configuration: chartConfiguration() });
     expect(unknown.admits).toBe('unknown');
@@ -64,7 +80,9 @@ describe('webhook scope (the chart Pod webhook)', () => {
   });
 
   it('no configuration, or one without the Pod webhook (PodWebhook gate off)', () => {
-    expect(codes(podWebhookScope(pod1, new Map(), { configuration: null }).findings)).toEqual(['WebhookConfigurationMissing']);
+    expect(codes(podWebhookScope(pod1, new Map(), { configuration: null }).findings)).toEqual([
+      'WebhookConfigurationMissing',
+    ]);
     const gateOff = chartConfiguration();
     gateOff.webhooks = gateOff.webhooks!.slice(1);
     const scope = podWebhookScope(pod1, new Map(), { configuration: gateOff });
@@ -73,13 +91,29 @@ describe('webhook scope (the chart Pod webhook)', () => {
   });
 
   it('rules: CREATE of core/v1 pods, with wildcards; UPDATE only or a subresource does not count', () => {
-    expect(rulesCoverPodCreate([{ apiGroups: ['*'], apiVersions: ['*'], operations: ['*'], resources: ['*'] }])).toBe(true);
-    expect(rulesCoverPodCreate([{ apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['pods'] }])).toBe(false);
-    expect(rulesCoverPodCreate([{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods/status'] }])).toBe(false);
-    expect(rulesCoverPodCreate([{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'], scope: 'Cluster' }])).toBe(false);
+    expect(rulesCoverPodCreate([{ apiGroups: ['*'], apiVersions: ['*'], operations: ['*'], resources: ['*'] }])).toBe(
+      true,
+    );
+    expect(
+      rulesCoverPodCreate([{ apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['pods'] }]),
+    ).toBe(false);
+    expect(
+      rulesCoverPodCreate([
+        { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods/status'] },
+      ]),
+    ).toBe(false);
+    expect(
+      rulesCoverPodCreate([
+        { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'], scope: 'Cluster' },
+      ]),
+    ).toBe(false);
     const configuration = chartConfiguration();
-    configuration.webhooks![0].rules = [{ apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['pods'] }];
-    expect(codes(podWebhookScope(pod1, DEFAULT_NS, { configuration }).findings)).toEqual(['WebhookRulesExcludePodCreate']);
+    configuration.webhooks![0].rules = [
+      { apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['pods'] },
+    ];
+    expect(codes(podWebhookScope(pod1, DEFAULT_NS, { configuration }).findings)).toEqual([
+      'WebhookRulesExcludePodCreate',
+    ]);
   });
 
   it('no ready endpoints: creation fails with failurePolicy Fail, skips injection with Ignore', () => {
@@ -88,22 +122,34 @@ describe('webhook scope (the chart Pod webhook)', () => {
     expect(fail.findings).toEqual([expect.objectContaining({ code: 'WebhookNoReadyEndpoints', effect: 'rejects' })]);
     const ignoring = chartConfiguration();
     ignoring.webhooks![0].failurePolicy = 'Ignore';
-    const slices = { objects: [{ kind: 'EndpointSlice' as const, metadata: {}, endpoints: [{ conditions: { ready: false } }] }] };
+    const slices = {
+      objects: [{ kind: 'EndpointSlice' as const, metadata: {}, endpoints: [{ conditions: { ready: false } }] }],
+    };
     const ignore = podWebhookScope(pod1, DEFAULT_NS, { configuration: ignoring, backends: slices });
     expect(ignore.findings).toEqual([expect.objectContaining({ code: 'WebhookNoReadyEndpoints', effect: 'blocks' })]);
     const ready = { objects: [{ kind: 'EndpointSlice' as const, metadata: {}, endpoints: [{ conditions: {} }] }] };
-    expect(podWebhookScope(pod1, DEFAULT_NS, { configuration: chartConfiguration(), backends: ready }).findings).toEqual([]);
+    expect(
+      podWebhookScope(pod1, DEFAULT_NS, { configuration: chartConfiguration(), backends: ready }).findings,
+    ).toEqual([]);
   });
 
   it('matchConditions are not evaluated; a URL webhook has no Service to check; unreadable Endpoints', () => {
     const configuration = chartConfiguration();
-    configuration.webhooks![0].matchConditions = [{ name: 'not-system', expression: "!request.userInfo.username.startsWith('system:')" }];
+    configuration.webhooks![0].matchConditions = [
+      { name: 'not-system', expression: "!request.userInfo.username.startsWith('system:')" },
+    ];
     const scope = podWebhookScope(pod1, DEFAULT_NS, { configuration, backends: { unknown: 'forbidden' } });
     expect(scope.admits).toBe('unknown');
-    expect(scope.findings.map((f) => [f.code, f.effect])).toEqual([['WebhookMatchConditions', 'unchecked'], ['WebhookUnchecked', 'unchecked']]);
+    expect(scope.findings.map((f) => [f.code, f.effect])).toEqual([
+      ['WebhookMatchConditions', 'unchecked'],
+      ['WebhookUnchecked', 'unchecked'],
+    ]);
     const byUrl = chartConfiguration();
     byUrl.webhooks![0].clientConfig = { url: 'https://kruise.example.com:9876/mutate-pod' };
-    expect(podWebhookScope(pod1, DEFAULT_NS, { configuration: byUrl, backends: { objects: [] } })).toMatchObject({ admits: true, findings: [] });
+    expect(podWebhookScope(pod1, DEFAULT_NS, { configuration: byUrl, backends: { objects: [] } })).toMatchObject({
+      admits: true,
+      findings: [],
+    });
   });
 
   it('an unreadable configuration is reported as unchecked', () => {
@@ -117,7 +163,11 @@ describe('explainInjection', () => {
     const pod = copy(pod1);
     pod.metadata.labels = { app: 'doesnt-match' };
     const e = explainInjection(input(pod, [copy(sidecarSet1)]));
-    expect(e).toMatchObject({ apiVersion: 'kubectl-sidecarset/v1', kind: 'InjectionExplanation', webhook: { admits: true } });
+    expect(e).toMatchObject({
+      apiVersion: 'kubectl-sidecarset/v1',
+      kind: 'InjectionExplanation',
+      webhook: { admits: true },
+    });
     expect(e.sidecarSets[0]).toMatchObject({ name: 'sidecarset1', injected: false, newPod: 'notInjected' });
     expect(codes(e.sidecarSets[0].reasons)).toEqual(['SelectorMismatch']);
     expect(e.sidecarSets[0].render.parts).toEqual([]);
@@ -154,7 +204,11 @@ describe('explainInjection', () => {
     const live = injectPod(copy(pod1), ctx([set])).pod;
     const e = explainInjection(input(live, [set]));
     const s = e.sidecarSets[0];
-    expect(s).toMatchObject({ injected: true, podRevision: { hash: 'c4k2dbb95d', hashWithoutImage: 'without-1' }, newPod: 'injected' });
+    expect(s).toMatchObject({
+      injected: true,
+      podRevision: { hash: 'c4k2dbb95d', hashWithoutImage: 'without-1' },
+      newPod: 'injected',
+    });
     expect(codes(s.reasons)).toEqual(['InjectedCurrentRevision', 'Matched']);
     expect(s.render.parts.every((p) => p.change === 'unchanged')).toBe(true);
     expect(s.render.parts.map((p) => p.name)).toContain('dns-f');
@@ -172,8 +226,16 @@ describe('explainInjection', () => {
     expect(s.reasons[0]).toMatchObject({ code: 'InjectedOlderRevision', layer: 'time' });
     expect(s.reasons[0].message).toContain('upgrades in place');
     const dns = s.render.parts.find((p) => p.name === 'dns-f');
-    expect(dns).toMatchObject({ change: 'changed', fields: ['image'], live: 'dns-f-image:1.0', rendered: 'dns-f-image:2.0' });
-    expect(s.render.parts.find((p) => p.name === 'kruise.io/sidecarset-hash[sidecarset1]')).toMatchObject({ live: 'old-hash', rendered: 'new-hash' });
+    expect(dns).toMatchObject({
+      change: 'changed',
+      fields: ['image'],
+      live: 'dns-f-image:1.0',
+      rendered: 'dns-f-image:2.0',
+    });
+    expect(s.render.parts.find((p) => p.name === 'kruise.io/sidecarset-hash[sidecarset1]')).toMatchObject({
+      live: 'old-hash',
+      rendered: 'new-hash',
+    });
 
     const legacy = copy(pod1);
     legacy.metadata.annotations = { [HASH]: '{"sidecarset1":"old-hash"}' };
@@ -196,10 +258,17 @@ describe('explainInjection', () => {
     pod.metadata.creationTimestamp = '2024-03-01T00:00:00Z';
     const revision: ControllerRevision = {
       kind: 'ControllerRevision',
-      metadata: { name: 'sidecarset1-abc', labels: { 'kruise.io/sidecarset-name': 'sidecarset1' }, creationTimestamp: '2024-04-01T00:00:00Z' },
+      metadata: {
+        name: 'sidecarset1-abc',
+        labels: { 'kruise.io/sidecarset-name': 'sidecarset1' },
+        creationTimestamp: '2024-04-01T00:00:00Z',
+      },
       revision: 2,
     };
-    const changed = explainInjection({ ...input(pod, [set]), injection: ctx([set], { revisions: [revision], namespaces: new Map([['default', {}]]) }) });
+    const changed = explainInjection({
+      ...input(pod, [set]),
+      injection: ctx([set], { revisions: [revision], namespaces: new Map([['default', {}]]) }),
+    });
     expect(codes(changed.sidecarSets[0].reasons)).toEqual(['CreatedBeforeSidecarSetChange', 'Matched']);
   });
 
@@ -208,24 +277,45 @@ describe('explainInjection', () => {
     set.spec.injectionStrategy = { revision: { customVersion: 'sidecarset1-12345', policy: 'Always' } };
     const revision: ControllerRevision = {
       kind: 'ControllerRevision',
-      metadata: { name: 'sidecarset1-12345', labels: { 'kruise.io/sidecarset-name': 'sidecarset1', 'apps.kruise.io/sidecarset-custom-version': 'sidecarset1-12345' } },
-      data: { spec: { $patch: 'replace', initContainers: [{ name: 'init-2', image: 'busybox:1.0.0' }], containers: [{ name: 'dns-f', image: 'dns-f-image:1.0', podInjectPolicy: 'BeforeAppContainer' }] } },
+      metadata: {
+        name: 'sidecarset1-12345',
+        labels: {
+          'kruise.io/sidecarset-name': 'sidecarset1',
+          'apps.kruise.io/sidecarset-custom-version': 'sidecarset1-12345',
+        },
+      },
+      data: {
+        spec: {
+          $patch: 'replace',
+          initContainers: [{ name: 'init-2', image: 'busybox:1.0.0' }],
+          containers: [{ name: 'dns-f', image: 'dns-f-image:1.0', podInjectPolicy: 'BeforeAppContainer' }],
+        },
+      },
     };
-    const e = explainInjection({ ...input(copy(pod1), [set]), injection: ctx([set], { revisions: [revision], namespaces: new Map([['default', {}]]) }) });
+    const e = explainInjection({
+      ...input(copy(pod1), [set]),
+      injection: ctx([set], { revisions: [revision], namespaces: new Map([['default', {}]]) }),
+    });
     const s = e.sidecarSets[0];
     expect(codes(s.reasons)).toEqual(['RevisionPinned', 'Matched']);
     expect(s.render.revision).toBe('sidecarset1-12345');
     expect(s.render.parts.filter((p) => p.kind !== 'annotation').map((p) => p.name)).toEqual(['dns-f', 'init-2']);
 
     const missing = explainInjection(input(copy(pod1), [set]));
-    expect(missing.sidecarSets[0]).toMatchObject({ newPod: 'rejected', reasons: [{ code: 'RevisionUnavailable', effect: 'rejects' }] });
+    expect(missing.sidecarSets[0]).toMatchObject({
+      newPod: 'rejected',
+      reasons: [{ code: 'RevisionUnavailable', effect: 'rejects' }],
+    });
   });
 
   it('a pinned revision with unreadable ControllerRevisions is unchecked, not missing', () => {
     const set = copy(sidecarSet1);
     set.spec.injectionStrategy = { revision: { revisionName: 'sidecarset1-1' } };
     const e = explainInjection({ ...input(copy(pod1), [set]), revisionsUnavailable: 'forbidden' });
-    expect(e.sidecarSets[0]).toMatchObject({ newPod: 'unknown', reasons: [{ code: 'RevisionPinned', effect: 'unchecked' }] });
+    expect(e.sidecarSets[0]).toMatchObject({
+      newPod: 'unknown',
+      reasons: [{ code: 'RevisionPinned', effect: 'unchecked' }],
+    });
   });
 
   it('PodMatchedSidecarSet namespace cases: a namespaceSelector mismatch, and undecidable without the labels', () => {
@@ -234,19 +324,31 @@ describe('explainInjection', () => {
     const pod = copy(pod1);
     pod.metadata.namespace = 'app1';
     const base = input(pod, [set]);
-    const labelled = explainInjection({ ...base, injection: ctx([set], { namespaces: new Map([['app1', { app: 'app1' }]]) }) });
+    const labelled = explainInjection({
+      ...base,
+      injection: ctx([set], { namespaces: new Map([['app1', { app: 'app1' }]]) }),
+    });
     expect(labelled.sidecarSets[0].newPod).toBe('injected');
-    const other = explainInjection({ ...base, injection: ctx([set], { namespaces: new Map([['app1', { app: 'other' }]]) }) });
+    const other = explainInjection({
+      ...base,
+      injection: ctx([set], { namespaces: new Map([['app1', { app: 'other' }]]) }),
+    });
     expect(codes(other.sidecarSets[0].reasons)).toEqual(['NamespaceMismatch']);
     const unknown = explainInjection({ ...base, injection: ctx([set]) });
-    expect(unknown.sidecarSets[0]).toMatchObject({ newPod: 'unknown', reasons: [{ code: 'NamespaceLabelsUnknown', effect: 'unchecked' }] });
+    expect(unknown.sidecarSets[0]).toMatchObject({
+      newPod: 'unknown',
+      reasons: [{ code: 'NamespaceLabelsUnknown', effect: 'unchecked' }],
+    });
   });
 
   it('the webhook decides before the SidecarSet: a kube-system Pod is not injected though the SidecarSet matches', () => {
     const pod = copy(pod1);
     pod.metadata.namespace = 'kube-system';
     const e = explainInjection(input(pod, [copy(sidecarSet1)]));
-    expect(e.webhook).toMatchObject({ admits: false, reasons: [{ code: 'WebhookNamespaceExcluded', layer: 'webhook' }] });
+    expect(e.webhook).toMatchObject({
+      admits: false,
+      reasons: [{ code: 'WebhookNamespaceExcluded', layer: 'webhook' }],
+    });
     expect(e.sidecarSets[0]).toMatchObject({ newPod: 'notInjected', reasons: [{ code: 'Matched' }] });
     expect(explanationText(e)).toContain("Kruise's Pod webhook does not see the Pod");
   });
@@ -269,9 +371,16 @@ describe('explainInjection', () => {
     const base = copy(sidecarSet1);
     const canary = copy(sidecarSet1);
     canary.metadata.name = 'sidecarset1-canary';
-    canary.metadata.annotations = { ...canary.metadata.annotations, 'apps.kruise.io/sidecarset-canary': 'true', 'apps.kruise.io/sidecarset-base': 'sidecarset1' };
+    canary.metadata.annotations = {
+      ...canary.metadata.annotations,
+      'apps.kruise.io/sidecarset-canary': 'true',
+      'apps.kruise.io/sidecarset-base': 'sidecarset1',
+    };
     const e = explainInjection(input(copy(pod1), [base, canary]));
-    expect(e.sidecarSets.map((s) => [s.name, s.newPod])).toEqual([['sidecarset1', 'notInjected'], ['sidecarset1-canary', 'injected']]);
+    expect(e.sidecarSets.map((s) => [s.name, s.newPod])).toEqual([
+      ['sidecarset1', 'notInjected'],
+      ['sidecarset1-canary', 'injected'],
+    ]);
     expect(codes(e.sidecarSets[0].reasons)).toEqual(['ReplacedByCanary']);
   });
 
@@ -288,7 +397,10 @@ describe('explainInjection', () => {
 
   it('a workload template has no time layer and renders against the template', () => {
     const pod = copy(pod1);
-    const e = explainInjection({ ...input(pod, [copy(sidecarSet1)]), target: { kind: 'Deployment', namespace: 'default', name: 'web', template: true } });
+    const e = explainInjection({
+      ...input(pod, [copy(sidecarSet1)]),
+      target: { kind: 'Deployment', namespace: 'default', name: 'web', template: true },
+    });
     expect(e.sidecarSets[0].injected).toBe(false);
     expect(codes(e.sidecarSets[0].reasons)).toEqual(['Matched']);
     const text = explanationText(e);

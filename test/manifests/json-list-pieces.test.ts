@@ -3,8 +3,18 @@
 import { describe, expect, it } from 'vitest';
 import { cutJsonList, parseListPiece } from '../../src/manifests/json-list-pieces.js';
 
-const pod = (i: number) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `p-${i}`, labels: { 'a"b': 'x\\y', i: String(i) } }, spec: { containers: [{ name: 'c', image: `i:${i}` }] } });
-const list = (n: number) => ({ apiVersion: 'v1', items: Array.from({ length: n }, (_, i) => pod(i)), kind: 'List', metadata: { resourceVersion: '' } });
+const pod = (i: number) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: `p-${i}`, labels: { 'a"b': 'x\\y', i: String(i) } },
+  spec: { containers: [{ name: 'c', image: `i:${i}` }] },
+});
+const list = (n: number) => ({
+  apiVersion: 'v1',
+  items: Array.from({ length: n }, (_, i) => pod(i)),
+  kind: 'List',
+  metadata: { resourceVersion: '' },
+});
 const bytes = (text: string) => Buffer.from(text, 'utf8');
 
 /** What the cut gives back: the items of every piece, in order. */
@@ -19,7 +29,9 @@ function itemsOf(text: string, pieceBytes: number): unknown[] | undefined {
 describe('cutJsonList', () => {
   it("cuts kubectl's output (4 spaces) and one item per line into pieces that are the items", () => {
     const kubectl = JSON.stringify(list(40), null, 4) + '\n';
-    const lines = `{\n    "apiVersion": "v1",\n    "items": [\n${list(40).items.map((p) => JSON.stringify(p)).join(',\n')}\n    ],\n    "kind": "List"\n}\n`;
+    const lines = `{\n    "apiVersion": "v1",\n    "items": [\n${list(40)
+      .items.map((p) => JSON.stringify(p))
+      .join(',\n')}\n    ],\n    "kind": "List"\n}\n`;
     for (const text of [kubectl, lines, JSON.stringify(list(40), null, 2), JSON.stringify(list(40), null, '\t')]) {
       for (const size of [1, 100, 700, 3000]) {
         const cut = cutJsonList(bytes(text), size)!;
@@ -35,7 +47,9 @@ describe('cutJsonList', () => {
     const cut = cutJsonList(b, 50)!;
     const between = cut.pieces.slice(1).map(([start], k) => b.toString('utf8', cut.pieces[k][1], start));
     expect(between.every((s) => s === ',')).toBe(true);
-    expect(b.toString('utf8', cut.itemsStart, cut.itemsEnd)).toBe(cut.pieces.map(([s, e]) => b.toString('utf8', s, e)).join(','));
+    expect(b.toString('utf8', cut.itemsStart, cut.itemsEnd)).toBe(
+      cut.pieces.map(([s, e]) => b.toString('utf8', s, e)).join(','),
+    );
   });
 
   it('cuts non-ASCII text at item boundaries only', () => {
@@ -58,7 +72,9 @@ describe('cutJsonList', () => {
 });
 
 describe('what is cut', () => {
-  const items = list(3).items.map((p) => JSON.stringify(p)).join(',\n');
+  const items = list(3)
+    .items.map((p) => JSON.stringify(p))
+    .join(',\n');
 
   it('is a List, whatever its kind and other fields', () => {
     const text = `{"apiVersion": "v1", "items": [\n${items}\n], "kind": "PodList", "metadata": {"continue": "]", "x": [1, [2]]}}`;

@@ -73,7 +73,9 @@ describe('locatePodTemplate', () => {
     const cm = obj('v1', 'ConfigMap', { metadata: { name: 'kruise-configuration' } });
     expect(locatePodTemplate(cm)).toBe('other');
     expect(locatePodTemplate(cm, 'kruise-system')).toBe('config');
-    expect(locatePodTemplate(obj('v1', 'ConfigMap', { metadata: { name: 'other', namespace: 'kruise-system' } }))).toBe('other');
+    expect(locatePodTemplate(obj('v1', 'ConfigMap', { metadata: { name: 'other', namespace: 'kruise-system' } }))).toBe(
+      'other',
+    );
   });
 
   test('a pod-template shape under an unknown kind is an unknown workload', () => {
@@ -82,7 +84,9 @@ describe('locatePodTemplate', () => {
     expect(locatePodTemplate(rollout)).toBe('unknown-workload');
     expect(locatePodTemplate(cron)).toBe('unknown-workload');
     // the same kind name in another group is not the known workload
-    expect(locatePodTemplate(obj('example.com/v1', 'Deployment', { spec: { template: podTemplate } }))).toBe('unknown-workload');
+    expect(locatePodTemplate(obj('example.com/v1', 'Deployment', { spec: { template: podTemplate } }))).toBe(
+      'unknown-workload',
+    );
     expect(locatePodTemplate(obj('example.com/v1', 'Deployment'))).toBe('other');
   });
 

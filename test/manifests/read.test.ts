@@ -150,9 +150,18 @@ describe('parsing streams', () => {
   });
 
   test('a typed list (DeploymentList) is a list too; a List item that is not an object is an error', () => {
-    const typed = parseManifests(JSON.stringify({ apiVersion: 'apps/v1', kind: 'DeploymentList', items: [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' } }] }), 'l.json');
+    const typed = parseManifests(
+      JSON.stringify({
+        apiVersion: 'apps/v1',
+        kind: 'DeploymentList',
+        items: [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' } }],
+      }),
+      'l.json',
+    );
     expect(names(typed)).toEqual(['d']);
-    const err = errorOf(() => parseManifests('apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n- name: x\n', 'l.yaml'));
+    const err = errorOf(() =>
+      parseManifests('apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n- name: x\n', 'l.yaml'),
+    );
     expect(err.message).toBe('l.yaml: document 1: line 6: items[1]: not a Kubernetes object: "apiVersion" is missing');
   });
 
@@ -171,7 +180,10 @@ describe('parsing streams', () => {
 
 describe('JSON', () => {
   test('one object', () => {
-    const [d] = parseManifests(`\n  ${JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'j' } }, null, 2)}\n`, 'p.json');
+    const [d] = parseManifests(
+      `\n  ${JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'j' } }, null, 2)}\n`,
+      'p.json',
+    );
     expect(d.object).toEqual({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'j' } });
     expect(d.origin.format).toBe('json');
   });
@@ -220,20 +232,28 @@ describe('errors name source, document and line', () => {
     expect(errorOf(() => parseManifests(`${pod('a')}---\n- a\n- b\n`, 's.yaml')).message).toBe(
       's.yaml: document 2: line 6: expected a Kubernetes object (a mapping with apiVersion and kind), found a sequence',
     );
-    expect(errorOf(() => parseManifests('just text\n', 't.yaml')).message).toMatch(/^t\.yaml: document 1: line 1: .*found a scalar/);
+    expect(errorOf(() => parseManifests('just text\n', 't.yaml')).message).toMatch(
+      /^t\.yaml: document 1: line 1: .*found a scalar/,
+    );
   });
 
   test('a mapping without kind or apiVersion', () => {
-    expect(errorOf(() => parseManifests(`${pod('a')}---\n# a comment\napiVersion: v1\nmetadata: {}\n`, 'k.yaml')).message).toBe(
-      'k.yaml: document 2: line 7: not a Kubernetes object: "kind" is missing',
-    );
-    expect(errorOf(() => parseManifests('kind: Pod\n', 'v.yaml')).place).toEqual({ source: 'v.yaml', document: 0, line: 1 });
+    expect(
+      errorOf(() => parseManifests(`${pod('a')}---\n# a comment\napiVersion: v1\nmetadata: {}\n`, 'k.yaml')).message,
+    ).toBe('k.yaml: document 2: line 7: not a Kubernetes object: "kind" is missing');
+    expect(errorOf(() => parseManifests('kind: Pod\n', 'v.yaml')).place).toEqual({
+      source: 'v.yaml',
+      document: 0,
+      line: 1,
+    });
   });
 });
 
 describe('!!binary, as go-yaml reads it for kubectl', () => {
-  const withAnnotation = (value: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    a: ${value}\n`;
-  const annotation = (text: string) => (parseManifests(text, 'b.yaml')[0].object.metadata as { annotations: Record<string, unknown> }).annotations.a;
+  const withAnnotation = (value: string) =>
+    `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    a: ${value}\n`;
+  const annotation = (text: string) =>
+    (parseManifests(text, 'b.yaml')[0].object.metadata as { annotations: Record<string, unknown> }).annotations.a;
 
   test('is the text of its bytes, line breaks in the base64 ignored', () => {
     expect(annotation(withAnnotation('!!binary aGVsbG8='))).toBe('hello');

@@ -186,7 +186,10 @@ spec:
   });
 
   test('an empty flow collection that gets content turns to block style', () => {
-    const [md] = parseManifests('apiVersion: v1\nkind: Pod\nspec:\n  resources: {}\n  args: []\n  sel: {a: b}\n', 'p.yaml');
+    const [md] = parseManifests(
+      'apiVersion: v1\nkind: Pod\nspec:\n  resources: {}\n  args: []\n  sel: {a: b}\n',
+      'p.yaml',
+    );
     patchDocument(md, ['spec'], { resources: { limits: { cpu: '1' } }, args: ['x'], sel: { a: 'b', c: 'd' } });
     expect(render([md])).toBe(
       'apiVersion: v1\nkind: Pod\nspec:\n  resources:\n    limits:\n      cpu: "1"\n  args:\n  - x\n  sel: {a: b, c: d}\n',
@@ -212,9 +215,14 @@ spec:
   });
 
   test('sequences without names are matched by value, so an inserted argument keeps the others', () => {
-    const [md] = parseManifests('apiVersion: v1\nkind: Pod\nspec:\n  args:\n  - --a # first\n  - --b # second\n', 'p.yaml');
+    const [md] = parseManifests(
+      'apiVersion: v1\nkind: Pod\nspec:\n  args:\n  - --a # first\n  - --b # second\n',
+      'p.yaml',
+    );
     patchDocument(md, ['spec', 'args'], ['--z', '--a', '--b']);
-    expect(render([md])).toBe('apiVersion: v1\nkind: Pod\nspec:\n  args:\n  - --z\n  - --a # first\n  - --b # second\n');
+    expect(render([md])).toBe(
+      'apiVersion: v1\nkind: Pod\nspec:\n  args:\n  - --z\n  - --a # first\n  - --b # second\n',
+    );
   });
 
   test('an indented-sequence document gets its new sequences indented too', () => {
@@ -227,7 +235,8 @@ spec:
   });
 
   test('an edit under an anchor does not leak into its aliases', () => {
-    const src = 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n    env: &env\n    - name: X\n      value: "1"\n  - name: b\n    env: *env\n';
+    const src =
+      'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n    env: &env\n    - name: X\n      value: "1"\n  - name: b\n    env: *env\n';
     const [md] = parseManifests(src, 'p.yaml');
     const spec = clone(md.object.spec as Plain);
     spec.containers[0].env.push({ name: 'Y', value: '2' });
@@ -256,13 +265,29 @@ describe('patchDocument: new nodes and unchanged parts', () => {
     Array.isArray(v)
       ? v.map(dropNullKeys)
       : typeof v === 'object' && v !== null
-        ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null && x !== undefined).map(([k, x]) => [k, dropNullKeys(x)]))
+        ? Object.fromEntries(
+            Object.entries(v)
+              .filter(([, x]) => x !== null && x !== undefined)
+              .map(([k, x]) => [k, dropNullKeys(x)]),
+          )
         : v;
 
   test('new values become the nodes yaml itself creates, with keys whose value is null left out', () => {
     const value = {
-      yes: 'yes', octal: '0644', exp: '1e3', tilde: '~', empty: '', int: 42, float: 1.5, neg: -0, bool: false, gone: null,
-      true: 'key', '1': 'one', list: ['a', null, 7, { k: 'v', z: null }, [], {}], nested: { deeper: { x: 'y' } },
+      yes: 'yes',
+      octal: '0644',
+      exp: '1e3',
+      tilde: '~',
+      empty: '',
+      int: 42,
+      float: 1.5,
+      neg: -0,
+      bool: false,
+      gone: null,
+      true: 'key',
+      '1': 'one',
+      list: ['a', null, 7, { k: 'v', z: null }, [], {}],
+      nested: { deeper: { x: 'y' } },
     };
     const src = 'apiVersion: v1\nkind: ConfigMap\n';
     const [md] = parseManifests(src, 'cm.yaml');
@@ -330,7 +355,8 @@ items:
 
   test('the same holds when the stream arrives in small chunks', async () => {
     const docs: ManifestDocument[] = [];
-    for await (const d of parseManifestStream(Readable.from(STREAM.match(/[\s\S]{1,3}/g) ?? []), '<stdin>')) docs.push(d);
+    for await (const d of parseManifestStream(Readable.from(STREAM.match(/[\s\S]{1,3}/g) ?? []), '<stdin>'))
+      docs.push(d);
     expect(render(docs)).toBe(STREAM);
   });
 
@@ -379,7 +405,10 @@ items:
   });
 
   test('a document that opened with --- keeps it; dropped documents take no separator', () => {
-    const docs = parseManifests(`---\napiVersion: v1\nkind: A\n---\napiVersion: v1\nkind: B\n---\napiVersion: v1\nkind: C\n`, 's.yaml');
+    const docs = parseManifests(
+      `---\napiVersion: v1\nkind: A\n---\napiVersion: v1\nkind: B\n---\napiVersion: v1\nkind: C\n`,
+      's.yaml',
+    );
     expect(render([docs[0], docs[2]])).toBe('---\napiVersion: v1\nkind: A\n---\napiVersion: v1\nkind: C\n');
   });
 
@@ -396,7 +425,10 @@ items:
   });
 
   test('JSON input renders as block YAML', () => {
-    const docs = parseManifests('{"apiVersion":"v1","kind":"Pod","metadata":{"name":"j"},"spec":{"containers":[{"name":"c","args":["a"]}]}}', 'p.json');
+    const docs = parseManifests(
+      '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"j"},"spec":{"containers":[{"name":"c","args":["a"]}]}}',
+      'p.json',
+    );
     patchDocument(docs[0], ['metadata', 'labels'], { x: 'y' });
     expect(render(docs)).toBe(
       'apiVersion: v1\nkind: Pod\nmetadata:\n  name: j\n  labels:\n    x: "y"\nspec:\n  containers:\n  - name: c\n    args:\n    - a\n',
@@ -406,7 +438,10 @@ items:
 
 describe('JSON rendering', () => {
   const two = () =>
-    parseManifests('apiVersion: v1\nkind: A\nmetadata: {name: a}\n---\napiVersion: v1\nkind: B\nmetadata:\n  name: b\n', 's.yaml');
+    parseManifests(
+      'apiVersion: v1\nkind: A\nmetadata: {name: a}\n---\napiVersion: v1\nkind: B\nmetadata:\n  name: b\n',
+      's.yaml',
+    );
 
   test('one object is written as itself', () => {
     const [a] = two();

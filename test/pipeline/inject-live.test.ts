@@ -26,10 +26,36 @@ beforeAll(async () => {
       deployment('web', 'apps', { app: 'web' }),
       deployment('other', 'apps', { app: 'other' }),
       { ...pod('web-0', 'apps', { app: 'web' }) },
-      { ...pod('web-owned', 'apps', { app: 'web' }), metadata: { name: 'web-owned', namespace: 'apps', labels: { app: 'web' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-abc', uid: 'u1', controller: true }] } },
-      { apiVersion: 'apps.kruise.io/v1alpha1', kind: 'CloneSet', metadata: { name: 'shop', namespace: 'apps', labels: { app: 'web' } }, spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'shop', image: 'shop:2' }] } } } },
+      {
+        ...pod('web-owned', 'apps', { app: 'web' }),
+        metadata: {
+          name: 'web-owned',
+          namespace: 'apps',
+          labels: { app: 'web' },
+          ownerReferences: [
+            { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-abc', uid: 'u1', controller: true },
+          ],
+        },
+      },
+      {
+        apiVersion: 'apps.kruise.io/v1alpha1',
+        kind: 'CloneSet',
+        metadata: { name: 'shop', namespace: 'apps', labels: { app: 'web' } },
+        spec: {
+          selector: { matchLabels: { app: 'web' } },
+          template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'shop', image: 'shop:2' }] } },
+        },
+      },
     ],
-    tokens: { [READER]: { user: 'reader', rules: [{ verbs: ['get', 'list'], resources: ['deployments'], apiGroups: ['apps'] }, { verbs: ['get', 'list'], resources: ['namespaces'], apiGroups: [''] }] } },
+    tokens: {
+      [READER]: {
+        user: 'reader',
+        rules: [
+          { verbs: ['get', 'list'], resources: ['deployments'], apiGroups: ['apps'] },
+          { verbs: ['get', 'list'], resources: ['namespaces'], apiGroups: [''] },
+        ],
+      },
+    },
     onPodCreate: kruiseWebhook(() => api),
   });
   tmp = tempDir('inject-live');
@@ -57,10 +83,18 @@ describe('inject TYPE/NAME and -l: workloads from the cluster', () => {
   });
 
   it('never re-hashes a SidecarSet from the cluster', async () => {
-    api.store.put({ ...stored, metadata: { ...stored.metadata, annotations: { ...stored.metadata.annotations, 'kruise.io/sidecarset-hash': 'as-stored-by-kruise' } } });
+    api.store.put({
+      ...stored,
+      metadata: {
+        ...stored.metadata,
+        annotations: { ...stored.metadata.annotations, 'kruise.io/sidecarset-hash': 'as-stored-by-kruise' },
+      },
+    });
     try {
       const [d] = docsOf((await cli(['inject', 'deployment/web'], { env })).stdout);
-      expect(d.spec.template.metadata.annotations['kruise.io/sidecarset-hash']).toContain('"hash":"as-stored-by-kruise"');
+      expect(d.spec.template.metadata.annotations['kruise.io/sidecarset-hash']).toContain(
+        '"hash":"as-stored-by-kruise"',
+      );
     } finally {
       api.store.put(stored);
     }
@@ -78,20 +112,32 @@ describe('inject TYPE/NAME and -l: workloads from the cluster', () => {
   it('inject -l: every kind with a pod template; Pods a controller owns are left to their owner', async () => {
     const r = await cli(['inject', '-l', 'app=web', '-q'], { env });
     expect(r.code).toBe(0);
-    expect(docsOf(r.stdout).map((d) => `${d.kind}/${d.metadata.name}`).sort()).toEqual(['CloneSet/shop', 'Deployment/web', 'Pod/web-0']);
+    expect(
+      docsOf(r.stdout)
+        .map((d) => `${d.kind}/${d.metadata.name}`)
+        .sort(),
+    ).toEqual(['CloneSet/shop', 'Deployment/web', 'Pod/web-0']);
     const typed = await cli(['inject', '-l', 'app=web', 'deployment', '-q'], { env });
     expect(docsOf(typed.stdout).map((d) => d.metadata.name)).toEqual(['web']);
   });
 
   it('files win over the cluster: a SidecarSet of the same name from -f is used, and re-hashed', async () => {
-    const file = writeYaml(tmp.dir, 'new-log-agent.yaml', YAML.parse(LOG_AGENT.replace('log-agent:1.0', 'log-agent:2.0')));
+    const file = writeYaml(
+      tmp.dir,
+      'new-log-agent.yaml',
+      YAML.parse(LOG_AGENT.replace('log-agent:1.0', 'log-agent:2.0')),
+    );
     const r = await cli(['inject', 'deployment/web', '--sidecarsets', file], { env });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('image: registry.example.com/log-agent:2.0');
   });
 
   it('conflicts are checked against every SidecarSet in the cluster', async () => {
-    const file = writeYaml(tmp.dir, 'clash.yaml', YAML.parse(sidecarSetYaml('clash', 'other:1', { app: 'web' }, 'log-agent')));
+    const file = writeYaml(
+      tmp.dir,
+      'clash.yaml',
+      YAML.parse(sidecarSetYaml('clash', 'other:1', { app: 'web' }, 'log-agent')),
+    );
     const r = await cli(['inject', 'deployment/web', '--sidecarsets', file], { env });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: .*SidecarSet clash would be rejected by Kruise: .*log-agent.*\n$/);
@@ -100,7 +146,9 @@ describe('inject TYPE/NAME and -l: workloads from the cluster', () => {
   it('--local never contacts a cluster, and says so', async () => {
     const r = await cli(['inject', 'deployment/web', '--local'], { env });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('error: --local never contacts a cluster, and deployment/web is read from one; give the manifests with -f instead\n');
+    expect(r.stderr).toBe(
+      'error: --local never contacts a cluster, and deployment/web is read from one; give the manifests with -f instead\n',
+    );
   });
 
   it('a kind without a pod template, a missing object and a denied list are one line each', async () => {
@@ -108,8 +156,12 @@ describe('inject TYPE/NAME and -l: workloads from the cluster', () => {
     expect(ns.code).toBe(1);
     expect(ns.stderr).toMatch(/^error: namespaces has no pod template to inject into/);
     const missing = await cli(['inject', 'deployment/nope'], { env });
-    expect(missing.stderr).toBe(`error: cannot get deployments.apps "nope" in namespace "apps" on ${api.url}: not found: deployments.apps "nope" not found\n`);
-    const reader = { KUBECONFIG: api.writeKubeconfig(tmp.dir, { fileName: 'reader', namespace: 'apps', token: READER }) };
+    expect(missing.stderr).toBe(
+      `error: cannot get deployments.apps "nope" in namespace "apps" on ${api.url}: not found: deployments.apps "nope" not found\n`,
+    );
+    const reader = {
+      KUBECONFIG: api.writeKubeconfig(tmp.dir, { fileName: 'reader', namespace: 'apps', token: READER }),
+    };
     const denied = await cli(['inject', 'deployment/web'], { env: reader });
     expect(denied.code).toBe(1);
     expect(denied.stderr.split('\n')).toHaveLength(2);
@@ -121,9 +173,18 @@ describe('inject TYPE/NAME and -l: workloads from the cluster', () => {
 describe('which SidecarSet versions the server serves', () => {
   for (const versions of [['v1beta1'], ['v1alpha1']] as const) {
     it(`a ${versions[0]}-only server`, async () => {
-      const one = await startApiServer({ kubelet: false, sidecarSetVersions: versions, objects: [storedSidecarSet(LOG_AGENT, `apps.kruise.io/${versions[0]}`), deployment('web', 'apps', { app: 'web' })] });
+      const one = await startApiServer({
+        kubelet: false,
+        sidecarSetVersions: versions,
+        objects: [
+          storedSidecarSet(LOG_AGENT, `apps.kruise.io/${versions[0]}`),
+          deployment('web', 'apps', { app: 'web' }),
+        ],
+      });
       try {
-        const r = await cli(['inject', 'deployment/web', '-n', 'apps'], { env: { KUBECONFIG: one.writeKubeconfig(tmp.dir, { fileName: `only-${versions[0]}` }) } });
+        const r = await cli(['inject', 'deployment/web', '-n', 'apps'], {
+          env: { KUBECONFIG: one.writeKubeconfig(tmp.dir, { fileName: `only-${versions[0]}` }) },
+        });
         expect(r.stderr).toBe('deployment.apps/web -n apps: injected log-agent: log-agent\n');
         expect(one.requests.some((q) => q.path === `/apis/apps.kruise.io/${versions[0]}/sidecarsets`)).toBe(true);
       } finally {
@@ -133,12 +194,18 @@ describe('which SidecarSet versions the server serves', () => {
   }
 
   it('no Kruise: one clear line when the SidecarSets had to come from the cluster; files suffice otherwise', async () => {
-    const bare = await startApiServer({ kubelet: false, sidecarSetVersions: null, objects: [deployment('web', 'apps', { app: 'web' })] });
+    const bare = await startApiServer({
+      kubelet: false,
+      sidecarSetVersions: null,
+      objects: [deployment('web', 'apps', { app: 'web' })],
+    });
     try {
       const e = { KUBECONFIG: bare.writeKubeconfig(tmp.dir, { fileName: 'bare', namespace: 'apps' }) };
       const r = await cli(['inject', 'deployment/web'], { env: e });
       expect(r.code).toBe(1);
-      expect(r.stderr).toBe(`error: OpenKruise is not installed in this cluster: the server serves no apps.kruise.io SidecarSet API (${bare.url})\n`);
+      expect(r.stderr).toBe(
+        `error: OpenKruise is not installed in this cluster: the server serves no apps.kruise.io SidecarSet API (${bare.url})\n`,
+      );
       const file = writeYaml(tmp.dir, 'log-agent.yaml', YAML.parse(LOG_AGENT));
       const ok = await cli(['inject', 'deployment/web', '--sidecarsets', file], { env: e });
       expect(ok.stderr).toBe('deployment.apps/web -n apps: injected log-agent: log-agent\n');
@@ -164,13 +231,18 @@ describe('inject --verify: the server-side dry run compared on the SidecarSet-ow
     const planted = await startApiServer({
       kubelet: false,
       objects: [stored, deployment('web', 'apps', { app: 'web' })],
-      onPodCreate: kruiseWebhook(() => planted, (p) => {
-        p.spec.containers.find((c) => c.name === 'log-agent')!.image = 'registry.example.com/log-agent:9.9';
-        delete p.metadata.annotations!['kruise.io/sidecarset-injected-list'];
-      }),
+      onPodCreate: kruiseWebhook(
+        () => planted,
+        (p) => {
+          p.spec.containers.find((c) => c.name === 'log-agent')!.image = 'registry.example.com/log-agent:9.9';
+          delete p.metadata.annotations!['kruise.io/sidecarset-injected-list'];
+        },
+      ),
     });
     try {
-      const r = await cli(['inject', 'deployment/web', '--verify', '-q'], { env: { KUBECONFIG: planted.writeKubeconfig(tmp.dir, { fileName: 'planted', namespace: 'apps' }) } });
+      const r = await cli(['inject', 'deployment/web', '--verify', '-q'], {
+        env: { KUBECONFIG: planted.writeKubeconfig(tmp.dir, { fileName: 'planted', namespace: 'apps' }) },
+      });
       expect(r.code).toBe(1);
       expect(r.stdout).toContain('log-agent:1.0'); // the render is still printed
       expect(r.stderr).toBe(
@@ -192,7 +264,9 @@ describe('the connection', () => {
     const port = (silent.address() as { port: number }).port;
     try {
       const kubeconfig = writeYaml(tmp.dir, 'silent', {
-        apiVersion: 'v1', kind: 'Config', 'current-context': 's',
+        apiVersion: 'v1',
+        kind: 'Config',
+        'current-context': 's',
         clusters: [{ name: 's', cluster: { server: `https://127.0.0.1:${port}`, 'insecure-skip-tls-verify': true } }],
         users: [{ name: 's', user: { token: 'x' } }],
         contexts: [{ name: 's', context: { cluster: 's', user: 's' } }],
@@ -209,18 +283,39 @@ describe('the connection', () => {
   });
 
   it('no kubeconfig: says so', async () => {
-    const r = await cli(['inject', 'deployment/web'], { env: { KUBECONFIG: path.join(tmp.dir, 'none'), HOME: tmp.dir } });
+    const r = await cli(['inject', 'deployment/web'], {
+      env: { KUBECONFIG: path.join(tmp.dir, 'none'), HOME: tmp.dir },
+    });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error: no kubeconfig: .*; set --kubeconfig or \$KUBECONFIG, or create ~\/\.kube\/config\n$/);
+    expect(r.stderr).toMatch(
+      /^error: no kubeconfig: .*; set --kubeconfig or \$KUBECONFIG, or create ~\/\.kube\/config\n$/,
+    );
   });
 
   it("offline commands place objects in the kubeconfig context's namespace, reading the file only", () => {
     // the real binary, with every network call and client-node refused
     const kubeconfig = api.writeKubeconfig(tmp.dir, { fileName: 'shop', namespace: 'shop' });
-    const run = (extra: string[]) => spawnSync(process.execPath, ['--require', path.join(ROOT, 'test/cli/offline-guard.cjs'), path.join(ROOT, 'bin/kubectl-sidecarset'),
-      'inject', '-f', 'fixtures/efk/filebeat-sidecarset.yaml', '-f', 'fixtures/efk/nginx-deployment.yaml', ...extra], {
-      cwd: ROOT, encoding: 'utf8', input: '', env: { PATH: process.env.PATH ?? '', HOME: tmp.dir, KUBECONFIG: kubeconfig, SOURCE_DATE_EPOCH: '1700000000' },
-    });
+    const run = (extra: string[]) =>
+      spawnSync(
+        process.execPath,
+        [
+          '--require',
+          path.join(ROOT, 'test/cli/offline-guard.cjs'),
+          path.join(ROOT, 'bin/kubectl-sidecarset'),
+          'inject',
+          '-f',
+          'fixtures/efk/filebeat-sidecarset.yaml',
+          '-f',
+          'fixtures/efk/nginx-deployment.yaml',
+          ...extra,
+        ],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+          input: '',
+          env: { PATH: process.env.PATH ?? '', HOME: tmp.dir, KUBECONFIG: kubeconfig, SOURCE_DATE_EPOCH: '1700000000' },
+        },
+      );
     const r = run([]);
     expect(r.stderr).toBe('deployment.apps/nginx -n shop: injected filebeat-sidecarset: filebeat\n');
     expect(r.status).toBe(0);

@@ -16,7 +16,12 @@ export function storedSidecarSet(yaml: string, apiVersion = 'apps.kruise.io/v1be
   return { ...(sidecarSet as unknown as KubeObject), apiVersion, kind: 'SidecarSet' };
 }
 
-export function sidecarSetYaml(name: string, image: string, labels: Record<string, string>, container = 'log-agent'): string {
+export function sidecarSetYaml(
+  name: string,
+  image: string,
+  labels: Record<string, string>,
+  container = 'log-agent',
+): string {
   return YAML.stringify({
     apiVersion: 'apps.kruise.io/v1beta1',
     kind: 'SidecarSet',
@@ -42,9 +47,16 @@ export function deployment(name: string, namespace: string, labels: Record<strin
 export function kruiseWebhook(getApi: () => TestApiServer, tamper: (pod: Pod) => void = () => {}) {
   return (pod: KubeObject): KubeObject => {
     const api = getApi();
-    const sidecarSets = api.store.list('sidecarsets.apps.kruise.io').map((o) => loadSidecarSet(o, { keepHash: true }).sidecarSet);
+    const sidecarSets = api.store
+      .list('sidecarsets.apps.kruise.io')
+      .map((o) => loadSidecarSet(o, { keepHash: true }).sidecarSet);
     const namespaces = new Map(api.store.list('namespaces').map((n) => [n.metadata.name!, n.metadata.labels ?? {}]));
-    const out = injectPod(pod as unknown as Pod, { sidecarSets, namespaces, revisions: [], now: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }).pod;
+    const out = injectPod(pod as unknown as Pod, {
+      sidecarSets,
+      namespaces,
+      revisions: [],
+      now: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    }).pod;
     tamper(out);
     return out as unknown as KubeObject;
   };

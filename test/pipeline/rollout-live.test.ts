@@ -20,16 +20,26 @@ const stored = storedSidecarSet(AGENT);
 /** A Pod as Kruise injected it with `sidecarSet` (hash annotations and the sidecar). */
 function injectedPod(name: string, namespace: string, sidecarSet: KubeObject, image: string): KubeObject {
   const p = pod(name, namespace, { app: 'many' }) as unknown as KubeObject;
-  const entry = (hash: string) => JSON.stringify({ agent: { updateTimestamp: '2023-11-14T22:13:20Z', hash, sidecarSetName: 'agent', sidecarList: ['agent'] } });
+  const entry = (hash: string) =>
+    JSON.stringify({
+      agent: { updateTimestamp: '2023-11-14T22:13:20Z', hash, sidecarSetName: 'agent', sidecarList: ['agent'] },
+    });
   const a = sidecarSet.metadata.annotations!;
-  p.metadata.annotations = { 'kruise.io/sidecarset-hash': entry(a['kruise.io/sidecarset-hash']), 'kruise.io/sidecarset-hash-without-image': entry(a['kruise.io/sidecarset-hash-without-image']), 'kruise.io/sidecarset-injected-list': 'agent' };
+  p.metadata.annotations = {
+    'kruise.io/sidecarset-hash': entry(a['kruise.io/sidecarset-hash']),
+    'kruise.io/sidecarset-hash-without-image': entry(a['kruise.io/sidecarset-hash-without-image']),
+    'kruise.io/sidecarset-injected-list': 'agent',
+  };
   p.spec.containers.unshift({ name: 'agent', image });
   return p;
 }
 
 beforeAll(async () => {
   const objects: KubeObject[] = [stored];
-  for (let i = 0; i < PODS; i++) objects.push(injectedPod(`many-${String(i).padStart(5, '0')}`, `team-${i % 4}`, stored, 'registry.example.com/agent:1.0'));
+  for (let i = 0; i < PODS; i++)
+    objects.push(
+      injectedPod(`many-${String(i).padStart(5, '0')}`, `team-${i % 4}`, stored, 'registry.example.com/agent:1.0'),
+    );
   api = await startApiServer({ kubelet: false, objects });
   tmp = tempDir('rollout-live');
   env = { KUBECONFIG: api.writeKubeconfig(tmp.dir) };
@@ -58,7 +68,9 @@ describe('plan-rollout NAME: the cluster SidecarSet against its live Pods', () =
     const pods = path.join(tmp.dir, 'pods.json');
     writeFileSync(pods, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: api.store.list('pods') }));
     const ss = writeYaml(tmp.dir, 'agent.yaml', api.store.get('sidecarsets.apps.kruise.io', undefined, 'agent'));
-    const fromFiles = await cli(['plan-rollout', '-f', ss, '-f', pods, '--keep-hash', '-o', 'json'], { env: { ...env, KUBECTL_SIDECARSET_THREADS: '1' } });
+    const fromFiles = await cli(['plan-rollout', '-f', ss, '-f', pods, '--keep-hash', '-o', 'json'], {
+      env: { ...env, KUBECTL_SIDECARSET_THREADS: '1' },
+    });
     expect(fromFiles.code).toBe(0);
     expect(JSON.parse(live.stdout)).toEqual(JSON.parse(fromFiles.stdout));
     expect(JSON.parse(live.stdout).totals.matched).toBe(PODS);
@@ -72,7 +84,13 @@ describe('plan-rollout NAME: the cluster SidecarSet against its live Pods', () =
     const before = podLists().length;
     const r = await cli(['plan-rollout', '-f', file, '--live'], { env });
     expect(r.code).toBe(0);
-    expect(new Set(podLists().slice(before).map((q) => q.namespace))).toEqual(new Set(['team-1']));
+    expect(
+      new Set(
+        podLists()
+          .slice(before)
+          .map((q) => q.namespace),
+      ),
+    ).toEqual(new Set(['team-1']));
     expect(r.stdout).toMatch(/Pods: +2500 given, 2500 matched/);
     expect(r.stdout).toContain('registry.example.com/agent:1.0 (2500 Pods) → registry.example.com/agent:2.0');
   }, 120_000);
@@ -84,6 +102,8 @@ describe('plan-rollout NAME: the cluster SidecarSet against its live Pods', () =
     expect(withPods.code).toBe(1);
     expect(withPods.stderr).toContain('with --live the Pods come from the cluster');
     const missing = await cli(['plan-rollout', 'nope'], { env });
-    expect(missing.stderr).toBe(`error: cannot get sidecarsets.apps.kruise.io "nope" on ${api.url}: not found: sidecarsets.apps.kruise.io "nope" not found\n`);
+    expect(missing.stderr).toBe(
+      `error: cannot get sidecarsets.apps.kruise.io "nope" on ${api.url}: not found: sidecarsets.apps.kruise.io "nope" not found\n`,
+    );
   });
 });

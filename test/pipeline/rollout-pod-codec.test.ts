@@ -1,6 +1,6 @@
 // Pod records sent from a worker thread (src/pipeline/parallel/rollout-pod-codec.ts) come back equal; records the
 // encoding does not carry are refused, not changed.
-import { describe,expect,it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../src/k8s/api.js';
 import { podRecordReader } from '../../src/kruise/rollout/pod-record.js';
 import { type PodRecord } from '../../src/kruise/rollout/types.js';
@@ -11,7 +11,10 @@ function recordsOf(seed: number): { records: PodRecord[]; hashes: string[] } {
   const input = randomRollout(seed, { maxPods: 60 });
   const read = podRecordReader(input.sidecarSet, input.namespaces);
   const annotations = input.sidecarSet.metadata!.annotations!;
-  return { records: input.pods.map((p) => read(p)), hashes: [annotations['kruise.io/sidecarset-hash'], annotations['kruise.io/sidecarset-hash-without-image']] };
+  return {
+    records: input.pods.map((p) => read(p)),
+    hashes: [annotations['kruise.io/sidecarset-hash'], annotations['kruise.io/sidecarset-hash-without-image']],
+  };
 }
 
 describe('the Pod records codec', () => {

@@ -28,7 +28,10 @@ export const ContainerPort = struct('ContainerPort', [
   opt('hostIP', str),
 ]);
 
-export const ConfigMapEnvSource = struct('ConfigMapEnvSource', [inline(LocalObjectReference), opt('optional', ptr(bool))]);
+export const ConfigMapEnvSource = struct('ConfigMapEnvSource', [
+  inline(LocalObjectReference),
+  opt('optional', ptr(bool)),
+]);
 export const SecretEnvSource = struct('SecretEnvSource', [inline(LocalObjectReference), opt('optional', ptr(bool))]);
 
 export const EnvFromSource = struct('EnvFromSource', [
@@ -201,10 +204,36 @@ export const Container = struct('Container', [
 
 /** corev1.VolumeSource's members (one is set), in Go order. Their insides ride along untyped. */
 export const VOLUME_SOURCE_KEYS = [
-  'hostPath', 'emptyDir', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'secret', 'nfs', 'iscsi',
-  'glusterfs', 'persistentVolumeClaim', 'rbd', 'flexVolume', 'cinder', 'cephfs', 'flocker', 'downwardAPI', 'fc',
-  'azureFile', 'configMap', 'vsphereVolume', 'quobyte', 'azureDisk', 'photonPersistentDisk', 'projected',
-  'portworxVolume', 'scaleIO', 'storageos', 'csi', 'ephemeral', 'image',
+  'hostPath',
+  'emptyDir',
+  'gcePersistentDisk',
+  'awsElasticBlockStore',
+  'gitRepo',
+  'secret',
+  'nfs',
+  'iscsi',
+  'glusterfs',
+  'persistentVolumeClaim',
+  'rbd',
+  'flexVolume',
+  'cinder',
+  'cephfs',
+  'flocker',
+  'downwardAPI',
+  'fc',
+  'azureFile',
+  'configMap',
+  'vsphereVolume',
+  'quobyte',
+  'azureDisk',
+  'photonPersistentDisk',
+  'projected',
+  'portworxVolume',
+  'scaleIO',
+  'storageos',
+  'csi',
+  'ephemeral',
+  'image',
 ] as const;
 
 export const Volume = struct('Volume', [req('name', str), ...VOLUME_SOURCE_KEYS.map((k) => opt(k, ptr(raw)))]);

@@ -102,7 +102,9 @@ function decodeInt(value: unknown, bits: 32 | 64, path: string): number | bigint
   }
   if (typeof value !== 'number') throw mismatch(path, value, `an integer (int${bits})`);
   if (!Number.isInteger(value)) {
-    throw new SidecarsetError(`${path}: ${goNumberText(value)} is not an integer (int${bits} expected)`, { field: path });
+    throw new SidecarsetError(`${path}: ${goNumberText(value)} is not an integer (int${bits} expected)`, {
+      field: path,
+    });
   }
   if (value < min || value > max) throw outOfRange(path, value, bits);
   return value;
@@ -110,7 +112,8 @@ function decodeInt(value: unknown, bits: 32 | 64, path: string): number | bigint
 
 /** Quantity.UnmarshalJSON: a JSON string or number; the text is kept as written. */
 function decodeQuantity(value: unknown, path: string): string | number {
-  if (typeof value !== 'string' && typeof value !== 'number') throw mismatch(path, value, 'a quantity (string or number)');
+  if (typeof value !== 'string' && typeof value !== 'number')
+    throw mismatch(path, value, 'a quantity (string or number)');
   try {
     parseQuantity(typeof value === 'number' ? goNumberText(value) : value);
   } catch (e) {
@@ -138,7 +141,6 @@ function zeroWire(type: GoType): unknown {
       return null;
   }
 }
-
 
 function describe(v: unknown): string {
   if (v === null) return 'null';

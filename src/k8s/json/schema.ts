@@ -75,7 +75,6 @@ export function flatFields(s: GoStruct): FlatField[] {
   return out;
 }
 
-
 /** The JSON text kubectl (Go) sends for a JSON number held as a JS number. */
 export function goNumberText(n: number): string {
   // JS and Go's encoding/json agree on the shortest form and on the 1e-6 / 1e21 exponent switch

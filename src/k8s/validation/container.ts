@@ -1,7 +1,17 @@
 // What every container of a Pod must satisfy (validateContainerCommon): name, image, termination message
 // policy, ports, env, mounts and devices, pull policy, resources, resize policy, security context.
 import type { Container } from '../api.js';
-import { child, duplicate, forbidden, index, invalid, notFound, notSupported, required, type FieldError } from './field-errors.js';
+import {
+  child,
+  duplicate,
+  forbidden,
+  index,
+  invalid,
+  notFound,
+  notSupported,
+  required,
+  type FieldError,
+} from './field-errors.js';
 import { dns1123LabelErrors, linuxIdErrors } from './names.js';
 import { validateLocalDescendingPath, validatePathNoBacksteps } from './paths.js';
 import { validateContainerPorts, validateEnv, validateEnvFrom } from './env.js';
@@ -37,7 +47,13 @@ export function validateContainerCommon(ctr: Container, volumes: VolumeSources, 
   return errs;
 }
 
-function validateVolumeMounts(mounts: Obj[], devicePaths: Map<string, string>, volumes: VolumeSources, ctr: Container, path: string): FieldError[] {
+function validateVolumeMounts(
+  mounts: Obj[],
+  devicePaths: Map<string, string>,
+  volumes: VolumeSources,
+  ctr: Container,
+  path: string,
+): FieldError[] {
   const errs: FieldError[] = [];
   const mountPoints = new Set<string>();
   const devicePathSet = new Set(devicePaths.values());
@@ -53,7 +69,8 @@ function validateVolumeMounts(mounts: Obj[], devicePaths: Map<string, string>, v
     if (mountPoints.has(mountPath)) errs.push(invalid(child(at, 'mountPath'), mountPath, 'must be unique'));
     mountPoints.add(mountPath);
     if (devicePaths.has(name)) errs.push(invalid(child(at, 'name'), name, 'must not already exist in volumeDevices'));
-    if (devicePathSet.has(mountPath)) errs.push(invalid(child(at, 'mountPath'), mountPath, 'must not already exist as a path in volumeDevices'));
+    if (devicePathSet.has(mountPath))
+      errs.push(invalid(child(at, 'mountPath'), mountPath, 'must not already exist as a path in volumeDevices'));
     if (isImageVolume(volumes.get(name))) {
       if (subPath) errs.push(invalid(child(at, 'subPath'), subPath, 'not allowed in image volume sources'));
       if (subPathExpr) errs.push(invalid(child(at, 'subPathExpr'), subPathExpr, 'not allowed in image volume sources'));
@@ -61,11 +78,13 @@ function validateVolumeMounts(mounts: Obj[], devicePaths: Map<string, string>, v
     // Kubernetes reports the sub-path problems without the mount's index.
     if (subPath) errs.push(...validateLocalDescendingPath(subPath, child(path, 'subPath')));
     if (subPathExpr) {
-      if (subPath) errs.push(invalid(child(at, 'subPathExpr'), subPathExpr, 'subPathExpr and subPath are mutually exclusive'));
+      if (subPath)
+        errs.push(invalid(child(at, 'subPathExpr'), subPathExpr, 'subPathExpr and subPath are mutually exclusive'));
       errs.push(...validateLocalDescendingPath(subPathExpr, child(path, 'subPathExpr')));
     }
     const propagation = mnt['mountPropagation'];
-    if (typeof propagation === 'string') errs.push(...validateMountPropagation(propagation, ctr, child(path, 'mountPropagation')));
+    if (typeof propagation === 'string')
+      errs.push(...validateMountPropagation(propagation, ctr, child(path, 'mountPropagation')));
     errs.push(...validateRecursiveReadOnly(mnt, child(path, 'recursiveReadOnly')));
   });
   return errs;
@@ -87,7 +106,8 @@ function validateRecursiveReadOnly(mnt: Obj, path: string): FieldError[] {
   const rro = mnt['recursiveReadOnly'];
   if (typeof rro !== 'string') return [];
   if (rro === 'Disabled') return [];
-  if (rro !== 'Enabled' && rro !== 'IfPossible') return [notSupported(path, rro, ['Disabled', 'Enabled', 'IfPossible'])];
+  if (rro !== 'Enabled' && rro !== 'IfPossible')
+    return [notSupported(path, rro, ['Disabled', 'Enabled', 'IfPossible'])];
   const errs: FieldError[] = [];
   if (mnt['readOnly'] !== true) errs.push(forbidden(path, 'may only be specified when readOnly is true'));
   const propagation = mnt['mountPropagation'];
@@ -97,7 +117,12 @@ function validateRecursiveReadOnly(mnt: Obj, path: string): FieldError[] {
   return errs;
 }
 
-function validateVolumeDevices(devices: Obj[], mountPaths: Map<string, string>, volumes: VolumeSources, path: string): FieldError[] {
+function validateVolumeDevices(
+  devices: Obj[],
+  mountPaths: Map<string, string>,
+  volumes: VolumeSources,
+  path: string,
+): FieldError[] {
   const errs: FieldError[] = [];
   const seenPaths = new Set<string>();
   const seenNames = new Set<string>();
@@ -110,7 +135,13 @@ function validateVolumeDevices(devices: Obj[], mountPaths: Map<string, string>, 
     if (name.length === 0) errs.push(required(child(at, 'name')));
     if (seenNames.has(name)) errs.push(invalid(child(at, 'name'), name, 'must be unique'));
     if (matched && !isClaimVolume(volumes.get(name))) {
-      errs.push(invalid(child(at, 'name'), name, 'can only use volume source type of PersistentVolumeClaim or Ephemeral for block mode'));
+      errs.push(
+        invalid(
+          child(at, 'name'),
+          name,
+          'can only use volume source type of PersistentVolumeClaim or Ephemeral for block mode',
+        ),
+      );
     }
     if (!matched) errs.push(notFound(child(at, 'name'), name));
     if (devicePath.length === 0) errs.push(required(child(at, 'devicePath')));
@@ -119,7 +150,8 @@ function validateVolumeDevices(devices: Obj[], mountPaths: Map<string, string>, 
       errs.push(invalid(child(at, 'devicePath'), devicePath, "can not contain backsteps ('..')"));
     } else seenPaths.add(devicePath);
     if (mountPaths.has(name)) errs.push(invalid(child(at, 'name'), name, 'must not already exist in volumeMounts'));
-    if (mountPathSet.has(devicePath)) errs.push(invalid(child(at, 'devicePath'), devicePath, 'must not already exist as a path in volumeMounts'));
+    if (mountPathSet.has(devicePath))
+      errs.push(invalid(child(at, 'devicePath'), devicePath, 'must not already exist as a path in volumeMounts'));
     if (name.length > 0) seenNames.add(name);
   });
   return errs;
@@ -174,19 +206,25 @@ function validateSecurityContext(raw: unknown, path: string): FieldError[] {
     else if (!SECCOMP_TYPES.includes(type)) errs.push(notSupported(child(seccompPath, 'type'), type, SECCOMP_TYPES));
     const profile = seccomp['localhostProfile'];
     if (type === 'Localhost') {
-      if (typeof profile !== 'string') errs.push(required(child(seccompPath, 'localhostProfile'), 'must be set when seccomp type is Localhost'));
+      if (typeof profile !== 'string')
+        errs.push(required(child(seccompPath, 'localhostProfile'), 'must be set when seccomp type is Localhost'));
       else errs.push(...validateLocalDescendingPath(profile, child(seccompPath, 'localhostProfile')));
     } else if (typeof profile === 'string') {
-      errs.push(invalid(child(seccompPath, 'localhostProfile'), seccomp, 'can only be set when seccomp type is Localhost'));
+      errs.push(
+        invalid(child(seccompPath, 'localhostProfile'), seccomp, 'can only be set when seccomp type is Localhost'),
+      );
     }
   }
   if (sc['allowPrivilegeEscalation'] === false) {
-    if (sc['privileged'] === true) errs.push(invalid(path, sc, 'cannot set `allowPrivilegeEscalation` to false and `privileged` to true'));
+    if (sc['privileged'] === true)
+      errs.push(invalid(path, sc, 'cannot set `allowPrivilegeEscalation` to false and `privileged` to true'));
     const added = asObj(sc['capabilities'])?.['add'];
     for (const cap of Array.isArray(added) ? added : []) {
-      if (cap === 'CAP_SYS_ADMIN') errs.push(invalid(path, sc, 'cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN'));
+      if (cap === 'CAP_SYS_ADMIN')
+        errs.push(
+          invalid(path, sc, 'cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN'),
+        );
     }
   }
   return errs;
 }
-

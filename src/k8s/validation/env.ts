@@ -1,7 +1,13 @@
 // Container env, envFrom and ports (ValidateEnv, ValidateEnvFrom, validateContainerPorts).
 import type { EnvVar } from '../api.js';
 import { child, duplicate, index, invalid, notSupported, required, type FieldError } from './field-errors.js';
-import { configMapKeyErrors, dns1123SubdomainErrors, envVarNameErrors, portNameErrors, portNumErrors } from './names.js';
+import {
+  configMapKeyErrors,
+  dns1123SubdomainErrors,
+  envVarNameErrors,
+  portNameErrors,
+  portNumErrors,
+} from './names.js';
 import { validateObjectFieldSelector, type ObjectFieldSelector } from './paths.js';
 import { decodeQuantity, quantityText } from './resources.js';
 import { asObj, num, str, type Obj } from './values.js';
@@ -48,7 +54,9 @@ function validateValueFrom(ev: EnvVar, path: string): FieldError[] {
   const fieldRef = asObj(from['fieldRef']);
   if (fieldRef) {
     sources++;
-    errs.push(...validateObjectFieldSelector(fieldRef as ObjectFieldSelector, ENV_DOWNWARD_PATHS, child(path, 'fieldRef')));
+    errs.push(
+      ...validateObjectFieldSelector(fieldRef as ObjectFieldSelector, ENV_DOWNWARD_PATHS, child(path, 'fieldRef')),
+    );
   }
   const resourceFieldRef = asObj(from['resourceFieldRef']);
   if (resourceFieldRef) {
@@ -62,7 +70,9 @@ function validateValueFrom(ev: EnvVar, path: string): FieldError[] {
     errs.push(...validateKeySelector(ref, child(path, kind)));
   }
   if (sources === 0) {
-    errs.push(invalid(path, '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`'));
+    errs.push(
+      invalid(path, '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`'),
+    );
   } else if ((ev.value ?? '').length !== 0) {
     errs.push(invalid(path, '', 'may not be specified when `value` is not empty'));
   } else if (sources > 1) {
@@ -105,10 +115,22 @@ export function validateResourceFieldSelector(ref: Obj, path: string, volume: bo
     errs.push(invalid(divisorPath, resource, "only divisor's values 1m and 1 are supported with the cpu resource"));
   } else if ((kind === 'memory' || kind === 'ephemeral-storage') && !DIVISORS.memory.includes(divisor)) {
     const what = kind === 'memory' ? 'memory' : 'local ephemeral storage';
-    errs.push(invalid(divisorPath, resource, `only divisor's values ${DIVISORS.memory.join(', ')} are supported with the ${what} resource`));
+    errs.push(
+      invalid(
+        divisorPath,
+        resource,
+        `only divisor's values ${DIVISORS.memory.join(', ')} are supported with the ${what} resource`,
+      ),
+    );
   }
   if (HUGEPAGES_FIELD_PREFIXES.some((p) => resource.startsWith(p)) && !DIVISORS.memory.includes(divisor)) {
-    errs.push(invalid(divisorPath, resource, `only divisor's values ${DIVISORS.memory.join(', ')} are supported with the hugepages resource`));
+    errs.push(
+      invalid(
+        divisorPath,
+        resource,
+        `only divisor's values ${DIVISORS.memory.join(', ')} are supported with the hugepages resource`,
+      ),
+    );
   }
   return errs;
 }
@@ -120,7 +142,8 @@ export function validateEnvFrom(sources: unknown, path: string): FieldError[] {
     const ev = asObj(raw) ?? {};
     const at = index(path, i);
     const prefix = str(ev['prefix']);
-    if (prefix.length > 0) errs.push(...envVarNameErrors(prefix).map((msg) => invalid(child(at, 'prefix'), prefix, msg)));
+    if (prefix.length > 0)
+      errs.push(...envVarNameErrors(prefix).map((msg) => invalid(child(at, 'prefix'), prefix, msg)));
     let count = 0;
     for (const kind of ['configMapRef', 'secretRef'] as const) {
       const ref = asObj(ev[kind]);
@@ -128,7 +151,10 @@ export function validateEnvFrom(sources: unknown, path: string): FieldError[] {
       count++;
       const name = str(ref['name']);
       if (name.length === 0) errs.push(required(child(at, kind, 'name')));
-      else errs.push(...dns1123SubdomainErrors(maskTrailingDash(name)).map((msg) => invalid(child(at, kind, 'name'), name, msg)));
+      else
+        errs.push(
+          ...dns1123SubdomainErrors(maskTrailingDash(name)).map((msg) => invalid(child(at, kind, 'name'), name, msg)),
+        );
     }
     // reported on the list itself, as Kubernetes does
     if (count === 0) errs.push(invalid(path, '', 'must specify one of: `configMapRef` or `secretRef`'));
@@ -160,13 +186,14 @@ export function validateContainerPorts(ports: unknown, path: string): FieldError
     }
     const containerPort = num(port['containerPort']);
     if (containerPort === 0) errs.push(required(child(at, 'containerPort')));
-    else errs.push(...portNumErrors(containerPort).map((msg) => invalid(child(at, 'containerPort'), containerPort, msg)));
+    else
+      errs.push(...portNumErrors(containerPort).map((msg) => invalid(child(at, 'containerPort'), containerPort, msg)));
     const hostPort = num(port['hostPort']);
-    if (hostPort !== 0) errs.push(...portNumErrors(hostPort).map((msg) => invalid(child(at, 'hostPort'), hostPort, msg)));
+    if (hostPort !== 0)
+      errs.push(...portNumErrors(hostPort).map((msg) => invalid(child(at, 'hostPort'), hostPort, msg)));
     const protocol = str(port['protocol']);
     if (protocol.length === 0) errs.push(required(child(at, 'protocol')));
     else if (!PROTOCOLS.includes(protocol)) errs.push(notSupported(child(at, 'protocol'), protocol, PROTOCOLS));
   });
   return errs;
 }
-

@@ -4,14 +4,7 @@
 import { goQuote } from '../../go/quote.js';
 
 export type FieldErrorType =
-  | 'Required'
-  | 'Invalid'
-  | 'Forbidden'
-  | 'NotSupported'
-  | 'Duplicate'
-  | 'NotFound'
-  | 'TooLong'
-  | 'TypeInvalid';
+  'Required' | 'Invalid' | 'Forbidden' | 'NotSupported' | 'Duplicate' | 'NotFound' | 'TooLong' | 'TypeInvalid';
 
 export interface FieldError {
   type: FieldErrorType;
@@ -106,5 +99,7 @@ function formatValue(v: unknown): string {
 }
 
 function isStringMap(v: unknown): v is Record<string, string> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+  return (
+    typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string')
+  );
 }

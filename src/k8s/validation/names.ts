@@ -69,7 +69,8 @@ const PORT_NAME_ONE_LETTER = /[a-z]/;
 export function portNameErrors(port: string): string[] {
   const errs: string[] = [];
   if (byteLength(port) > 15) errs.push(maxLenError(15));
-  if (!PORT_NAME_CHARSET.test(port)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
+  if (!PORT_NAME_CHARSET.test(port))
+    errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
   if (!PORT_NAME_ONE_LETTER.test(port)) errs.push('must contain at least one letter (a-z)');
   if (port.includes('--')) errs.push('must not contain consecutive hyphens');
   if (port.length > 0 && (port.startsWith('-') || port.endsWith('-'))) errs.push('must not begin or end with a hyphen');
@@ -131,7 +132,13 @@ const HTTP_HEADER_NAME = new RegExp(`^${HTTP_HEADER_NAME_FMT}$`);
 
 export function httpHeaderNameErrors(value: string): string[] {
   if (HTTP_HEADER_NAME.test(value)) return [];
-  return [regexError("a valid HTTP header must consist of alphanumeric characters or '-'", HTTP_HEADER_NAME_FMT, 'X-Header-Name')];
+  return [
+    regexError(
+      "a valid HTTP header must consist of alphanumeric characters or '-'",
+      HTTP_HEADER_NAME_FMT,
+      'X-Header-Name',
+    ),
+  ];
 }
 
 const PERCENT_FMT = '[0-9]+%';
@@ -139,7 +146,9 @@ const PERCENT = new RegExp(`^${PERCENT_FMT}$`);
 
 export function percentErrors(value: string): string[] {
   if (PERCENT.test(value)) return [];
-  return [regexError("a valid percent string must be a numeric string followed by an ending '%'", PERCENT_FMT, '1%', '93%')];
+  return [
+    regexError("a valid percent string must be a numeric string followed by an ending '%'", PERCENT_FMT, '1%', '93%'),
+  ];
 }
 
 /** IsValidUserID / IsValidGroupID. */

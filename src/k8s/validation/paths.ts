@@ -18,7 +18,8 @@ export function validateLocalDescendingPath(target: string, path: string): Field
 /** ValidateLocalNonReservedPath: as above, and not starting with `..`. */
 export function validateLocalNonReservedPath(target: string, path: string): FieldError[] {
   const errs = validateLocalDescendingPath(target, path);
-  if (target.startsWith('..') && !target.startsWith('../')) errs.push(invalid(path, target, "must not start with '..'"));
+  if (target.startsWith('..') && !target.startsWith('../'))
+    errs.push(invalid(path, target, "must not start with '..'"));
   return errs;
 }
 
@@ -96,6 +97,7 @@ export function validateObjectFieldSelector(
         return [invalid(path, split.path, 'does not support subscript')];
     }
   }
-  if (!expressions.has(split.path)) return [notSupported(child(path, 'fieldPath'), split.path, [...expressions].sort())];
+  if (!expressions.has(split.path))
+    return [notSupported(child(path, 'fieldPath'), split.path, [...expressions].sort())];
   return [];
 }

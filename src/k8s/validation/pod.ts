@@ -56,7 +56,8 @@ function validateInitContainers(
     errs.push(...validateContainerCommon(ctr, volumes, at));
     let restartAlways = false;
     if (ctr.restartPolicy !== undefined && ctr.restartPolicy !== null) {
-      if (ctr.restartPolicy !== 'Always') errs.push(notSupported(child(at, 'restartPolicy'), ctr.restartPolicy, ['Always']));
+      if (ctr.restartPolicy !== 'Always')
+        errs.push(notSupported(child(at, 'restartPolicy'), ctr.restartPolicy, ['Always']));
       restartAlways = ctr.restartPolicy === 'Always';
     }
     if (names.has(ctr.name)) errs.push(duplicate(child(at, 'name'), ctr.name));
@@ -72,7 +73,8 @@ function validateInitContainers(
       }
     }
     const resize = ctr['resizePolicy'];
-    if (Array.isArray(resize) && resize.length > 0) errs.push(invalid(child(at, 'resizePolicy'), resize, 'must not be set for init containers'));
+    if (Array.isArray(resize) && resize.length > 0)
+      errs.push(invalid(child(at, 'resizePolicy'), resize, 'must not be set for init containers'));
   });
   return errs;
 }

@@ -102,4 +102,3 @@ export function validatePortNumOrName(port: unknown, path: string): FieldError[]
   const n = typeof port === 'number' ? port : 0;
   return portNumErrors(n).map((msg) => invalid(path, n, msg));
 }
-

@@ -80,7 +80,8 @@ function validateContainerResourceName(name: string, path: string): FieldError[]
     errs.push(invalid(path, name, 'must be a standard resource type or fully qualified'));
   }
   if (!name.includes('/')) {
-    if (!isStandardContainerResource(name)) errs.push(invalid(path, name, 'must be a standard resource for containers'));
+    if (!isStandardContainerResource(name))
+      errs.push(invalid(path, name, 'must be a standard resource for containers'));
   } else if (!isNative(name) && !isExtended(name)) {
     errs.push(invalid(path, name, "doesn't follow extended resource name standard"));
   }
@@ -94,7 +95,11 @@ function validateQuantityValue(name: string, q: Quantity, path: string): FieldEr
   return errs;
 }
 
-function decodeList(list: ResourceList | undefined, path: string, errs: FieldError[]): Map<string, Quantity | undefined> {
+function decodeList(
+  list: ResourceList | undefined,
+  path: string,
+  errs: FieldError[],
+): Map<string, Quantity | undefined> {
   const out = new Map<string, Quantity | undefined>();
   for (const [name, raw] of Object.entries(list ?? {})) {
     const decoded = decodeQuantity(raw, key(path, name));
@@ -131,7 +136,9 @@ export function validateResourceRequirements(resources: ResourceRequirements | u
         if (order !== 0 && !isOvercommitAllowed(name)) {
           errs.push(invalid(reqPath, quantityText(q), `must be equal to ${name} limit of ${quantityText(limit)}`));
         } else if (order > 0) {
-          errs.push(invalid(reqPath, quantityText(q), `must be less than or equal to ${name} limit of ${quantityText(limit)}`));
+          errs.push(
+            invalid(reqPath, quantityText(q), `must be less than or equal to ${name} limit of ${quantityText(limit)}`),
+          );
         }
       }
     } else if (!isOvercommitAllowed(name)) {
@@ -159,7 +166,8 @@ function validateClaims(claims: unknown, path: string): FieldError[] {
       return;
     }
     const request = claim.request ?? '';
-    if (request !== '') errs.push(...dns1123LabelErrors(request).map((msg) => invalid(child(at, 'request'), request, msg)));
+    if (request !== '')
+      errs.push(...dns1123LabelErrors(request).map((msg) => invalid(child(at, 'request'), request, msg)));
     const id = request === '' ? name : `${name}/${request}`;
     if (seen.has(name) || seen.has(id)) errs.push(duplicate(at, seen.has(name) ? name : id));
     seen.add(id);

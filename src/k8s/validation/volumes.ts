@@ -1,9 +1,24 @@
 // Pod volumes (ValidateVolumes / validateVolumeSource): names are unique DNS labels, exactly one source each.
 // Only volumes without errors can be mounted, as in Kubernetes.
 import type { Volume } from '../api.js';
-import { child, duplicate, forbidden, index, invalid, notSupported, required, tooLong, type FieldError } from './field-errors.js';
+import {
+  child,
+  duplicate,
+  forbidden,
+  index,
+  invalid,
+  notSupported,
+  required,
+  tooLong,
+  type FieldError,
+} from './field-errors.js';
 import { dns1123LabelErrors, dns1123SubdomainErrors } from './names.js';
-import { validateLocalDescendingPath, validateLocalNonReservedPath, validateObjectFieldSelector, validatePathNoBacksteps } from './paths.js';
+import {
+  validateLocalDescendingPath,
+  validateLocalNonReservedPath,
+  validateObjectFieldSelector,
+  validatePathNoBacksteps,
+} from './paths.js';
 import { decodeQuantity } from './resources.js';
 import { validateResourceFieldSelector } from './env.js';
 import type { ObjectFieldSelector } from './paths.js';
@@ -22,7 +37,13 @@ const SOURCES: readonly {
 }[] = [
   { key: 'emptyDir', check: checkEmptyDir },
   { key: 'hostPath', check: checkHostPath },
-  { key: 'gitRepo', check: (s, p) => [...requireString(s, 'repository', p), ...validateLocalDescendingPath(str(s['directory']), child(p, 'directory'))] },
+  {
+    key: 'gitRepo',
+    check: (s, p) => [
+      ...requireString(s, 'repository', p),
+      ...validateLocalDescendingPath(str(s['directory']), child(p, 'directory')),
+    ],
+  },
   { key: 'gcePersistentDisk', checkAt: 'persistentDisk', check: (s, p) => checkDisk(s, 'pdName', p) },
   { key: 'awsElasticBlockStore', check: (s, p) => checkDisk(s, 'volumeID', p) },
   { key: 'secret', check: checkSecret },
@@ -55,7 +76,11 @@ const SOURCES: readonly {
 const FILE_MODE_ERROR = 'must be a number between 0 and 0777 (octal), both inclusive';
 
 /** ValidateVolumes for the fake Pod named `podName`. */
-export function validateVolumes(volumes: readonly Volume[] | undefined, path: string, podName: string): { sources: VolumeSources; errs: FieldError[] } {
+export function validateVolumes(
+  volumes: readonly Volume[] | undefined,
+  path: string,
+  podName: string,
+): { sources: VolumeSources; errs: FieldError[] } {
   const errs: FieldError[] = [];
   const sources: VolumeSources = new Map();
   const list = volumes ?? [];
@@ -71,7 +96,13 @@ export function validateVolumes(volumes: readonly Volume[] | undefined, path: st
     else errs.push(...own);
     const claim = str(asObj(vol['persistentVolumeClaim'])?.['claimName']);
     if (vol['persistentVolumeClaim'] && createdClaims.has(claim)) {
-      errs.push(invalid(child(at, 'persistentVolumeClaim', 'claimName'), claim, 'must not reference a PVC that gets created for an ephemeral volume'));
+      errs.push(
+        invalid(
+          child(at, 'persistentVolumeClaim', 'claimName'),
+          claim,
+          'must not reference a PVC that gets created for an ephemeral volume',
+        ),
+      );
     }
   });
   return { sources, errs };
@@ -113,11 +144,21 @@ function checkEmptyDir(src: Obj, path: string): FieldError[] {
   if (src['sizeLimit'] === undefined || src['sizeLimit'] === null) return [];
   const decoded = decodeQuantity(src['sizeLimit'], child(path, 'sizeLimit'));
   if (decoded.error) return [decoded.error];
-  if (decoded.quantity.value < 0n) return [forbidden(child(path, 'sizeLimit'), 'SizeLimit field must be a valid resource quantity')];
+  if (decoded.quantity.value < 0n)
+    return [forbidden(child(path, 'sizeLimit'), 'SizeLimit field must be a valid resource quantity')];
   return [];
 }
 
-const HOST_PATH_TYPES = ['', 'BlockDevice', 'CharDevice', 'Directory', 'DirectoryOrCreate', 'File', 'FileOrCreate', 'Socket'];
+const HOST_PATH_TYPES = [
+  '',
+  'BlockDevice',
+  'CharDevice',
+  'Directory',
+  'DirectoryOrCreate',
+  'File',
+  'FileOrCreate',
+  'Socket',
+];
 
 function checkHostPath(src: Obj, path: string): FieldError[] {
   const target = str(src['path']);
@@ -133,7 +174,8 @@ function checkHostPath(src: Obj, path: string): FieldError[] {
 function checkDisk(src: Obj, idField: string, path: string): FieldError[] {
   const errs = requireString(src, idField, path);
   const partition = num(src['partition']);
-  if (partition < 0 || partition > 255) errs.push(invalid(child(path, 'partition'), partition, 'must be between 1 and 255, inclusive'));
+  if (partition < 0 || partition > 255)
+    errs.push(invalid(child(path, 'partition'), partition, 'must be between 1 and 255, inclusive'));
   return errs;
 }
 
@@ -163,14 +205,28 @@ function checkItems(src: Obj, path: string): FieldError[] {
 }
 
 function checkSecret(src: Obj, path: string): FieldError[] {
-  return [...requireString(src, 'secretName', path), ...checkMode(src['defaultMode'], child(path, 'defaultMode')), ...checkItems(src, path)];
+  return [
+    ...requireString(src, 'secretName', path),
+    ...checkMode(src['defaultMode'], child(path, 'defaultMode')),
+    ...checkItems(src, path),
+  ];
 }
 
 function checkConfigMap(src: Obj, path: string): FieldError[] {
-  return [...requireString(src, 'name', path), ...checkMode(src['defaultMode'], child(path, 'defaultMode')), ...checkItems(src, path)];
+  return [
+    ...requireString(src, 'name', path),
+    ...checkMode(src['defaultMode'], child(path, 'defaultMode')),
+    ...checkItems(src, path),
+  ];
 }
 
-const VOLUME_DOWNWARD_PATHS = new Set(['metadata.name', 'metadata.namespace', 'metadata.labels', 'metadata.annotations', 'metadata.uid']);
+const VOLUME_DOWNWARD_PATHS = new Set([
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.labels',
+  'metadata.annotations',
+  'metadata.uid',
+]);
 
 function checkDownwardAPIFile(file: Obj, path: string): FieldError[] {
   const errs: FieldError[] = [];
@@ -180,8 +236,11 @@ function checkDownwardAPIFile(file: Obj, path: string): FieldError[] {
   const fieldRef = asObj(file['fieldRef']);
   const resourceFieldRef = asObj(file['resourceFieldRef']);
   if (fieldRef) {
-    errs.push(...validateObjectFieldSelector(fieldRef as ObjectFieldSelector, VOLUME_DOWNWARD_PATHS, child(path, 'fieldRef')));
-    if (resourceFieldRef) errs.push(invalid(path, 'resource', 'fieldRef and resourceFieldRef can not be specified simultaneously'));
+    errs.push(
+      ...validateObjectFieldSelector(fieldRef as ObjectFieldSelector, VOLUME_DOWNWARD_PATHS, child(path, 'fieldRef')),
+    );
+    if (resourceFieldRef)
+      errs.push(invalid(path, 'resource', 'fieldRef and resourceFieldRef can not be specified simultaneously'));
   } else if (resourceFieldRef) {
     errs.push(...validateResourceFieldSelector(resourceFieldRef, child(path, 'resourceFieldRef'), true));
   } else {
@@ -193,7 +252,10 @@ function checkDownwardAPIFile(file: Obj, path: string): FieldError[] {
 
 // Items are reported at the downwardAPI path itself, without their index, as Kubernetes does.
 function checkDownwardAPI(src: Obj, path: string): FieldError[] {
-  return [...checkMode(src['defaultMode'], child(path, 'defaultMode')), ...list(src['items']).flatMap((f) => checkDownwardAPIFile(f, path))];
+  return [
+    ...checkMode(src['defaultMode'], child(path, 'defaultMode')),
+    ...list(src['items']).flatMap((f) => checkDownwardAPIFile(f, path)),
+  ];
 }
 
 function checkProjected(src: Obj, path: string): FieldError[] {
@@ -232,7 +294,8 @@ function checkProjected(src: Obj, path: string): FieldError[] {
       const seconds = num(token['expirationSeconds']);
       const secondsPath = child(at, 'serviceAccountToken', 'expirationSeconds');
       if (seconds < 600) errs.push(invalid(secondsPath, seconds, 'may not specify a duration less than 10 minutes'));
-      if (seconds > 2 ** 32) errs.push(invalid(secondsPath, seconds, 'may not specify a duration larger than 2^32 seconds'));
+      if (seconds > 2 ** 32)
+        errs.push(invalid(secondsPath, seconds, 'may not specify a duration larger than 2^32 seconds'));
       const tokenPath = str(token['path']);
       if (tokenPath === '') errs.push(required(child(path, 'path')));
       else errs.push(...validateLocalNonReservedPath(tokenPath, child(path, 'path')));
@@ -268,4 +331,3 @@ function requireString(src: Obj, field: string, path: string): FieldError[] {
 function requireList(src: Obj, field: string, path: string): FieldError[] {
   return list(src[field]).length === 0 ? [required(child(path, field))] : [];
 }
-

@@ -26,7 +26,9 @@ export function setDefaultsSidecarSet(ss: SidecarSet): SidecarSet {
   if (strategy.maxUnavailable == null) strategy.maxUnavailable = 1;
   if (strategy.partition == null) strategy.partition = 0;
 
-  spec.initContainers?.forEach((c, i) => setDefaultSidecarContainer(c, 'AfterAppContainer', `spec.initContainers[${i}]`));
+  spec.initContainers?.forEach((c, i) =>
+    setDefaultSidecarContainer(c, 'AfterAppContainer', `spec.initContainers[${i}]`),
+  );
   spec.containers?.forEach((c, i) => setDefaultSidecarContainer(c, 'BeforeAppContainer', `spec.containers[${i}]`));
 
   for (const v of spec.volumes ?? []) setDefaultVolume(v as Obj);
@@ -80,9 +82,12 @@ function setDefaultContainer(c: SidecarContainer, path: string): void {
     if (!from.fieldRef) {
       // Kruise dereferences the missing fieldRef: its webhook crashes and the request fails.
       const field = `${path}.transferEnv[${i}].sourceContainerNameFrom.fieldRef`;
-      throw new SidecarsetError(`${field}: required when sourceContainerNameFrom is set (Kruise's webhook fails without it)`, {
-        field,
-      });
+      throw new SidecarsetError(
+        `${field}: required when sourceContainerNameFrom is set (Kruise's webhook fails without it)`,
+        {
+          field,
+        },
+      );
     }
     setDefaultObjectFieldSelector(from.fieldRef);
   });
@@ -143,7 +148,7 @@ function setDefaultVolume(v: Obj): void {
     if (item?.fieldRef) setDefaultObjectFieldSelector(item.fieldRef as Obj);
   }
   for (const source of ((v.projected as Obj | undefined)?.sources as Obj[] | undefined) ?? []) {
-    for (const item of (((source?.downwardAPI as Obj | undefined)?.items as Obj[] | undefined) ?? [])) {
+    for (const item of ((source?.downwardAPI as Obj | undefined)?.items as Obj[] | undefined) ?? []) {
       if (item?.fieldRef) setDefaultObjectFieldSelector(item.fieldRef as Obj);
     }
     const token = source?.serviceAccountToken as Obj | undefined;

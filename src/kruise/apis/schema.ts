@@ -1,8 +1,29 @@
 // Kruise's SidecarSet types (apis/apps/v1beta1 and v1alpha1 sidecarset_types.go) as encoding/json
 // sees them. The two versions share every container type; their specs differ only in
 // v1alpha1's `namespace` and v1beta1's `customVersion`.
-import { Container, LabelSelector, LocalObjectReference, ObjectFieldSelector, ObjectMeta, Volume } from '../../k8s/json/core-v1.js';
-import { bool, type GoField, inline, int32, intOrString, map, opt, ptr, raw, req, slice, str, struct } from '../../k8s/json/schema.js';
+import {
+  Container,
+  LabelSelector,
+  LocalObjectReference,
+  ObjectFieldSelector,
+  ObjectMeta,
+  Volume,
+} from '../../k8s/json/core-v1.js';
+import {
+  bool,
+  type GoField,
+  inline,
+  int32,
+  intOrString,
+  map,
+  opt,
+  ptr,
+  raw,
+  req,
+  slice,
+  str,
+  struct,
+} from '../../k8s/json/schema.js';
 
 export const SidecarContainerUpgradeStrategy = struct('SidecarContainerUpgradeStrategy', [
   opt('upgradeType', str),

@@ -3,7 +3,6 @@
 
 import type { Container, IntOrString, LabelSelector, LocalObjectReference, ObjectMeta, Volume } from '../../k8s/api.js';
 
-
 // ---- Kruise SidecarSet (v1beta1 shape; v1alpha1 is converted on load) ----
 
 export type PodInjectPolicy = 'BeforeAppContainer' | 'AfterAppContainer';

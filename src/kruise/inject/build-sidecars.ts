@@ -53,7 +53,13 @@ export function buildSidecars(pod: Pod, sidecarSets: SidecarSet[], now: string):
   const hashes = parseUpgradeSpecs(pod, SidecarSetHashAnnotation);
   const hashesWithoutImage = parseUpgradeSpecs(pod, SidecarSetHashWithoutImageAnnotation);
   const hotUpgradeWorkInfo = parseStringMapLeniently(pod.metadata?.annotations?.[SidecarSetWorkingHotUpgradeContainer]);
-  const built: BuiltSidecars = { containers: [], initContainers: [], imagePullSecrets: [], volumes: [], annotations: [] };
+  const built: BuiltSidecars = {
+    containers: [],
+    initContainers: [],
+    imagePullSecrets: [],
+    volumes: [],
+    annotations: [],
+  };
   const hotAnnotations: [string, string][] = [];
   let hotUpgraded = false;
 
@@ -126,7 +132,14 @@ export function buildSidecars(pod: Pod, sidecarSets: SidecarSet[], now: string):
   built.annotations.push(
     [SidecarSetHashAnnotation, marshalUpgradeSpecs(hashes)],
     [SidecarSetHashWithoutImageAnnotation, marshalUpgradeSpecs(hashesWithoutImage)],
-    [SidecarSetListAnnotation, mergeInjectedList(pod, SidecarSetListAnnotation, sidecarSets.map((s) => s.metadata?.name ?? ''))],
+    [
+      SidecarSetListAnnotation,
+      mergeInjectedList(
+        pod,
+        SidecarSetListAnnotation,
+        sidecarSets.map((s) => s.metadata?.name ?? ''),
+      ),
+    ],
   );
   if (hotUpgraded) built.annotations.push([SidecarSetWorkingHotUpgradeContainer, marshalStringMap(hotUpgradeWorkInfo)]);
   built.annotations.push(...hotAnnotations);
@@ -134,7 +147,11 @@ export function buildSidecars(pod: Pod, sidecarSets: SidecarSet[], now: string):
 }
 
 // Go omits an empty list (omitempty); so do we, unless the container spelled it out.
-function setList<K extends 'volumeMounts' | 'volumeDevices'>(sidecar: SidecarContainer, key: K, value: NonNullable<SidecarContainer[K]>): void {
+function setList<K extends 'volumeMounts' | 'volumeDevices'>(
+  sidecar: SidecarContainer,
+  key: K,
+  value: NonNullable<SidecarContainer[K]>,
+): void {
   if (value.length === 0 && sidecar[key] === undefined) return;
   sidecar[key] = value;
 }

@@ -94,9 +94,14 @@ export function injectPod(pod: Pod, ctx: InjectionContext): InjectionOutcome {
   if (kept.length === 0) return { pod: out, changed: !deepEqual(pod, out), injected: [], skipped };
 
   const hadAnnotations = out.metadata.annotations !== undefined;
-  for (const { sidecarSet } of kept) patchPodMetadata(out.metadata, sidecarSet.spec?.patchPodMetadata, nameOf(sidecarSet));
+  for (const { sidecarSet } of kept)
+    patchPodMetadata(out.metadata, sidecarSet.spec?.patchPodMetadata, nameOf(sidecarSet));
 
-  const built = buildSidecars(out, kept.map((k) => k.sidecarSet), now);
+  const built = buildSidecars(
+    out,
+    kept.map((k) => k.sidecarSet),
+    now,
+  );
   const injected = kept.map(({ sidecarSet, revision }) => describeInjection(sidecarSet, revision, built));
   if (built.containers.length > 0 || built.initContainers.length > 0) {
     checkConflicts(out, built);
@@ -126,9 +131,14 @@ function naming<T>(sidecarSet: SidecarSet, run: () => T): T {
   }
 }
 
-function describeInjection(sidecarSet: SidecarSet, revision: string | undefined, built: BuiltSidecars): SidecarSetInjection {
+function describeInjection(
+  sidecarSet: SidecarSet,
+  revision: string | undefined,
+  built: BuiltSidecars,
+): SidecarSetInjection {
   const name = nameOf(sidecarSet);
-  const names = (list: Owned<SidecarContainer>[]): string[] => list.filter((o) => o.owner === name).map((o) => o.item.name);
+  const names = (list: Owned<SidecarContainer>[]): string[] =>
+    list.filter((o) => o.owner === name).map((o) => o.item.name);
   const injection: SidecarSetInjection = {
     sidecarSet: name,
     containers: names(built.containers),
@@ -143,8 +153,18 @@ function applyBuilt(pod: Pod, built: BuiltSidecars): void {
   // Injected init containers are sorted by name (stable); containers keep their order.
   const initContainers = built.initContainers.map((o) => o.item).sort((a, b) => compareGoStrings(a.name, b.name));
   setList(spec, 'initContainers', mergeSidecarContainers(spec.initContainers ?? [], initContainers));
-  spec.containers = mergeSidecarContainers(spec.containers ?? [], built.containers.map((o) => o.item));
-  setList(spec, 'volumes', mergeVolumes(spec.volumes ?? [], built.volumes.map((o) => o.item)));
+  spec.containers = mergeSidecarContainers(
+    spec.containers ?? [],
+    built.containers.map((o) => o.item),
+  );
+  setList(
+    spec,
+    'volumes',
+    mergeVolumes(
+      spec.volumes ?? [],
+      built.volumes.map((o) => o.item),
+    ),
+  );
   setList(spec, 'imagePullSecrets', mergeSidecarSecrets(spec.imagePullSecrets ?? [], built.imagePullSecrets));
   const annotations = (pod.metadata.annotations ??= {});
   for (const [key, value] of built.annotations) annotations[key] = value;
@@ -165,7 +185,8 @@ function checkConflicts(pod: Pod, built: BuiltSidecars): void {
   for (const { owner, item } of [...built.initContainers, ...built.containers]) {
     const other = containerOwner.get(item.name);
     if (other !== undefined) {
-      const who = other === owner ? `SidecarSet "${owner}" injects` : `SidecarSets "${other}" and "${owner}" both inject`;
+      const who =
+        other === owner ? `SidecarSet "${owner}" injects` : `SidecarSets "${other}" and "${owner}" both inject`;
       throw new SidecarsetError(`${who} a container named "${item.name}" into the Pod; container names must be unique`);
     }
     containerOwner.set(item.name, owner);

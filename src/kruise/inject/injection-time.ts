@@ -4,7 +4,12 @@
 // the SidecarSet is now in its own (GetSidecarSetRevision), and when it last changed in its newest
 // ControllerRevision (pkg/control/sidecarcontrol/history_control.go labels them kruise.io/sidecarset-name).
 import type { ControllerRevision, Pod } from '../../k8s/api.js';
-import { SidecarSetHashAnnotation, SidecarSetHashWithoutImageAnnotation, SidecarSetListAnnotation, type SidecarSet } from '../apis/types.js';
+import {
+  SidecarSetHashAnnotation,
+  SidecarSetHashWithoutImageAnnotation,
+  SidecarSetListAnnotation,
+  type SidecarSet,
+} from '../apis/types.js';
 import { parseUpgradeSpecs, type SidecarSetUpgradeSpec } from '../sidecarcontrol/pod-annotations.js';
 import { SidecarSetKindNameLabel } from '../sidecarcontrol/revision.js';
 
@@ -40,7 +45,8 @@ export function podSidecarSetRecord(pod: Pod, sidecarSetName: string): PodSideca
   return record;
 }
 
-export type TimeCode = 'CreatedBeforeSidecarSet' | 'CreatedBeforeSidecarSetChange' | 'InjectedOlderRevision' | 'InjectedCurrentRevision';
+export type TimeCode =
+  'CreatedBeforeSidecarSet' | 'CreatedBeforeSidecarSetChange' | 'InjectedOlderRevision' | 'InjectedCurrentRevision';
 
 export interface TimeFinding {
   code: TimeCode;
@@ -56,7 +62,10 @@ function millis(text: unknown): number | undefined {
 }
 
 /** The SidecarSet's newest ControllerRevision: status.latestRevision, else the highest revision number. */
-export function latestControllerRevision(sidecarSet: SidecarSet, revisions: readonly ControllerRevision[]): ControllerRevision | undefined {
+export function latestControllerRevision(
+  sidecarSet: SidecarSet,
+  revisions: readonly ControllerRevision[],
+): ControllerRevision | undefined {
   const name = sidecarSet.metadata?.name ?? '';
   const own = revisions.filter((r) => r.metadata?.labels?.[SidecarSetKindNameLabel] === name);
   const latest = sidecarSet.status?.latestRevision;
@@ -80,7 +89,13 @@ export function injectionTimeFindings(
   const hash = sidecarSet.metadata?.annotations?.[SidecarSetHashAnnotation] ?? '';
   if (record.injected) {
     if (record.hash === undefined || record.hash === hash) {
-      return [{ code: 'InjectedCurrentRevision', effect: 'info', message: `injected at the SidecarSet's current revision (hash ${hash || 'unknown'})` }];
+      return [
+        {
+          code: 'InjectedCurrentRevision',
+          effect: 'info',
+          message: `injected at the SidecarSet's current revision (hash ${hash || 'unknown'})`,
+        },
+      ];
     }
     const withoutImage = sidecarSet.metadata?.annotations?.[SidecarSetHashWithoutImageAnnotation] ?? '';
     const imagesOnly = record.hashWithoutImage !== undefined && record.hashWithoutImage === withoutImage;
@@ -88,26 +103,36 @@ export function injectionTimeFindings(
     const next = imagesOnly
       ? 'only images differ, which the SidecarSet controller upgrades in place (see `status` / `plan-rollout`)'
       : 'fields other than images differ, and injection happens only at creation: only a re-created Pod gets them';
-    return [{ code: 'InjectedOlderRevision', effect: 'info', message: `injected at hash ${record.hash}${then}, the SidecarSet is now at ${hash}; ${next}` }];
+    return [
+      {
+        code: 'InjectedOlderRevision',
+        effect: 'info',
+        message: `injected at hash ${record.hash}${then}, the SidecarSet is now at ${hash}; ${next}`,
+      },
+    ];
   }
   // a template is created now; a SidecarSet that would not inject it now is explained by its rules, not by time
   if (podCreated === undefined || !matchesNow) return [];
   const setCreated = millis(sidecarSet.metadata?.creationTimestamp);
   if (setCreated !== undefined && podCreated < setCreated) {
-    return [{
-      code: 'CreatedBeforeSidecarSet',
-      effect: 'blocks',
-      message: `the Pod was created (${pod.metadata.creationTimestamp as string}) before SidecarSet "${name}" (${sidecarSet.metadata.creationTimestamp as string}); injection happens only at creation`,
-    }];
+    return [
+      {
+        code: 'CreatedBeforeSidecarSet',
+        effect: 'blocks',
+        message: `the Pod was created (${pod.metadata.creationTimestamp as string}) before SidecarSet "${name}" (${sidecarSet.metadata.creationTimestamp as string}); injection happens only at creation`,
+      },
+    ];
   }
   const latest = latestControllerRevision(sidecarSet, revisions);
   const changed = millis(latest?.metadata?.creationTimestamp);
   if (changed !== undefined && podCreated < changed) {
-    return [{
-      code: 'CreatedBeforeSidecarSetChange',
-      effect: 'blocks',
-      message: `the Pod was created (${pod.metadata.creationTimestamp as string}) before the SidecarSet's last change (ControllerRevision ${latest?.metadata?.name ?? ''}, ${latest?.metadata?.creationTimestamp as string}); it would be injected if created now`,
-    }];
+    return [
+      {
+        code: 'CreatedBeforeSidecarSetChange',
+        effect: 'blocks',
+        message: `the Pod was created (${pod.metadata.creationTimestamp as string}) before the SidecarSet's last change (ControllerRevision ${latest?.metadata?.name ?? ''}, ${latest?.metadata?.creationTimestamp as string}); it would be injected if created now`,
+      },
+    ];
   }
   return [];
 }

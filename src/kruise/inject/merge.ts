@@ -82,7 +82,10 @@ export function mergeSidecarSecrets(
  * the others go in front (BeforeAppContainer) or at the end (AfterAppContainer, or no policy), in the given
  * order. Used for containers and for init containers alike. Injected containers enter as Pod containers.
  */
-export function mergeSidecarContainers(origins: readonly Container[], injected: readonly SidecarContainer[]): Container[] {
+export function mergeSidecarContainers(
+  origins: readonly Container[],
+  injected: readonly SidecarContainer[],
+): Container[] {
   const index = new Map<string, number>();
   origins.forEach((c, i) => index.set(c.name, i));
   const middle = [...origins];

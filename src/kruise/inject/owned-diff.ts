@@ -3,7 +3,12 @@
 // annotations and the annotations its patchPodMetadata sets. Everything else in the Pod belongs to the app.
 import type { Container, Pod, Volume } from '../../k8s/api.js';
 import { deepEqual } from '../../k8s/deep-equal.js';
-import { SidecarSetHashAnnotation, SidecarSetHashWithoutImageAnnotation, SidecarSetListAnnotation, type SidecarSet } from '../apis/types.js';
+import {
+  SidecarSetHashAnnotation,
+  SidecarSetHashWithoutImageAnnotation,
+  SidecarSetListAnnotation,
+  type SidecarSet,
+} from '../apis/types.js';
 import { podSidecarSetRecord } from './injection-time.js';
 
 export type PartKind = 'container' | 'initContainer' | 'volume' | 'annotation';
@@ -47,7 +52,12 @@ function differingFields(a: Record<string, unknown>, b: Record<string, unknown>)
   return keys.filter((k) => !deepEqual(meaningful(a[k]), meaningful(b[k])));
 }
 
-function diffItem<T extends { name: string }>(kind: PartKind, name: string, live: T | undefined, rendered: T | undefined): OwnedPartDiff | undefined {
+function diffItem<T extends { name: string }>(
+  kind: PartKind,
+  name: string,
+  live: T | undefined,
+  rendered: T | undefined,
+): OwnedPartDiff | undefined {
   if (live === undefined && rendered === undefined) return undefined;
   if (live === undefined) return { kind, name, change: 'added' };
   if (rendered === undefined) return { kind, name, change: 'removed' };
@@ -86,9 +96,21 @@ export function diffOwnedParts(live: Pod, rendered: Pod, sidecarSet: SidecarSet,
   const recorded = podSidecarSetRecord(live, name).sidecarList ?? [];
   const sidecarInit = new Set((sidecarSet.spec?.initContainers ?? []).map((c) => c.name));
 
-  const containerNames = new Set([...owned.containers, ...liveNames(recorded.filter((n) => !sidecarInit.has(n)), liveContainers)]);
+  const containerNames = new Set([
+    ...owned.containers,
+    ...liveNames(
+      recorded.filter((n) => !sidecarInit.has(n)),
+      liveContainers,
+    ),
+  ]);
   for (const n of containerNames) push(out, diffItem('container', n, liveContainers.get(n), renderedContainers.get(n)));
-  const initNames = new Set([...owned.initContainers, ...liveNames(recorded.filter((n) => sidecarInit.has(n)), liveInit)]);
+  const initNames = new Set([
+    ...owned.initContainers,
+    ...liveNames(
+      recorded.filter((n) => sidecarInit.has(n)),
+      liveInit,
+    ),
+  ]);
   for (const n of initNames) push(out, diffItem('initContainer', n, liveInit.get(n), renderedInit.get(n)));
 
   const liveVolumes = byName<Volume>(live.spec?.volumes);
@@ -112,7 +134,8 @@ export function diffOwnedParts(live: Pod, rendered: Pod, sidecarSet: SidecarSet,
 
 function diffValue(name: string, live: string | undefined, rendered: string | undefined): OwnedPartDiff | undefined {
   if (live === undefined && rendered === undefined) return undefined;
-  const change: PartChange = live === undefined ? 'added' : rendered === undefined ? 'removed' : live === rendered ? 'unchanged' : 'changed';
+  const change: PartChange =
+    live === undefined ? 'added' : rendered === undefined ? 'removed' : live === rendered ? 'unchanged' : 'changed';
   const diff: OwnedPartDiff = { kind: 'annotation', name, change };
   if (live !== undefined) diff.live = live;
   if (rendered !== undefined) diff.rendered = rendered;

@@ -9,6 +9,7 @@ export function toPodContainer(sidecar: SidecarContainer): Container {
   // Decoding as a plain Container drops the Kruise-only fields and orders the rest.
   const container = decodeGo(sidecar, ContainerType, '') as Record<string, unknown>;
   const resources = container.resources;
-  if (typeof resources === 'object' && resources !== null && Object.keys(resources).length === 0) delete container.resources;
+  if (typeof resources === 'object' && resources !== null && Object.keys(resources).length === 0)
+    delete container.resources;
   return container as Container;
 }

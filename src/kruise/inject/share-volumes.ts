@@ -15,7 +15,10 @@ const SUBPATH_EXPR_ENV = /\$\(([-._a-zA-Z][-._a-zA-Z0-9]*)\)/g;
  * With shareVolumePolicy enabled: every volumeMount of the app containers in spec.containers, and the env vars a
  * mount's subPathExpr refers to (taken from that container; missing ones skipped).
  */
-export function getInjectedVolumeMountsAndEnvs(sidecar: SidecarContainer, pod: Pod): { mounts: VolumeMount[]; envs: EnvVar[] } {
+export function getInjectedVolumeMountsAndEnvs(
+  sidecar: SidecarContainer,
+  pod: Pod,
+): { mounts: VolumeMount[]; envs: EnvVar[] } {
   const mounts: VolumeMount[] = [];
   const envs: EnvVar[] = [];
   if (sidecar.shareVolumePolicy?.type !== 'enabled') return { mounts, envs };
@@ -35,5 +38,7 @@ export function getInjectedVolumeMountsAndEnvs(sidecar: SidecarContainer, pod: P
 /** With shareVolumeDevicePolicy enabled: every volumeDevice of the app containers in spec.containers. */
 export function getInjectedVolumeDevices(sidecar: SidecarContainer, pod: Pod): VolumeDevice[] {
   if (sidecar.shareVolumeDevicePolicy?.type !== 'enabled') return [];
-  return (pod.spec?.containers ?? []).filter((c) => !isInjectedSidecarContainer(c)).flatMap((c) => c.volumeDevices ?? []);
+  return (pod.spec?.containers ?? [])
+    .filter((c) => !isInjectedSidecarContainer(c))
+    .flatMap((c) => c.volumeDevices ?? []);
 }

@@ -103,7 +103,10 @@ function isUnknown(v: unknown): v is { unknown: string } {
 /** The Pod webhook entry: found by Kruise's handler path, else by the chart's name. */
 export function findPodWebhook(configuration: MutatingWebhookConfiguration): MutatingWebhook | undefined {
   const webhooks = configuration.webhooks ?? [];
-  return webhooks.find((w) => webhookPath(w) === KruisePodWebhookPath) ?? webhooks.find((w) => w.name === KruisePodWebhookName);
+  return (
+    webhooks.find((w) => webhookPath(w) === KruisePodWebhookPath) ??
+    webhooks.find((w) => w.name === KruisePodWebhookName)
+  );
 }
 
 function webhookPath(webhook: MutatingWebhook): string | undefined {
@@ -148,7 +151,9 @@ function namespaceSelected(ns: string, selector: LabelSelector, namespaces: Name
   const nameOnly: LabelSelector = {
     matchExpressions: byName.map((r) => ({ key: r.key, operator: r.operator, values: [...r.values] })),
   };
-  return byName.length > 0 && !compileLabelSelector(nameOnly, field).matches({ [LabelMetadataName]: ns }) ? false : 'unknown';
+  return byName.length > 0 && !compileLabelSelector(nameOnly, field).matches({ [LabelMetadataName]: ns })
+    ? false
+    : 'unknown';
 }
 
 function describeFailurePolicy(policy: string): string {
@@ -224,7 +229,10 @@ export function podWebhookScope(pod: Pod, namespaces: NamespaceLabels, input: We
     });
     if (admits === true) admits = 'unknown';
   }
-  const objectSelector = compileLabelSelector(selectorOrEverything(webhook.objectSelector), 'webhooks[].objectSelector');
+  const objectSelector = compileLabelSelector(
+    selectorOrEverything(webhook.objectSelector),
+    'webhooks[].objectSelector',
+  );
   if (!objectSelector.matches(pod.metadata?.labels)) {
     findings.push({
       code: 'WebhookObjectExcluded',
@@ -246,12 +254,21 @@ export function podWebhookScope(pod: Pod, namespaces: NamespaceLabels, input: We
   return scope;
 }
 
-function checkBackends(webhook: MutatingWebhook, failurePolicy: string, backends: WebhookBackends | undefined, findings: WebhookFinding[]): void {
+function checkBackends(
+  webhook: MutatingWebhook,
+  failurePolicy: string,
+  backends: WebhookBackends | undefined,
+  findings: WebhookFinding[],
+): void {
   const service = webhook.clientConfig?.service;
   if (service === undefined || backends === undefined) return; // a URL webhook has no Service to look at
   const where = `service ${service.namespace}/${service.name}`;
   if (isUnknown(backends)) {
-    findings.push({ code: 'WebhookUnchecked', effect: 'unchecked', message: `the endpoints of ${where} were not checked: ${backends.unknown}` });
+    findings.push({
+      code: 'WebhookUnchecked',
+      effect: 'unchecked',
+      message: `the endpoints of ${where} were not checked: ${backends.unknown}`,
+    });
     return;
   }
   if (backendsReady(backends.objects)) return;

@@ -31,7 +31,9 @@ function sidecarSetBlock(s: SidecarSetExplanation, template: boolean): string[] 
   const at = s.render.revision !== undefined ? ` (ControllerRevision ${s.render.revision})` : '';
   if (changes.length === 0) lines.push(`  render now${at}: same as the ${template ? 'template' : 'live Pod'}`);
   else {
-    lines.push(`  render now${at}: ${countOf(changes.length, 'change')} against the ${template ? 'template' : 'live Pod'}`);
+    lines.push(
+      `  render now${at}: ${countOf(changes.length, 'change')} against the ${template ? 'template' : 'live Pod'}`,
+    );
     lines.push(...changes.map(partLine));
   }
   return lines;
@@ -39,11 +41,21 @@ function sidecarSetBlock(s: SidecarSetExplanation, template: boolean): string[] 
 
 export function explanationText(e: InjectionExplanation): string {
   const t = e.target;
-  const what = t.template ? `${t.kind} ${t.namespace}/${t.name} (its Pod template, as created now)` : `Pod ${t.namespace}/${t.name}`;
+  const what = t.template
+    ? `${t.kind} ${t.namespace}/${t.name} (its Pod template, as created now)`
+    : `Pod ${t.namespace}/${t.name}`;
   const lines = [`${what}${t.creationTimestamp !== undefined ? `, created ${t.creationTimestamp}` : ''}`];
   const hook = e.webhook;
-  const admits = hook.admits === true ? 'sees the Pod' : hook.admits === false ? 'does not see the Pod' : 'may or may not see the Pod';
-  const where = hook.name !== undefined ? ` (${hook.configuration ?? ''} ${hook.name}, failurePolicy ${hook.failurePolicy ?? 'Fail'})` : '';
+  const admits =
+    hook.admits === true
+      ? 'sees the Pod'
+      : hook.admits === false
+        ? 'does not see the Pod'
+        : 'may or may not see the Pod';
+  const where =
+    hook.name !== undefined
+      ? ` (${hook.configuration ?? ''} ${hook.name}, failurePolicy ${hook.failurePolicy ?? 'Fail'})`
+      : '';
   lines.push(`Kruise's Pod webhook ${admits}${where}`);
   lines.push(...hook.reasons.map(reasonLine));
   if (e.sidecarSets.length === 0) lines.push('No SidecarSets.');

@@ -10,9 +10,20 @@ import { SidecarSetHashAnnotation, type SidecarSet } from '../apis/types.js';
 import { dropCanaryBases, sidecarSetInjectsPod, type SkipReason } from '../sidecarcontrol/match.js';
 import { getSuitableRevisionSidecarSet } from '../sidecarcontrol/revision.js';
 import { injectPod, type InjectionContext, type InjectionOutcome } from './index.js';
-import { injectionTimeFindings, podSidecarSetRecord, type PodSidecarSetRecord, type TimeCode } from './injection-time.js';
+import {
+  injectionTimeFindings,
+  podSidecarSetRecord,
+  type PodSidecarSetRecord,
+  type TimeCode,
+} from './injection-time.js';
 import { diffOwnedParts, type OwnedNames, type OwnedPartDiff } from './owned-diff.js';
-import { podWebhookScope, type ReasonEffect, type WebhookFinding, type WebhookScopeCode, type WebhookScopeInput } from './webhook-scope.js';
+import {
+  podWebhookScope,
+  type ReasonEffect,
+  type WebhookFinding,
+  type WebhookScopeCode,
+  type WebhookScopeInput,
+} from './webhook-scope.js';
 
 export const ExplanationApiVersion = 'kubectl-sidecarset/v1';
 export const ExplanationKind = 'InjectionExplanation';
@@ -119,7 +130,9 @@ function ruleVerdicts(pod: Pod, ctx: InjectionContext, revisionsUnavailable: str
       outcome = sidecarSetInjectsPod(pod, sidecarSet, ctx.namespaces);
     } catch (err) {
       if (!(err instanceof SidecarsetError)) throw err;
-      reasons.push(rule('InvalidSelector', 'rejects', `${err.message}; Kruise's webhook fails on it and rejects the Pod`));
+      reasons.push(
+        rule('InvalidSelector', 'rejects', `${err.message}; Kruise's webhook fails on it and rejects the Pod`),
+      );
       continue;
     }
     if (!outcome.matched) {
@@ -132,22 +145,46 @@ function ruleVerdicts(pod: Pod, ctx: InjectionContext, revisionsUnavailable: str
       try {
         const suitable = getSuitableRevisionSidecarSet(sidecarSet, pod, ctx.revisions);
         verdict.revision = suitable.revision;
-        const which = pinned.revisionName != null ? `revisionName "${pinned.revisionName}"` : `customVersion "${pinned.customVersion}"`;
-        const gets = suitable.revision !== undefined ? `ControllerRevision ${suitable.revision}` : 'the latest revision';
-        reasons.push(rule('RevisionPinned', 'info', `spec.injectionStrategy.revision pins ${which} (policy ${pinned.policy ?? 'Always'}): a new Pod gets ${gets}, not necessarily the current spec`));
+        const which =
+          pinned.revisionName != null
+            ? `revisionName "${pinned.revisionName}"`
+            : `customVersion "${pinned.customVersion}"`;
+        const gets =
+          suitable.revision !== undefined ? `ControllerRevision ${suitable.revision}` : 'the latest revision';
+        reasons.push(
+          rule(
+            'RevisionPinned',
+            'info',
+            `spec.injectionStrategy.revision pins ${which} (policy ${pinned.policy ?? 'Always'}): a new Pod gets ${gets}, not necessarily the current spec`,
+          ),
+        );
       } catch (err) {
         if (!(err instanceof SidecarsetError)) throw err;
         if (revisionsUnavailable !== undefined) {
-          reasons.push(rule('RevisionPinned', 'unchecked', `spec.injectionStrategy.revision pins a revision, and the ControllerRevisions could not be read (${revisionsUnavailable})`));
+          reasons.push(
+            rule(
+              'RevisionPinned',
+              'unchecked',
+              `spec.injectionStrategy.revision pins a revision, and the ControllerRevisions could not be read (${revisionsUnavailable})`,
+            ),
+          );
           continue;
         }
-        reasons.push(rule('RevisionUnavailable', 'rejects', `${err.message}; Kruise's webhook rejects the Pod when it cannot find it`));
+        reasons.push(
+          rule(
+            'RevisionUnavailable',
+            'rejects',
+            `${err.message}; Kruise's webhook rejects the Pod when it cannot find it`,
+          ),
+        );
         continue;
       }
     }
     const spec = sidecarSet.spec ?? {};
     if ((spec.containers ?? []).length === 0 && (spec.initContainers ?? []).length === 0) {
-      reasons.push(rule('NothingToInject', 'info', 'the SidecarSet selects the Pod but defines no containers or init containers'));
+      reasons.push(
+        rule('NothingToInject', 'info', 'the SidecarSet selects the Pod but defines no containers or init containers'),
+      );
     }
     verdict.renders = true;
   }
@@ -179,7 +216,11 @@ function render(pod: Pod, ctx: InjectionContext, verdicts: RuleVerdict[]): Map<s
         v.reasons.push(rule('SidecarSetConflict', 'rejects', alone.message));
       }
     }
-    markConflicts(taking.filter((v) => v.renders), outcomes, err.message);
+    markConflicts(
+      taking.filter((v) => v.renders),
+      outcomes,
+      err.message,
+    );
     return outcomes;
   }
 }
@@ -197,14 +238,34 @@ function markConflicts(taking: RuleVerdict[], outcomes: Map<string, InjectionOut
     const name = nameOf(v.sidecarSet);
     const clashes = [...owners].filter(([, o]) => o.length > 1 && o.includes(name));
     if (clashes.length === 0) continue;
-    const text = clashes.map(([c, o]) => `container "${c}" is also injected by ${o.filter((x) => x !== name).map((x) => `"${x}"`).join(', ')}`).join('; ');
-    v.reasons.push(rule('SidecarSetConflict', 'rejects', `${text}: the Pod would have duplicate containers, which the API server rejects`));
+    const text = clashes
+      .map(
+        ([c, o]) =>
+          `container "${c}" is also injected by ${o
+            .filter((x) => x !== name)
+            .map((x) => `"${x}"`)
+            .join(', ')}`,
+      )
+      .join('; ');
+    v.reasons.push(
+      rule(
+        'SidecarSetConflict',
+        'rejects',
+        `${text}: the Pod would have duplicate containers, which the API server rejects`,
+      ),
+    );
     marked = true;
   }
   if (!marked) for (const v of taking) v.reasons.push(rule('SidecarSetConflict', 'rejects', message));
 }
 
-function newPodOutcome(admits: boolean | 'unknown', webhookReasons: Reason[], reasons: Reason[], renders: boolean, injects: boolean): NewPodOutcome {
+function newPodOutcome(
+  admits: boolean | 'unknown',
+  webhookReasons: Reason[],
+  reasons: Reason[],
+  renders: boolean,
+  injects: boolean,
+): NewPodOutcome {
   const all = [...webhookReasons, ...reasons];
   if (all.some((r) => r.effect === 'rejects')) return 'rejected';
   if (admits === false || all.some((r) => r.effect === 'blocks' && r.layer !== 'time')) return 'notInjected';
@@ -215,7 +276,13 @@ function newPodOutcome(admits: boolean | 'unknown', webhookReasons: Reason[], re
 // A SidecarSet that would not inject now renders nothing: what the live Pod holds of it shows as removed.
 const NOTHING_RENDERED: Pod = { metadata: {}, spec: { containers: [] } };
 
-function renderedParts(pod: Pod, outcome: InjectionOutcome | undefined, injected: boolean, sidecarSet: SidecarSet, owned: OwnedNames): OwnedPartDiff[] {
+function renderedParts(
+  pod: Pod,
+  outcome: InjectionOutcome | undefined,
+  injected: boolean,
+  sidecarSet: SidecarSet,
+  owned: OwnedNames,
+): OwnedPartDiff[] {
   if (outcome !== undefined) return diffOwnedParts(pod, outcome.pod, sidecarSet, owned);
   return injected ? diffOwnedParts(pod, NOTHING_RENDERED, sidecarSet, owned) : [];
 }

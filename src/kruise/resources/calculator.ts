@@ -193,7 +193,10 @@ class Evaluator {
         return this.binary(node.op, l, r);
       }
       case 'call':
-        return this.call(node.name, node.args.map((a) => this.eval(a)));
+        return this.call(
+          node.name,
+          node.args.map((a) => this.eval(a)),
+        );
     }
   }
 

@@ -220,4 +220,3 @@ function resourceOf(
     throw rethrow(e, `container ${goQuote(c.name)} resources.${kind}.${name}: `);
   }
 }
-

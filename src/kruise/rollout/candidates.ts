@@ -2,10 +2,14 @@
 // are done; Pods outside updateStrategy.selector are left alone (and not reported); a different
 // hash-without-image means the change is not image-only (not upgradable, reported); a ready sidecar whose
 // previous in-place update has not taken effect makes the Pod sit this round out (in flight, not reported).
-import { IN_FLIGHT,NOT_SELECTED,NOT_UPGRADABLE,readAllPodFacts,UPDATED } from './pod-facts.js';
-import type { Classification,RolloutContext,RolloutPod } from './types.js';
+import { IN_FLIGHT, NOT_SELECTED, NOT_UPGRADABLE, readAllPodFacts, UPDATED } from './pod-facts.js';
+import type { Classification, RolloutContext, RolloutPod } from './types.js';
 
-export function classifyPods(ctx: RolloutContext, pods: readonly RolloutPod[], facts = readAllPodFacts(ctx, pods)): Classification {
+export function classifyPods(
+  ctx: RolloutContext,
+  pods: readonly RolloutPod[],
+  facts = readAllPodFacts(ctx, pods),
+): Classification {
   const out: Classification = { updated: [], notSelected: [], notUpgradable: [], inFlight: [], candidates: [] };
   for (let i = 0; i < facts.length; i++) {
     const f = facts[i];

@@ -4,12 +4,20 @@ import { SidecarsetError } from '../../errors.js';
 import { compareGoStrings } from '../../go/sort.js';
 import { type LabelSelector } from '../../k8s/api.js';
 import { isImageDigest } from '../../k8s/imageref.js';
-import { compileLabelSelector,type CompiledSelector } from '../../k8s/selector.js';
-import { SidecarSetHashAnnotation,SidecarSetHashWithoutImageAnnotation,type SidecarSet,type SidecarSetUpdateStrategy } from '../apis/types.js';
+import { compileLabelSelector, type CompiledSelector } from '../../k8s/selector.js';
+import {
+  SidecarSetHashAnnotation,
+  SidecarSetHashWithoutImageAnnotation,
+  type SidecarSet,
+  type SidecarSetUpdateStrategy,
+} from '../apis/types.js';
 import { compilePriority } from './priority.js';
-import type { RolloutContext,RolloutStrategy,SidecarView,StrategyOverrides } from './types.js';
+import type { RolloutContext, RolloutStrategy, SidecarView, StrategyOverrides } from './types.js';
 
-export function buildRolloutContext(sidecarSet: SidecarSet, strategy: SidecarSetUpdateStrategy = sidecarSet.spec?.updateStrategy ?? {}): RolloutContext {
+export function buildRolloutContext(
+  sidecarSet: SidecarSet,
+  strategy: SidecarSetUpdateStrategy = sidecarSet.spec?.updateStrategy ?? {},
+): RolloutContext {
   const annotations = sidecarSet.metadata?.annotations ?? {};
   const sidecars: SidecarView[] = (sidecarSet.spec?.containers ?? []).map((c) => {
     const hot = c.upgradeStrategy?.upgradeType === 'HotUpgrade';

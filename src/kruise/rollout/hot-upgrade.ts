@@ -1,8 +1,8 @@
 // HotUpgrade sidecars on the controller side (sidecarset_hotupgrade.go, util_hotupgrade.go): which of the
 // two containers receives a new image, and when a Pod's old container is reset to the empty image (the
 // "flip" that Kruise does at the start of a reconcile, upgrading nothing else in that round).
-import { containerStatus,isConsistent,isRunningAndReady,specImage,workingAndIdle } from './pod-state.js';
-import type { RolloutContext,SidecarView } from './types.js';
+import { containerStatus, isConsistent, isRunningAndReady, specImage, workingAndIdle } from './pod-state.js';
+import type { RolloutContext, SidecarView } from './types.js';
 import { type RolloutPod } from './types.js';
 
 /** isPodSidecarInHotUpgrading: some HotUpgrade sidecar's idle container is not on its empty image. */

@@ -4,8 +4,8 @@
 // working-container entry for HotUpgrade). Every other Pod gets the first reason that excludes it.
 import { type Pod } from '../../k8s/api.js';
 import { compileLabelSelector } from '../../k8s/selector.js';
-import { SidecarSetListAnnotation,SidecarSetWorkingHotUpgradeContainer,type SidecarSet } from '../apis/types.js';
-import { isActivePod,isSelectorNamespace,podNamespace,type NamespaceLabels } from '../sidecarcontrol/match.js';
+import { SidecarSetListAnnotation, SidecarSetWorkingHotUpgradeContainer, type SidecarSet } from '../apis/types.js';
+import { isActivePod, isSelectorNamespace, podNamespace, type NamespaceLabels } from '../sidecarcontrol/match.js';
 import { parseStringMapLeniently } from '../sidecarcontrol/pod-annotations.js';
 import type { NotMatchedReason } from './types.js';
 
@@ -38,7 +38,10 @@ export function matchPods(sidecarSet: SidecarSet, pods: readonly Pod[], namespac
  * The matching of matchPods for one Pod at a time: why the Pod is not matched, or undefined when it is. The
  * selectors are compiled once, here (throws SidecarsetError, with the field, when one is invalid).
  */
-export function podMatcher(sidecarSet: SidecarSet, namespaces: NamespaceLabels): (pod: Pod) => Omit<NotMatched, 'index'> | undefined {
+export function podMatcher(
+  sidecarSet: SidecarSet,
+  namespaces: NamespaceLabels,
+): (pod: Pod) => Omit<NotMatched, 'index'> | undefined {
   const selector = compileLabelSelector(sidecarSet.spec?.selector, 'spec.selector');
   const nsSelector = sidecarSet.spec?.namespaceSelector;
   if (nsSelector) compileLabelSelector(nsSelector, 'spec.namespaceSelector');
@@ -47,22 +50,39 @@ export function podMatcher(sidecarSet: SidecarSet, namespaces: NamespaceLabels):
     const ns = podNamespace(pod);
     if (nsSelector) {
       const selected = isSelectorNamespace(ns, nsSelector, namespaces);
-      if (selected === false) return { reason: 'NamespaceMismatch', detail: `namespace "${ns}" is not selected by spec.namespaceSelector` };
+      if (selected === false)
+        return { reason: 'NamespaceMismatch', detail: `namespace "${ns}" is not selected by spec.namespaceSelector` };
       if (selected === 'unknown') {
-        return { reason: 'NamespaceLabelsUnknown', detail: `spec.namespaceSelector needs the labels of Namespace "${ns}", which was not given` };
+        return {
+          reason: 'NamespaceLabelsUnknown',
+          detail: `spec.namespaceSelector needs the labels of Namespace "${ns}", which was not given`,
+        };
       }
     }
     if (!selector.matches(pod.metadata?.labels)) {
-      return { reason: 'SelectorMismatch', detail: selector.kind === 'nothing' ? 'the SidecarSet has no spec.selector' : "the Pod's labels do not match spec.selector" };
+      return {
+        reason: 'SelectorMismatch',
+        detail:
+          selector.kind === 'nothing'
+            ? 'the SidecarSet has no spec.selector'
+            : "the Pod's labels do not match spec.selector",
+      };
     }
     if (!isActivePod(pod)) {
-      return { reason: 'InactivePod', detail: pod.metadata?.deletionTimestamp ? 'the Pod is being deleted' : `the Pod is ${pod.status?.phase}` };
+      return {
+        reason: 'InactivePod',
+        detail: pod.metadata?.deletionTimestamp ? 'the Pod is being deleted' : `the Pod is ${pod.status?.phase}`,
+      };
     }
     if (!isInjected(pod, name)) {
-      return { reason: 'NotInjected', detail: `kruise.io/sidecarset-injected-list does not list ${name}: the Pod was not injected by it (recreate it to inject)` };
+      return {
+        reason: 'NotInjected',
+        detail: `kruise.io/sidecarset-injected-list does not list ${name}: the Pod was not injected by it (recreate it to inject)`,
+      };
     }
     const missing = missingSidecarContainers(pod, sidecarSet);
-    if (missing.length > 0) return { reason: 'MissingSidecarContainers', detail: `the Pod has no ${missing.join(', ')}` };
+    if (missing.length > 0)
+      return { reason: 'MissingSidecarContainers', detail: `the Pod has no ${missing.join(', ')}` };
     return undefined;
   };
 }
@@ -75,12 +95,15 @@ export function isInjected(pod: Pod, sidecarSetName: string): boolean {
 
 /** IsPodConsistentWithSidecarSet, saying what is missing. */
 export function missingSidecarContainers(pod: Pod, sidecarSet: SidecarSet): string[] {
-  const has = (name: string) => (pod.spec?.initContainers ?? []).some((c) => c.name === name) || (pod.spec?.containers ?? []).some((c) => c.name === name);
+  const has = (name: string) =>
+    (pod.spec?.initContainers ?? []).some((c) => c.name === name) ||
+    (pod.spec?.containers ?? []).some((c) => c.name === name);
   const missing: string[] = [];
   for (const c of sidecarSet.spec?.containers ?? []) {
     if (c.upgradeStrategy?.upgradeType === 'HotUpgrade') {
       for (const half of [`${c.name}-1`, `${c.name}-2`]) if (!has(half)) missing.push(`container ${half}`);
-      if (!workingContainers(pod).has(c.name)) missing.push(`${SidecarSetWorkingHotUpgradeContainer} entry for ${c.name}`);
+      if (!workingContainers(pod).has(c.name))
+        missing.push(`${SidecarSetWorkingHotUpgradeContainer} entry for ${c.name}`);
     } else if (!has(c.name)) missing.push(`container ${c.name}`);
   }
   return missing;
@@ -89,6 +112,8 @@ export function missingSidecarContainers(pod: Pod, sidecarSet: SidecarSet): stri
 function workingContainers(pod: Pod): Map<string, string> {
   const annotations = pod.metadata?.annotations ?? {};
   return parseStringMapLeniently(
-    Object.prototype.hasOwnProperty.call(annotations, SidecarSetWorkingHotUpgradeContainer) ? annotations[SidecarSetWorkingHotUpgradeContainer] : undefined,
+    Object.prototype.hasOwnProperty.call(annotations, SidecarSetWorkingHotUpgradeContainer)
+      ? annotations[SidecarSetWorkingHotUpgradeContainer]
+      : undefined,
   );
 }

@@ -1,7 +1,7 @@
 // spec.updateStrategy.maxUnavailable as the controller reads it: intstr.GetValueFromIntOrPercent (the
 // deprecated parser: every "%" is removed, the rest must be an integer and is a percentage even without "%"),
 // rounded up, over the matched Pods; errors ignored (0). Absent means 1.
-import { goAtoi,goFloatToInt } from '../../go/numbers.js';
+import { goAtoi, goFloatToInt } from '../../go/numbers.js';
 import type { IntOrString } from '../../k8s/api.js';
 import type { ResolvedNumber } from './types.js';
 

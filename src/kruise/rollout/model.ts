@@ -5,8 +5,8 @@
 // stays as it was, no Pod is created or deleted. Both mutate the RolloutPod in place.
 import { isContainerImageEqual } from '../../k8s/imageref.js';
 import { findContainerToHotUpgrade } from './hot-upgrade.js';
-import { containerStatus,imageIDWithoutScheme,podContainer,specImage,workingAndIdle } from './pod-state.js';
-import type { ContainerChange,RolloutContext } from './types.js';
+import { containerStatus, imageIDWithoutScheme, podContainer, specImage, workingAndIdle } from './pod-state.js';
+import type { ContainerChange, RolloutContext } from './types.js';
 import { type RolloutPod } from './types.js';
 
 /** The assumptions behind batches after the first, as the plan states them. */

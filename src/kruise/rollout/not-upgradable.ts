@@ -13,7 +13,12 @@ export function nonImageDifferences(pod: Pod, sidecarSet: SidecarSet): string[] 
   const out: string[] = [];
   const working = workingContainers(pod);
   for (const want of sidecarSet.spec?.containers ?? []) {
-    const podName = want.upgradeStrategy?.upgradeType === 'HotUpgrade' ? (working[want.name] === `${want.name}-1` ? `${want.name}-1` : `${want.name}-2`) : want.name;
+    const podName =
+      want.upgradeStrategy?.upgradeType === 'HotUpgrade'
+        ? working[want.name] === `${want.name}-1`
+          ? `${want.name}-1`
+          : `${want.name}-2`
+        : want.name;
     const have = (pod.spec?.containers ?? []).find((c) => c.name === podName);
     if (!have) continue;
     for (const d of containerDifferences(have, want)) out.push(`${want.name} ${d}`);
@@ -42,7 +47,11 @@ function containerDifferences(have: Container, want: SidecarContainer): string[]
     const mine = (have.env ?? []).find((e) => e.name === env.name);
     if (!mine) out.push(`env ${env.name} (not in the Pod)`);
     else if ((mine.value ?? '') !== (env.value ?? '') || !deepEqual(mine.valueFrom, env.valueFrom)) {
-      out.push(env.valueFrom || mine.valueFrom ? `env ${env.name}` : `env ${env.name} (Pod: ${JSON.stringify(mine.value ?? '')}, SidecarSet: ${JSON.stringify(env.value ?? '')})`);
+      out.push(
+        env.valueFrom || mine.valueFrom
+          ? `env ${env.name}`
+          : `env ${env.name} (Pod: ${JSON.stringify(mine.value ?? '')}, SidecarSet: ${JSON.stringify(env.value ?? '')})`,
+      );
     }
   }
   for (const m of want.volumeMounts ?? []) {
@@ -52,7 +61,9 @@ function containerDifferences(have: Container, want: SidecarContainer): string[]
   }
   const ports = (want.ports as { containerPort?: number }[] | undefined) ?? [];
   for (const port of ports) {
-    const mine = ((have.ports as { containerPort?: number }[] | undefined) ?? []).find((x) => x.containerPort === port.containerPort);
+    const mine = ((have.ports as { containerPort?: number }[] | undefined) ?? []).find(
+      (x) => x.containerPort === port.containerPort,
+    );
     if (!mine || !isSubset(port, mine)) out.push(`port ${port.containerPort}`);
   }
   if (!want.resourcesPolicy) {
@@ -60,7 +71,8 @@ function containerDifferences(have: Container, want: SidecarContainer): string[]
       const a = have.resources?.[kind] ?? {};
       const b = want.resources?.[kind] ?? {};
       for (const name of new Set([...Object.keys(a), ...Object.keys(b)])) {
-        if (!sameQuantity(a[name], b[name])) out.push(`resources.${kind}.${name} (Pod: ${a[name] ?? 'none'}, SidecarSet: ${b[name] ?? 'none'})`);
+        if (!sameQuantity(a[name], b[name]))
+          out.push(`resources.${kind}.${name} (Pod: ${a[name] ?? 'none'}, SidecarSet: ${b[name] ?? 'none'})`);
       }
     }
   }
@@ -76,9 +88,12 @@ function emptyAsUndefined(v: unknown): unknown {
 function isSubset(want: unknown, have: unknown): boolean {
   if (want === undefined || want === null) return true;
   if (typeof want !== 'object') return deepEqual(want, have) || String(want) === String(have);
-  if (Array.isArray(want)) return Array.isArray(have) && want.length === have.length && want.every((w, i) => isSubset(w, have[i]));
+  if (Array.isArray(want))
+    return Array.isArray(have) && want.length === have.length && want.every((w, i) => isSubset(w, have[i]));
   if (typeof have !== 'object' || have === null) return false;
-  return Object.entries(want as Record<string, unknown>).every(([k, v]) => isSubset(v, (have as Record<string, unknown>)[k]));
+  return Object.entries(want as Record<string, unknown>).every(([k, v]) =>
+    isSubset(v, (have as Record<string, unknown>)[k]),
+  );
 }
 
 function sameQuantity(a: unknown, b: unknown): boolean {

@@ -1,6 +1,6 @@
 // spec.updateStrategy.partition as the controller reads it: util.CalculatePartitionReplicas over the matched
 // Pods (pkg/util/tools.go), errors ignored (an unparsable value counts as 0).
-import { goFloatToInt,goParseFloat } from '../../go/numbers.js';
+import { goFloatToInt, goParseFloat } from '../../go/numbers.js';
 import type { IntOrString } from '../../k8s/api.js';
 import type { ResolvedNumber } from './types.js';
 

@@ -1,7 +1,7 @@
 // The RolloutPlan: the documented, stable schema of `plan-rollout -o json|yaml`. Add fields, never rename or remove them.
-import type { IntOrString,LabelSelector } from '../../k8s/api.js';
+import type { IntOrString, LabelSelector } from '../../k8s/api.js';
 import type { SidecarSetUpdateStrategy } from '../apis/types.js';
-import type { NotMatchedReason,ResolvedNumber,StatusCounts } from './types.js';
+import type { NotMatchedReason, ResolvedNumber, StatusCounts } from './types.js';
 export const PLAN_API_VERSION = 'kubectl-sidecarset/v1';
 export const PLAN_KIND = 'RolloutPlan';
 

@@ -4,9 +4,16 @@ import { formatGoDuration } from '../../go/duration.js';
 import { countOf } from '../../words.js';
 import { shortHash } from '../sidecarcontrol/short-hash.js';
 import type { SidecarSetUpdateStrategy } from '../apis/types.js';
-import type { PodDisposition,RolloutPlan } from './plan-schema.js';
+import type { PodDisposition, RolloutPlan } from './plan-schema.js';
 import { isKruiseReady } from './pod-state.js';
-import type { PodInRound,RolloutContext,RolloutPod,RoundResult,SimulatedRound,StrategyOverrides } from './types.js';
+import type {
+  PodInRound,
+  RolloutContext,
+  RolloutPod,
+  RoundResult,
+  SimulatedRound,
+  StrategyOverrides,
+} from './types.js';
 // "2/3": the same few texts for every Pod, made once each
 const READY_TEXTS: string[][] = [];
 
@@ -16,7 +23,11 @@ export function readyText(ready: number, all: number): string {
   return (row[all] ??= `${ready}/${all}`);
 }
 
-export function finalDisposition(p: RolloutPod, final: PodInRound, notUpgradable: () => string): [PodDisposition, string] {
+export function finalDisposition(
+  p: RolloutPod,
+  final: PodInRound,
+  notUpgradable: () => string,
+): [PodDisposition, string] {
   const r = final.round;
   if (r.kind === 'Paused') return ['paused', 'the rollout is paused (spec.updateStrategy.paused)'];
   if (r.kind === 'NotUpdate') return ['notUpdate', 'spec.updateStrategy.type is NotUpdate'];
@@ -66,12 +77,15 @@ function inFlightReason(p: RolloutPod): string {
 
 export function notUpgradableReason(ctx: RolloutContext, diffs: string[] | null, p: RolloutPod): string {
   // a Pod is not upgradable in place only when its hash-without-image differs, and then its record has these
-  if (diffs === null) throw new Error(`internal: Pod ${p.namespace}/${p.name} is not upgradable but was read as upgradable`);
+  if (diffs === null)
+    throw new Error(`internal: Pod ${p.namespace}/${p.name} is not upgradable but was read as upgradable`);
   const hashes = `hash-without-image ${shortHash(p.hashWithoutImage, 10)} on the Pod, ${shortHash(ctx.hashWithoutImage, 10)} on the SidecarSet`;
-  const what = diffs.length > 0 ? `differs in ${diffs.join(', ')}` : 'the SidecarSet changed more than images since the Pod was injected';
+  const what =
+    diffs.length > 0
+      ? `differs in ${diffs.join(', ')}`
+      : 'the SidecarSet changed more than images since the Pod was injected';
   return `needs a recreate: ${what} (${hashes}); Kruise only changes images in place`;
 }
-
 
 // A plan of 100,000 one-Pod batches says "1 Pod" 100,000 times: `notes` makes each text once.
 export function upgradeNote(pods: number, free: number, notes: Map<number, string>): string {
@@ -101,10 +115,15 @@ export function firstRoundNote(first: RoundResult, ctx: RolloutContext, pods: re
   const held = s.busy.length > 0 ? `; ${countOf(s.busy.length, 'slot')} held by ${names(s.busy, pods)}` : '';
   if (first.batch.length > 0) {
     const free = first.batch.filter((i) => !isKruiseReady(ctx, pods[i])).length;
-    return `what Kruise upgrades now: ${countOf(first.batch.length, 'Pod')}` + (free > 0 ? ` (${free} not ready, free)` : '') + `; maxUnavailable ${s.maxUnavailable.value}${held}`;
+    return (
+      `what Kruise upgrades now: ${countOf(first.batch.length, 'Pod')}` +
+      (free > 0 ? ` (${free} not ready, free)` : '') +
+      `; maxUnavailable ${s.maxUnavailable.value}${held}`
+    );
   }
   if (s.order.length === 0) return 'nothing: no Pod can be upgraded now';
-  if (s.eligible.length === 0) return `nothing: partition ${s.partition.value} holds back all ${countOf(s.order.length, 'candidate')}`;
+  if (s.eligible.length === 0)
+    return `nothing: partition ${s.partition.value} holds back all ${countOf(s.order.length, 'candidate')}`;
   return `nothing: maxUnavailable ${s.maxUnavailable.value}${held}`;
 }
 
@@ -113,13 +132,15 @@ export function names(indexes: readonly number[], pods: readonly RolloutPod[], m
   return shown.join(', ') + (indexes.length > max ? ` and ${indexes.length - max} more` : '');
 }
 
-
 export function stopReason(final: RoundResult, pods: readonly RolloutPod[]): RolloutPlan['stop'] {
   switch (final.kind) {
     case 'NotUpdate':
       return { reason: 'NotUpdate', message: 'spec.updateStrategy.type is NotUpdate: Kruise upgrades no Pod' };
     case 'Paused':
-      return { reason: 'Paused', message: 'spec.updateStrategy.paused is true: Kruise upgrades no Pod until it is unpaused (try --paused=false)' };
+      return {
+        reason: 'Paused',
+        message: 'spec.updateStrategy.paused is true: Kruise upgrades no Pod until it is unpaused (try --paused=false)',
+      };
     case 'Finished':
       return { reason: 'Finished', message: 'every matched Pod is updated' };
     case 'HotUpgradeReset':
@@ -137,7 +158,10 @@ export function stopReason(final: RoundResult, pods: readonly RolloutPod[]): Rol
     return { reason: 'NoCandidates', message: `no Pod left that Kruise can upgrade: ${parts.join(', ')}` };
   }
   if (s.eligible.length === 0) {
-    return { reason: 'Partition', message: `partition ${s.partition.value} holds back the remaining ${countOf(s.order.length, 'candidate')}` };
+    return {
+      reason: 'Partition',
+      message: `partition ${s.partition.value} holds back the remaining ${countOf(s.order.length, 'candidate')}`,
+    };
   }
   return {
     reason: 'MaxUnavailable',
@@ -147,19 +171,27 @@ export function stopReason(final: RoundResult, pods: readonly RolloutPod[]): Rol
   };
 }
 
-export function warnings(pods: readonly RolloutPod[], strategy: SidecarSetUpdateStrategy, o: StrategyOverrides): string[] {
+export function warnings(
+  pods: readonly RolloutPod[],
+  strategy: SidecarSetUpdateStrategy,
+  o: StrategyOverrides,
+): string[] {
   const out: string[] = [];
   const noStatus = pods.filter((p) => !p.hasStatus);
   if (noStatus.length > 0) {
     out.push(
-      `${countOf(noStatus.length, 'matched Pod')} ${noStatus.length === 1 ? 'has' : 'have'} no status (${names(noStatus.map((p) => p.index), pods)}): ` +
-        'counted as not ready, so upgraded without using maxUnavailable, and then holding a slot for good',
+      `${countOf(noStatus.length, 'matched Pod')} ${noStatus.length === 1 ? 'has' : 'have'} no status (${names(
+        noStatus.map((p) => p.index),
+        pods,
+      )}): ` + 'counted as not ready, so upgraded without using maxUnavailable, and then holding a slot for good',
     );
   }
   const overridden = o.partition !== undefined || o.selector !== undefined;
   const partitionSet = strategy.partition !== undefined && strategy.partition !== null && strategy.partition !== 0;
   if (overridden && partitionSet && strategy.selector && strategy.type === 'RollingUpdate') {
-    out.push("Kruise's webhook rejects partition together with updateStrategy.selector; the plan applies the controller's arithmetic anyway");
+    out.push(
+      "Kruise's webhook rejects partition together with updateStrategy.selector; the plan applies the controller's arithmetic anyway",
+    );
   }
   return out;
 }

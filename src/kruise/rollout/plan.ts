@@ -5,45 +5,55 @@ import { SidecarsetError } from '../../errors.js';
 import type { Pod } from '../../k8s/api.js';
 import { formatMetaTime } from '../../k8s/meta-time.js';
 import { countOf } from '../../words.js';
-import type { SidecarSet,SidecarSetUpdateStrategy } from '../apis/types.js';
+import type { SidecarSet, SidecarSetUpdateStrategy } from '../apis/types.js';
 import type { NamespaceLabels } from '../sidecarcontrol/match.js';
-import { buildRolloutContext,overrideStrategy } from './context.js';
+import { buildRolloutContext, overrideStrategy } from './context.js';
 import { resolveMaxUnavailable } from './max-unavailable.js';
 import { MODEL_ASSUMPTIONS } from './model.js';
 import { resolvePartition } from './partition.js';
 import {
-PLAN_API_VERSION,
-PLAN_KIND,
-type PlanBatch,
-type PlanBatchPod,
-type PlanImageChange,
-type PlanNotMatched,
-type PlanOverride,
-type PlanPod,
-type PodDisposition,
-type PodReason,
-type PodRef,
-type RolloutPlan,
+  PLAN_API_VERSION,
+  PLAN_KIND,
+  type PlanBatch,
+  type PlanBatchPod,
+  type PlanImageChange,
+  type PlanNotMatched,
+  type PlanOverride,
+  type PlanPod,
+  type PodDisposition,
+  type PodReason,
+  type PodRef,
+  type RolloutPlan,
 } from './plan-schema.js';
-import { estimate,finalDisposition,firstRoundNote,notUpgradableReason,readyText,stopReason,upgradeNote,warnings,whyNotFirst } from './plan-text.js';
-import { CONSISTENT,readAllPodFacts,READY,UPDATED } from './pod-facts.js';
+import {
+  estimate,
+  finalDisposition,
+  firstRoundNote,
+  notUpgradableReason,
+  readyText,
+  stopReason,
+  upgradeNote,
+  warnings,
+  whyNotFirst,
+} from './plan-text.js';
+import { CONSISTENT, readAllPodFacts, READY, UPDATED } from './pod-facts.js';
 import { readPodRecords } from './pod-record.js';
-import { podContainer,workingAndIdle } from './pod-state.js';
+import { podContainer, workingAndIdle } from './pod-state.js';
 import { reconcileRound } from './round.js';
 import { SharedLists } from './shared-lists.js';
 import { simulateReference } from './simulate-reference.js';
 import type {
-Place,
-PodInRound,
-PodRecord,
-ResolvedNumber,
-RolloutContext,
-RolloutPod,
-RoundResult,
-Simulate,
-SimulatedRound,
-Simulation,
-StrategyOverrides,
+  Place,
+  PodInRound,
+  PodRecord,
+  ResolvedNumber,
+  RolloutContext,
+  RolloutPod,
+  RoundResult,
+  Simulate,
+  SimulatedRound,
+  Simulation,
+  StrategyOverrides,
 } from './types.js';
 
 export interface PlanInput {
@@ -66,7 +76,8 @@ export function planRollout(input: PlanInput, simulate: Simulate = simulateRefer
   const strategy = overrideStrategy(fileStrategy, overrides);
   const ctx = buildRolloutContext(sidecarSet, strategy);
 
-  const records = 'records' in input.pods ? input.pods.records : readPodRecords(sidecarSet, input.namespaces, input.pods);
+  const records =
+    'records' in input.pods ? input.pods.records : readPodRecords(sidecarSet, input.namespaces, input.pods);
   const { pods, nonImage, notMatched } = gatherPods(records);
   const facts = readAllPodFacts(ctx, pods);
   const startImages = new SharedLists<StartState['images'][number]>(['sidecar', 'container', 'image']);
@@ -82,7 +93,15 @@ export function planRollout(input: PlanInput, simulate: Simulate = simulateRefer
   const finalPlaces = placesIn(final);
   const notUpgradable = (i: number) => notUpgradableReason(ctx, nonImage[i], pods[i]);
   const planPods = pods.map((p, i) =>
-    describePod(p, start[i], batchOf[i], positionOf[i], { round: first, place: firstPlaces[i] }, { round: final, place: finalPlaces[i] }, notUpgradable),
+    describePod(
+      p,
+      start[i],
+      batchOf[i],
+      positionOf[i],
+      { round: first, place: firstPlaces[i] },
+      { round: final, place: finalPlaces[i] },
+      notUpgradable,
+    ),
   );
   const group = groupByDisposition(planPods);
   const ref = (p: PodRef): PodRef => ({ namespace: p.namespace, name: p.name });
@@ -149,7 +168,11 @@ export function planRollout(input: PlanInput, simulate: Simulate = simulateRefer
  * The matched Pods (as Kruise lists them, with their indexes set) and the others, each checked once: every
  * Pod has a name and is given once, and every namespace spec.namespaceSelector needs was given.
  */
-function gatherPods(records: readonly PodRecord[]): { pods: RolloutPod[]; nonImage: (string[] | null)[]; notMatched: PlanNotMatched[] } {
+function gatherPods(records: readonly PodRecord[]): {
+  pods: RolloutPod[];
+  nonImage: (string[] | null)[];
+  notMatched: PlanNotMatched[];
+} {
   const pods: RolloutPod[] = [];
   const nonImage: (string[] | null)[] = [];
   const notMatched: PlanNotMatched[] = [];
@@ -165,7 +188,9 @@ function gatherPods(records: readonly PodRecord[]): { pods: RolloutPod[]; nonIma
       notMatched.push({ namespace: r.namespace, name: r.name, reason: r.reason, detail: r.detail });
     }
   }
-  const unknown = [...new Set(notMatched.filter((m) => m.reason === 'NamespaceLabelsUnknown').map((m) => m.namespace))].sort();
+  const unknown = [
+    ...new Set(notMatched.filter((m) => m.reason === 'NamespaceLabelsUnknown').map((m) => m.namespace)),
+  ].sort();
   if (unknown.length > 0) {
     throw new SidecarsetError(
       `spec.namespaceSelector needs the labels of namespace${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, ` +
@@ -182,7 +207,10 @@ function gatherPods(records: readonly PodRecord[]): { pods: RolloutPod[]; nonIma
 }
 
 /** Where each Pod is upgraded: its batch (0: none) and its position in it. */
-function batchPlaces(rounds: readonly SimulatedRound[], n: number): { batchOf: Int32Array; positionOf: Int32Array; inBatches: number } {
+function batchPlaces(
+  rounds: readonly SimulatedRound[],
+  n: number,
+): { batchOf: Int32Array; positionOf: Int32Array; inBatches: number } {
   const batchOf = new Int32Array(n);
   const positionOf = new Int32Array(n);
   let inBatches = 0;
@@ -208,7 +236,12 @@ function groupByDisposition(planPods: readonly PlanPod[]): (d: PodDisposition) =
 }
 
 /** Round 1 before the simulation, the round after the last one after it (see Simulation). */
-function withReferenceBoundaries(simulate: Simulate, ctx: RolloutContext, pods: RolloutPod[], facts: Uint8Array): Simulation {
+function withReferenceBoundaries(
+  simulate: Simulate,
+  ctx: RolloutContext,
+  pods: RolloutPod[],
+  facts: Uint8Array,
+): Simulation {
   const first = reconcileRound(ctx, pods, { facts });
   const rounds = simulate(ctx, pods);
   return { first, rounds, final: reconcileRound(ctx, pods) };
@@ -224,14 +257,22 @@ interface StartState {
   images: { sidecar: string; container: string; image: string }[];
 }
 
-function snapshot(ctx: RolloutContext, p: RolloutPod, facts: number, shared: SharedLists<StartState['images'][number]>): StartState {
+function snapshot(
+  ctx: RolloutContext,
+  p: RolloutPod,
+  facts: number,
+  shared: SharedLists<StartState['images'][number]>,
+): StartState {
   const updated = (facts & UPDATED) !== 0;
   const ready = (facts & READY) !== 0;
   const consistent = (facts & CONSISTENT) !== 0;
   return {
     updated,
     ready,
-    holdsSlot: !updated || (consistent && ready) ? '' : `${!consistent ? 'its in-place update is in flight' : 'not ready'}: holds a maxUnavailable slot`,
+    holdsSlot:
+      !updated || (consistent && ready)
+        ? ''
+        : `${!consistent ? 'its in-place update is in flight' : 'not ready'}: holds a maxUnavailable slot`,
     images: shared.of(
       ctx.sidecars.map((s) => {
         const container = s.hot ? workingAndIdle(p, s)[0] : s.name;
@@ -250,13 +291,13 @@ class PodNames {
     let names = this.seen.get(r.namespace);
     if (!names) this.seen.set(r.namespace, (names = new Set()));
     const size = names.size;
-    if (names.add(r.name).size === size) return new SidecarsetError(`Pod ${r.namespace}/${r.name} is given twice`, { field: 'metadata.name' });
+    if (names.add(r.name).size === size)
+      return new SidecarsetError(`Pod ${r.namespace}/${r.name} is given twice`, { field: 'metadata.name' });
     return undefined;
   }
 }
 
 // ---- per Pod ----
-
 
 /** Each Pod's place in a round, by index (undefined when the round did not run the strategy, or for the batch). */
 function placesIn(r: RoundResult): (Place | undefined)[] {
@@ -332,7 +373,14 @@ function describeRound(
   const batchPods = r.pods.map((i, k): PlanBatchPod => {
     const p = pods[i];
     if (!start[i].ready) free++;
-    return { namespace: p.namespace, name: p.name, position: k + 1, node: p.nodeName, ready: start[i].ready, images: changes.of(r.changes[k] ?? []) };
+    return {
+      namespace: p.namespace,
+      name: p.name,
+      position: k + 1,
+      node: p.nodeName,
+      ready: start[i].ready,
+      images: changes.of(r.changes[k] ?? []),
+    };
   });
   const note = r.round === 1 ? firstRoundNote(first, ctx, pods) : upgradeNote(batchPods.length, free, notes);
   return { batch: r.round, kind: r.kind === 'none' ? 'none' : 'upgrade', pods: batchPods, reset: NO_PODS, note };
@@ -344,8 +392,14 @@ const NO_PODS: PodRef[] = Object.freeze([]) as unknown as PodRef[];
 // ---- whole plan ----
 
 // Rounds that stop before the strategy runs still have numbers worth showing.
-function resolvedNumbers(ctx: RolloutContext, n: number): { partition: ResolvedNumber; maxUnavailable: ResolvedNumber } {
-  return { partition: resolvePartition(ctx.strategy.partition, n), maxUnavailable: resolveMaxUnavailable(ctx.strategy.maxUnavailable, n) };
+function resolvedNumbers(
+  ctx: RolloutContext,
+  n: number,
+): { partition: ResolvedNumber; maxUnavailable: ResolvedNumber } {
+  return {
+    partition: resolvePartition(ctx.strategy.partition, n),
+    maxUnavailable: resolveMaxUnavailable(ctx.strategy.maxUnavailable, n),
+  };
 }
 
 function imageSummary(ctx: RolloutContext, start: readonly StartState[]): RolloutPlan['images'] {
@@ -368,8 +422,12 @@ function describeOverrides(file: SidecarSetUpdateStrategy, o: StrategyOverrides)
   for (const [key, flag] of OVERRIDE_FLAGS) {
     const value = o[key];
     if (value === undefined) continue;
-    out.push({ flag, field: `spec.updateStrategy.${key}`, value, was: (file[key] as PlanOverride['was'] | undefined) ?? null });
+    out.push({
+      flag,
+      field: `spec.updateStrategy.${key}`,
+      value,
+      was: (file[key] as PlanOverride['was'] | undefined) ?? null,
+    });
   }
   return out;
 }
-

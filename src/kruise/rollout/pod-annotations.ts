@@ -69,8 +69,12 @@ function isMetaTime(v: string): boolean {
 export const ABSENT_RECORD: InPlaceRecord = Object.freeze({ kind: 'absent' });
 export const INVALID_RECORD: InPlaceRecord = Object.freeze({ kind: 'invalid' });
 
-export function readInPlaceRecord(annotations: Record<string, string> | undefined, sidecarSetName: string): InPlaceRecord {
-  if (!annotations || !Object.prototype.hasOwnProperty.call(annotations, SidecarsetInplaceUpdateStateKey)) return ABSENT_RECORD;
+export function readInPlaceRecord(
+  annotations: Record<string, string> | undefined,
+  sidecarSetName: string,
+): InPlaceRecord {
+  if (!annotations || !Object.prototype.hasOwnProperty.call(annotations, SidecarsetInplaceUpdateStateKey))
+    return ABSENT_RECORD;
   let parsed: unknown;
   try {
     parsed = JSON.parse(annotations[SidecarsetInplaceUpdateStateKey]);
@@ -88,17 +92,22 @@ export function readInPlaceRecord(annotations: Record<string, string> | undefine
   return { kind: 'valid', lastImageIDs };
 }
 
-
 // Go matches JSON keys to struct fields ignoring case (with simple folding: ſ is s, K is k).
 function fold(key: string): string {
-  return key.toLowerCase().replace(/\u017f/g, 's').replace(/\u212a/g, 'k');
+  return key
+    .toLowerCase()
+    .replace(/\u017f/g, 's')
+    .replace(/\u212a/g, 'k');
 }
 
 type FieldCheck = (v: unknown) => boolean;
 const isString: FieldCheck = (v) => v === null || typeof v === 'string';
 const isBool: FieldCheck = (v) => v === null || typeof v === 'boolean';
 const isTime: FieldCheck = (v) => v === null || (typeof v === 'string' && canonicalMetaTime(v) !== undefined);
-const isMapOf = (check: FieldCheck): FieldCheck => (v) => v === null || (isObject(v) && Object.values(v).every(check));
+const isMapOf =
+  (check: FieldCheck): FieldCheck =>
+  (v) =>
+    v === null || (isObject(v) && Object.values(v).every(check));
 const isObjectish: FieldCheck = (v) => v === null || isObject(v);
 const isList: FieldCheck = (v) => v === null || Array.isArray(v);
 

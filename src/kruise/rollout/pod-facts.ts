@@ -2,7 +2,14 @@
 // status counts, the reset check, the classification, the busy count and the walk all read these. Visiting
 // 100,000 Pods once instead of once per question is most of what a round costs.
 import { needsHotUpgradeReset } from './hot-upgrade.js';
-import { isConsistent,isKruiseReady,isSelectedForUpdate,isUpdated,isUpgradableInPlace,sidecarInFlight } from './pod-state.js';
+import {
+  isConsistent,
+  isKruiseReady,
+  isSelectedForUpdate,
+  isUpdated,
+  isUpgradableInPlace,
+  sidecarInFlight,
+} from './pod-state.js';
 import type { RolloutContext } from './types.js';
 import { type RolloutPod } from './types.js';
 

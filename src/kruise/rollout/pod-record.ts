@@ -4,8 +4,8 @@
 // each reading its share of the Pods with the same reader.
 import { SidecarsetError } from '../../errors.js';
 import { type Pod } from '../../k8s/api.js';
-import { SidecarSetHashAnnotation,SidecarSetHashWithoutImageAnnotation,type SidecarSet } from '../apis/types.js';
-import { podNamespace,type NamespaceLabels } from '../sidecarcontrol/match.js';
+import { SidecarSetHashAnnotation, SidecarSetHashWithoutImageAnnotation, type SidecarSet } from '../apis/types.js';
+import { podNamespace, type NamespaceLabels } from '../sidecarcontrol/match.js';
 import { podMatcher } from './matched.js';
 import { nonImageDifferences } from './not-upgradable.js';
 import { readRolloutPod } from './pod-state.js';
@@ -17,8 +17,14 @@ export function podRecordReader(sidecarSet: SidecarSet, namespaces: NamespaceLab
   const name = sidecarSet.metadata?.name ?? '';
   const annotations = sidecarSet.metadata?.annotations ?? {};
   // the strings the simulation compares every Pod's hashes with (see readRolloutPod)
-  const hashes = { hash: annotations[SidecarSetHashAnnotation] ?? '', hashWithoutImage: annotations[SidecarSetHashWithoutImageAnnotation] ?? '' };
-  const strings = new Map<string, string>([[hashes.hash, hashes.hash], [hashes.hashWithoutImage, hashes.hashWithoutImage]]);
+  const hashes = {
+    hash: annotations[SidecarSetHashAnnotation] ?? '',
+    hashWithoutImage: annotations[SidecarSetHashWithoutImageAnnotation] ?? '',
+  };
+  const strings = new Map<string, string>([
+    [hashes.hash, hashes.hash],
+    [hashes.hashWithoutImage, hashes.hashWithoutImage],
+  ]);
   const share = <T>(s: T): T => {
     if (typeof s !== 'string') return s;
     const kept = strings.get(s);
@@ -28,9 +34,20 @@ export function podRecordReader(sidecarSet: SidecarSet, namespaces: NamespaceLab
   };
   return (pod) => {
     const miss = why(pod);
-    if (miss) return { matched: false, namespace: podNamespace(pod), name: pod.metadata?.name ?? '', reason: miss.reason, detail: miss.detail };
+    if (miss)
+      return {
+        matched: false,
+        namespace: podNamespace(pod),
+        name: pod.metadata?.name ?? '',
+        reason: miss.reason,
+        detail: miss.detail,
+      };
     const p = readRolloutPod(pod, -1, name, hashes, share);
-    return { matched: true, pod: p, nonImage: p.hashWithoutImage === hashes.hashWithoutImage ? null : nonImageDifferences(pod, sidecarSet) };
+    return {
+      matched: true,
+      pod: p,
+      nonImage: p.hashWithoutImage === hashes.hashWithoutImage ? null : nonImageDifferences(pod, sidecarSet),
+    };
   };
 }
 
@@ -46,7 +63,13 @@ export function readPodRecords(sidecarSet: SidecarSet, namespaces: NamespaceLabe
 export function asPlannedPod(object: Record<string, unknown>, defaultNamespace: string): Pod {
   const metadata = object.metadata;
   const spec = object.spec as { containers?: unknown } | undefined;
-  if (typeof metadata !== 'object' || metadata === null || typeof spec !== 'object' || spec === null || !Array.isArray(spec.containers)) {
+  if (
+    typeof metadata !== 'object' ||
+    metadata === null ||
+    typeof spec !== 'object' ||
+    spec === null ||
+    !Array.isArray(spec.containers)
+  ) {
     throw new SidecarsetError('a Pod needs metadata and spec.containers', { field: 'spec.containers' });
   }
   const meta = metadata as Pod['metadata'];

@@ -3,11 +3,15 @@
 // controller's predicates on it: updated, upgradable in place, consistent, and the two meanings of ready.
 import { type Pod } from '../../k8s/api.js';
 import { isContainerImageEqual } from '../../k8s/imageref.js';
-import { SidecarSetHashAnnotation,SidecarSetHashWithoutImageAnnotation,SidecarSetWorkingHotUpgradeContainer } from '../apis/types.js';
+import {
+  SidecarSetHashAnnotation,
+  SidecarSetHashWithoutImageAnnotation,
+  SidecarSetWorkingHotUpgradeContainer,
+} from '../apis/types.js';
 import { podNamespace } from '../sidecarcontrol/match.js';
 import { parseStringMapLeniently } from '../sidecarcontrol/pod-annotations.js';
-import { podSidecarSetHash as podHashEntry,readInPlaceRecord } from './pod-annotations.js';
-import type { ContainerStatusView,ContainerView,RolloutContext,RolloutPod,SidecarView } from './types.js';
+import { podSidecarSetHash as podHashEntry, readInPlaceRecord } from './pod-annotations.js';
+import type { ContainerStatusView, ContainerView, RolloutContext, RolloutPod, SidecarView } from './types.js';
 
 interface WireStatus {
   phase?: string;
@@ -52,13 +56,19 @@ export function readRolloutPod(
     deleting: meta.deletionTimestamp !== undefined && meta.deletionTimestamp !== null,
     conditionReady,
     readyTime: conditionReady ? goTime(ready?.lastTransitionTime) : null,
-    hasStatus: !!status && (status.phase !== undefined || status.conditions !== undefined || status.containerStatuses !== undefined),
+    hasStatus:
+      !!status &&
+      (status.phase !== undefined || status.conditions !== undefined || status.containerStatuses !== undefined),
     containers: (pod.spec?.containers ?? []).map((c) => ({ name: share(c.name), image: share(c.image ?? '') })),
-    initContainers: pod.spec?.initContainers?.length ? pod.spec.initContainers.map((c) => ({ name: share(c.name), image: share(c.image ?? '') })) : NO_CONTAINERS,
+    initContainers: pod.spec?.initContainers?.length
+      ? pod.spec.initContainers.map((c) => ({ name: share(c.name), image: share(c.image ?? '') }))
+      : NO_CONTAINERS,
     statuses,
     maxRestarts: statuses.reduce((m, s) => Math.max(m, s.restartCount), 0),
     hash: share(same(podHashEntry(pod, SidecarSetHashAnnotation, sidecarSetName), sidecarSet?.hash)),
-    hashWithoutImage: share(same(podHashEntry(pod, SidecarSetHashWithoutImageAnnotation, sidecarSetName), sidecarSet?.hashWithoutImage)),
+    hashWithoutImage: share(
+      same(podHashEntry(pod, SidecarSetHashWithoutImageAnnotation, sidecarSetName), sidecarSet?.hashWithoutImage),
+    ),
     inPlace: readInPlaceRecord(annotations, sidecarSetName),
     working: Object.prototype.hasOwnProperty.call(annotations, SidecarSetWorkingHotUpgradeContainer)
       ? parseStringMapLeniently(annotations[SidecarSetWorkingHotUpgradeContainer])
@@ -95,7 +105,11 @@ export function podContainer(p: RolloutPod, name: string): ContainerView | undef
  * The status of a container: the last one of that name, as Go's name-keyed maps keep it, or the first, as
  * podutil.GetExistingContainerStatus finds it (they differ only for a malformed status with duplicates).
  */
-export function containerStatus(p: RolloutPod, name: string, which: 'first' | 'last' = 'last'): ContainerStatusView | undefined {
+export function containerStatus(
+  p: RolloutPod,
+  name: string,
+  which: 'first' | 'last' = 'last',
+): ContainerStatusView | undefined {
   if (which === 'first') return p.statuses.find((s) => s.name === name);
   for (let i = p.statuses.length - 1; i >= 0; i--) if (p.statuses[i].name === name) return p.statuses[i];
   return undefined;

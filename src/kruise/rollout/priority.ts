@@ -5,7 +5,7 @@
 import { SidecarsetError } from '../../errors.js';
 import { sortPositions } from '../../go/sort.js';
 import type { LabelSelector } from '../../k8s/api.js';
-import { compileLabelSelector,type Labels } from '../../k8s/selector.js';
+import { compileLabelSelector, type Labels } from '../../k8s/selector.js';
 import type { CompiledPriority } from './types.js';
 
 interface WeightTerm {
@@ -57,7 +57,12 @@ export function intFromStringSuffix(v: string): bigint {
 }
 
 /** prioritySort.compare: does I go before J? `tie` is returned when the priorities are equal. */
-export function priorityBefore(p: CompiledPriority, labelsI: Labels | undefined, labelsJ: Labels | undefined, tie: boolean): boolean {
+export function priorityBefore(
+  p: CompiledPriority,
+  labelsI: Labels | undefined,
+  labelsJ: Labels | undefined,
+  tie: boolean,
+): boolean {
   if (p.byWeight) {
     const wi = weightPriority(p, labelsI);
     const wj = weightPriority(p, labelsJ);
@@ -74,7 +79,11 @@ export function priorityBefore(p: CompiledPriority, labelsI: Labels | undefined,
 /** The priority of some Pods, by their position in the list given; null when the strategy changes nothing. */
 export type PriorityKeys = { weights: Float64Array } | { levels: Int32Array; values: bigint[] } | null;
 
-export function priorityKeys(p: CompiledPriority, labelsOf: (index: number) => Labels | undefined, indexes: readonly number[]): PriorityKeys {
+export function priorityKeys(
+  p: CompiledPriority,
+  labelsOf: (index: number) => Labels | undefined,
+  indexes: readonly number[],
+): PriorityKeys {
   if (isNoopPriority(p)) return null;
   if (p.byWeight) return { weights: Float64Array.from(indexes, (i) => weightPriority(p, labelsOf(i))) };
   const levels = new Int32Array(indexes.length);
@@ -102,7 +111,11 @@ export function comparePriorityKeys(keys: PriorityKeys, a: number, b: number): n
  * Stable sort of `indexes` by priority. Go's comparator answers "i < j" on ties, which under sort.SliceStable
  * is never true for equal elements, so this is a plain stable sort. Returns a new array.
  */
-export function prioritySort(p: CompiledPriority, labelsOf: (index: number) => Labels | undefined, indexes: readonly number[]): number[] {
+export function prioritySort(
+  p: CompiledPriority,
+  labelsOf: (index: number) => Labels | undefined,
+  indexes: readonly number[],
+): number[] {
   const keys = priorityKeys(p, labelsOf, indexes);
   return sortPositions(indexes.length, (a, b) => comparePriorityKeys(keys, a, b)).map((k) => indexes[k]);
 }

@@ -5,11 +5,11 @@ import { sortPositions } from '../../go/sort.js';
 import { classifyPods } from './candidates.js';
 import { resolveMaxUnavailable } from './max-unavailable.js';
 import { resolvePartition } from './partition.js';
-import { CONSISTENT,isBusy,readAllPodFacts,READY,RESET,UPDATED } from './pod-facts.js';
-import { comparePriorityKeys,priorityKeys,type PriorityKeys } from './priority.js';
-import { parseUpdateScatterTerms,scatterSort } from './scatter.js';
-import { compareDefaultKeys,defaultSortKeys,type DefaultSortKeys } from './sort-default.js';
-import type { RolloutContext,RolloutPod,RoundResult,StatusCounts,StrategyRound } from './types.js';
+import { CONSISTENT, isBusy, readAllPodFacts, READY, RESET, UPDATED } from './pod-facts.js';
+import { comparePriorityKeys, priorityKeys, type PriorityKeys } from './priority.js';
+import { parseUpdateScatterTerms, scatterSort } from './scatter.js';
+import { compareDefaultKeys, defaultSortKeys, type DefaultSortKeys } from './sort-default.js';
+import type { RolloutContext, RolloutPod, RoundResult, StatusCounts, StrategyRound } from './types.js';
 
 /** What a round reads, when the caller already has it: it must be what the round would compute itself. */
 export interface RoundInputs {
@@ -19,7 +19,11 @@ export interface RoundInputs {
   order?: (candidates: number[]) => number[];
 }
 
-export function reconcileRound(ctx: RolloutContext, pods: readonly RolloutPod[], inputs: RoundInputs = {}): RoundResult {
+export function reconcileRound(
+  ctx: RolloutContext,
+  pods: readonly RolloutPod[],
+  inputs: RoundInputs = {},
+): RoundResult {
   const facts = inputs.facts ?? readAllPodFacts(ctx, pods);
   const status = statusOf(facts);
   const none = { batch: [], reset: [], status };
@@ -58,7 +62,11 @@ function withFact(facts: Uint8Array, test: (f: number) => boolean): number[] {
 }
 
 /** GetNextUpgradePods with calculateUpgradeCount, keeping every intermediate list. */
-export function nextUpgradePods(ctx: RolloutContext, pods: readonly RolloutPod[], inputs: RoundInputs = {}): StrategyRound {
+export function nextUpgradePods(
+  ctx: RolloutContext,
+  pods: readonly RolloutPod[],
+  inputs: RoundInputs = {},
+): StrategyRound {
   const facts = inputs.facts ?? readAllPodFacts(ctx, pods);
   const classes = classifyPods(ctx, pods, facts);
   const order = inputs.order ? inputs.order(classes.candidates) : sortUpdateIndexes(ctx, pods, classes.candidates);
@@ -84,7 +92,11 @@ export function nextUpgradePods(ctx: RolloutContext, pods: readonly RolloutPod[]
 }
 
 /** SortUpdateIndexes: default order, then priorityStrategy, then scatterStrategy (terms expanded over all Pods). */
-export function sortUpdateIndexes(ctx: RolloutContext, pods: readonly RolloutPod[], candidates: readonly number[]): number[] {
+export function sortUpdateIndexes(
+  ctx: RolloutContext,
+  pods: readonly RolloutPod[],
+  candidates: readonly number[],
+): number[] {
   let order = sortByPriority(ctx, pods, candidates);
   const { scatter } = ctx.strategy;
   if (scatter) {
@@ -98,7 +110,11 @@ export function sortUpdateIndexes(ctx: RolloutContext, pods: readonly RolloutPod
  * SortUpdateIndexes before scatter: the default order, then the stable re-sort by priority. Both are stable,
  * so together they are one sort by (priority, default order, position in `candidates`).
  */
-export function sortByPriority(ctx: RolloutContext, pods: readonly RolloutPod[], candidates: readonly number[]): number[] {
+export function sortByPriority(
+  ctx: RolloutContext,
+  pods: readonly RolloutPod[],
+  candidates: readonly number[],
+): number[] {
   const keys = orderKeys(ctx, pods, candidates);
   return sortPositions(candidates.length, keys.compare).map((k) => candidates[k]);
 }
@@ -135,7 +151,12 @@ export function busyPods(ctx: RolloutContext, pods: readonly RolloutPod[]): numb
  * How many of `eligible` (in order) the walk takes: a Pod that is not ready goes for free; a ready one
  * needs a free slot, and the first ready one without a slot ends the walk.
  */
-export function walkBudget(eligible: readonly number[], busy: number, budget: number, isReady: (i: number) => boolean): number {
+export function walkBudget(
+  eligible: readonly number[],
+  busy: number,
+  budget: number,
+  isReady: (i: number) => boolean,
+): number {
   let used = busy;
   let taken = 0;
   for (const i of eligible) {

@@ -13,7 +13,7 @@
 // class); otherwise, and for its unmatched side, it splits the stream below it, with queues. With more than
 // MERGE_CLASSES classes (a "*" over hostnames, say), every term splits the stream below it: still exact, slower.
 import type { Labels } from '../../k8s/selector.js';
-import { SLOT_END,SLOT_UNMATCHED,ScatterArrangement,matchesScatterTerm,type ScatterTotals } from './scatter.js';
+import { SLOT_END, SLOT_UNMATCHED, ScatterArrangement, matchesScatterTerm, type ScatterTotals } from './scatter.js';
 import { type ScatterTerm } from './types.js';
 
 /** Pod indexes in some order, one at a time; -1 at the end. */
@@ -97,7 +97,9 @@ export class IncrementalScatter {
       }
     });
     const small = terms.length * this.classes.length <= SIDE_TABLE_CELLS;
-    this.classSides = terms.map((_, t) => (small ? Uint8Array.from(this.classes, (c) => (c.matched.includes(t) ? 1 : 0)) : null));
+    this.classSides = terms.map((_, t) =>
+      small ? Uint8Array.from(this.classes, (c) => (c.matched.includes(t) ? 1 : 0)) : null,
+    );
     this.head = new Int32Array(this.classes.length);
     this.tail = new Int32Array(this.classes.length);
     this.after = new Int32Array(n);
@@ -115,7 +117,7 @@ export class IncrementalScatter {
       for (const k of this.keys) {
         if (Object.prototype.hasOwnProperty.call(l, k.key)) {
           const t = k.byValue.get(l[k.key]);
-          if (t !== undefined) present.push(t), matched.push(t);
+          if (t !== undefined) (present.push(t), matched.push(t));
         } else if (k.emptyValueTerm >= 0) {
           matched.push(k.emptyValueTerm);
         }
@@ -261,7 +263,14 @@ class ScatterLevel implements PodStream {
   }
 
   /** The matched side from the per-class lists, the unmatched side from the stream below (matched Pods skipped). */
-  readMatchedClasses(input: PodStream, sides: Uint8Array, classOf: Int32Array, head: Int32Array, rank: Int32Array, after: Int32Array): void {
+  readMatchedClasses(
+    input: PodStream,
+    sides: Uint8Array,
+    classOf: Int32Array,
+    head: Int32Array,
+    rank: Int32Array,
+    after: Int32Array,
+  ): void {
     this.matched.mergeClasses(sides, head, rank, after);
     this.unmatched.split(input, sides, classOf, () => false, null);
   }
@@ -310,12 +319,19 @@ class SideReader implements PodStream {
   mergeClasses(sides: Uint8Array, head: Int32Array, rank: Int32Array, after: Int32Array): void {
     this.byClasses = true;
     this.count = 0;
-    for (let c = 0; c < head.length; c++) if (sides[c] === 1 - this.side && head[c] >= 0) this.cursors[this.count++] = head[c];
+    for (let c = 0; c < head.length; c++)
+      if (sides[c] === 1 - this.side && head[c] >= 0) this.cursors[this.count++] = head[c];
     this.rank = rank;
     this.after = after;
   }
 
-  split(input: PodStream, sides: Uint8Array | null, classOf: Int32Array, isMatched: (i: number) => boolean, other: SideReader | null): void {
+  split(
+    input: PodStream,
+    sides: Uint8Array | null,
+    classOf: Int32Array,
+    isMatched: (i: number) => boolean,
+    other: SideReader | null,
+  ): void {
     this.byClasses = false;
     this.input = input;
     this.sides = sides;

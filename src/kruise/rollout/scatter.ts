@@ -45,7 +45,11 @@ export function scatterSort(terms: readonly ScatterTerm[], labels: PodLabels, in
  * The terms that run, in order: a single term always runs; otherwise only terms some candidate has (label
  * present and equal), by number of such candidates, most first, ties in term order.
  */
-export function getScatterTerms(terms: readonly ScatterTerm[], labels: PodLabels, indexes: readonly number[]): ScatterTerm[] {
+export function getScatterTerms(
+  terms: readonly ScatterTerm[],
+  labels: PodLabels,
+  indexes: readonly number[],
+): ScatterTerm[] {
   if (terms.length === 1) return [...terms];
   // count each term's candidates in one pass: label key -> value -> the terms of that key and value
   const counts = new Array<number>(terms.length).fill(0);
@@ -177,7 +181,12 @@ export class ScatterArrangement {
   // calculateGroupByDensity: the candidates' own grouping unless the whole population is sparser in matched
   // Pods than the candidates are, compared in single precision as Go does; the totals' grouping leaves a
   // leading remainder of unmatched candidates.
-  private groupByDensity(totalMatched: number, totalUnmatched: number, updateMatched: number, updateUnmatched: number): void {
+  private groupByDensity(
+    totalMatched: number,
+    totalUnmatched: number,
+    updateMatched: number,
+    updateUnmatched: number,
+  ): void {
     const f = Math.fround;
     if (f(f(totalUnmatched) / f(totalMatched)) >= f(f(updateUnmatched) / f(updateMatched))) {
       this.groups = Math.min(updateMatched, updateUnmatched);
@@ -189,7 +198,10 @@ export class ScatterArrangement {
     const totalGroups = Math.min(totalMatched, totalUnmatched);
     this.matchedSize = goRound(totalMatched / totalGroups);
     this.unmatchedSize = goRound(totalUnmatched / totalGroups);
-    this.groups = Math.min(Math.floor(updateMatched / this.matchedSize), Math.floor(updateUnmatched / this.unmatchedSize));
+    this.groups = Math.min(
+      Math.floor(updateMatched / this.matchedSize),
+      Math.floor(updateUnmatched / this.unmatchedSize),
+    );
     const remainder = updateUnmatched - this.groups * this.unmatchedSize;
     this.lead = Math.min(Math.max(remainder, 0), updateUnmatched);
   }

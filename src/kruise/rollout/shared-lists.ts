@@ -19,7 +19,9 @@ export class SharedLists<T extends object> {
     }
     let list = node.get(SharedLists.END) as T[] | undefined;
     if (!list) {
-      list = Object.freeze(entries.map((e) => Object.freeze(Object.fromEntries(this.fields.map((f) => [f, e[f]])) as T))) as T[];
+      list = Object.freeze(
+        entries.map((e) => Object.freeze(Object.fromEntries(this.fields.map((f) => [f, e[f]])) as T)),
+      ) as T[];
       node.set(SharedLists.END, list);
     }
     return list;

@@ -17,24 +17,27 @@
 // withBoundaries also gives reconcileRound of round 1 and of the round after the last, from the same state.
 import { sortPositions } from '../../go/sort.js';
 import { resolveMaxUnavailable } from './max-unavailable.js';
-import { applyHotUpgradeReset,applyKruiseUpgrade,applyKubelet,pendingContainers } from './model.js';
+import { applyHotUpgradeReset, applyKruiseUpgrade, applyKubelet, pendingContainers } from './model.js';
 import { resolvePartition } from './partition.js';
-import { isBusy,isCandidate,readPodFacts,READY,RESET,UPDATED } from './pod-facts.js';
-import { orderKeys,reconcileRound,type OrderKeys } from './round.js';
-import { IncrementalScatter,type PodStream } from './scatter-incremental.js';
+import { isBusy, isCandidate, readPodFacts, READY, RESET, UPDATED } from './pod-facts.js';
+import { orderKeys, reconcileRound, type OrderKeys } from './round.js';
+import { IncrementalScatter, type PodStream } from './scatter-incremental.js';
 import { parseUpdateScatterTerms } from './scatter.js';
 import { setDefaultSortKey } from './sort-default.js';
-import type { RolloutContext,RolloutPod,Simulate,SimulatedRound,Simulation } from './types.js';
+import type { RolloutContext, RolloutPod, Simulate, SimulatedRound, Simulation } from './types.js';
 import { type RoundResult } from './types.js';
 
-export const simulateFast: Simulate = Object.assign((ctx: RolloutContext, pods: RolloutPod[]) => new FastSimulation(ctx, pods).run(), {
-  withBoundaries(ctx: RolloutContext, pods: RolloutPod[], facts: Uint8Array): Simulation {
-    const simulation = new FastSimulation(ctx, pods, facts);
-    const first = simulation.reconcile();
-    const rounds = simulation.run();
-    return { first, rounds, final: simulation.reconcile() };
+export const simulateFast: Simulate = Object.assign(
+  (ctx: RolloutContext, pods: RolloutPod[]) => new FastSimulation(ctx, pods).run(),
+  {
+    withBoundaries(ctx: RolloutContext, pods: RolloutPod[], facts: Uint8Array): Simulation {
+      const simulation = new FastSimulation(ctx, pods, facts);
+      const first = simulation.reconcile();
+      const rounds = simulation.run();
+      return { first, rounds, final: simulation.reconcile() };
+    },
   },
-});
+);
 
 class FastSimulation {
   private readonly n: number;
@@ -75,7 +78,11 @@ class FastSimulation {
     });
     this.flags = new Uint8Array(n);
     this.mark = new Uint8Array(n);
-    this.keys = orderKeys(ctx, pods, pods.map((_, i) => i));
+    this.keys = orderKeys(
+      ctx,
+      pods,
+      pods.map((_, i) => i),
+    );
     this.after = new Int32Array(n + 1);
     this.before = new Int32Array(n + 1);
     for (let i = 0; i < n; i++) {
@@ -102,7 +109,12 @@ class FastSimulation {
       let written: number[] = this.nextBatch();
       let moved = true;
       if (written.length > 0) {
-        rounds.push({ round, kind: 'upgrade', pods: written, changes: written.map((i) => applyKruiseUpgrade(ctx, pods[i])) });
+        rounds.push({
+          round,
+          kind: 'upgrade',
+          pods: written,
+          changes: written.map((i) => applyKruiseUpgrade(ctx, pods[i])),
+        });
       } else if ((written = this.nextReset()).length > 0) {
         for (const i of written) applyHotUpgradeReset(ctx, pods[i]);
         rounds.push({ round, kind: 'reset', pods: written, changes: [] });
@@ -137,7 +149,12 @@ class FastSimulation {
 
   private stopsBeforeStrategy(): boolean {
     const { strategy, hotSidecars } = this.ctx;
-    return strategy.type === 'NotUpdate' || strategy.paused || (hotSidecars.length > 0 && this.resetting.size > 0) || this.updated >= this.n;
+    return (
+      strategy.type === 'NotUpdate' ||
+      strategy.paused ||
+      (hotSidecars.length > 0 && this.resetting.size > 0) ||
+      this.updated >= this.n
+    );
   }
 
   private nextReset(): number[] {

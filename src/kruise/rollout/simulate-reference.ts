@@ -1,9 +1,9 @@
 // The round-by-round definition of a multi-batch rollout: reconcile, apply Kruise's writes, apply the
 // kubelet model, repeat until a round moves nothing and kubelet has nothing left to do. It is quadratic for
 // large rollouts with a small maxUnavailable; it stays as the reference a faster simulation must equal.
-import { applyHotUpgradeReset,applyKruiseUpgrade,applyKubelet } from './model.js';
+import { applyHotUpgradeReset, applyKruiseUpgrade, applyKubelet } from './model.js';
 import { reconcileRound } from './round.js';
-import type { Simulate,SimulatedRound } from './types.js';
+import type { Simulate, SimulatedRound } from './types.js';
 
 export const simulateReference: Simulate = (ctx, pods) => {
   const rounds: SimulatedRound[] = [];
@@ -14,7 +14,12 @@ export const simulateReference: Simulate = (ctx, pods) => {
     const result = reconcileRound(ctx, pods);
     let moved = true;
     if (result.batch.length > 0) {
-      rounds.push({ round, kind: 'upgrade', pods: result.batch, changes: result.batch.map((i) => applyKruiseUpgrade(ctx, pods[i])) });
+      rounds.push({
+        round,
+        kind: 'upgrade',
+        pods: result.batch,
+        changes: result.batch.map((i) => applyKruiseUpgrade(ctx, pods[i])),
+      });
     } else if (result.reset.length > 0) {
       for (const i of result.reset) applyHotUpgradeReset(ctx, pods[i]);
       rounds.push({ round, kind: 'reset', pods: result.reset, changes: [] });

@@ -5,10 +5,10 @@ import type { Pod } from '../../k8s/api.js';
 import { SidecarSetHashAnnotation } from '../apis/types.js';
 import { parseUpgradeSpecs } from '../sidecarcontrol/pod-annotations.js';
 import { pendingContainers } from './model.js';
-import { CONSISTENT,READY,readPodFacts,RESET,UPDATED } from './pod-facts.js';
-import { containerStatus,podContainer,workingAndIdle } from './pod-state.js';
-import type { StatusPod,StatusSidecar } from './status-schema.js';
-import type { RolloutContext,RolloutPod } from './types.js';
+import { CONSISTENT, READY, readPodFacts, RESET, UPDATED } from './pod-facts.js';
+import { containerStatus, podContainer, workingAndIdle } from './pod-state.js';
+import type { StatusPod, StatusSidecar } from './status-schema.js';
+import type { RolloutContext, RolloutPod } from './types.js';
 
 /**
  * Waiting reasons kubelet only leaves on its own after someone acts (a new image, a fixed config, a fixed
@@ -64,7 +64,8 @@ export function readLivePod(ctx: RolloutContext, p: RolloutPod, pod: Pod): LiveP
   });
   const failing: string[] = [];
   for (const [name, w] of waiting) {
-    if (FAILING_WAITING_REASONS.has(w.reason)) failing.push(`${name}: ${w.reason}${w.message ? ` (${w.message})` : ''}`);
+    if (FAILING_WAITING_REASONS.has(w.reason))
+      failing.push(`${name}: ${w.reason}${w.message ? ` (${w.message})` : ''}`);
   }
   return {
     // the hash read as the rollout reads it (two shapes, "" when unreadable); the rest as Kruise wrote it
@@ -98,7 +99,11 @@ function waitingReasons(pod: Pod): Map<string, { reason: string; message: string
 function revisionOf(pod: Pod, sidecarSetName: string): StatusPod['revision'] {
   try {
     const spec = parseUpgradeSpecs(pod, SidecarSetHashAnnotation).get(sidecarSetName);
-    return { hash: spec?.hash ?? '', controllerRevision: spec?.controllerRevision ?? '', updateTimestamp: spec?.updateTimestamp ?? null };
+    return {
+      hash: spec?.hash ?? '',
+      controllerRevision: spec?.controllerRevision ?? '',
+      updateTimestamp: spec?.updateTimestamp ?? null,
+    };
   } catch {
     return { hash: '', controllerRevision: '', updateTimestamp: null };
   }

@@ -1,7 +1,7 @@
 // The RolloutStatus: the documented, stable schema of `status -o json|yaml` (and of each line of `status -w -o
 // json`). Add fields, never rename or remove them. It reuses the plan's pieces where they mean the same thing.
 import type { SidecarSetUpdateStrategy } from '../apis/types.js';
-import type { PlanNotMatched,PodDisposition,RolloutPlan } from './plan-schema.js';
+import type { PlanNotMatched, PodDisposition, RolloutPlan } from './plan-schema.js';
 import type { StatusCounts } from './types.js';
 
 export const STATUS_API_VERSION = 'kubectl-sidecarset/v1';

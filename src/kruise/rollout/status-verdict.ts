@@ -6,13 +6,18 @@
 import { countOf } from '../../words.js';
 import type { RolloutPlan } from './plan-schema.js';
 import type { LivePod } from './status-pod.js';
-import type { StatusPod,Verdict,VerdictPhase,VerdictReason } from './status-schema.js';
+import type { StatusPod, Verdict, VerdictPhase, VerdictReason } from './status-schema.js';
 
 const MAX_NAMED = 3;
 
 export function decideVerdict(plan: RolloutPlan, pods: readonly StatusPod[], live: readonly LivePod[]): Verdict {
   const s = plan.status;
-  const verdict = (phase: VerdictPhase, reason: VerdictReason, message: string, which: readonly StatusPod[] = []): Verdict => ({
+  const verdict = (
+    phase: VerdictPhase,
+    reason: VerdictReason,
+    message: string,
+    which: readonly StatusPod[] = [],
+  ): Verdict => ({
     phase,
     reason,
     message,
@@ -27,7 +32,11 @@ export function decideVerdict(plan: RolloutPlan, pods: readonly StatusPod[], liv
   // calculateStatus: ready = IsPodStateConsistent && IsPodReady; done when every matched Pod is both
   if (s.updatedReadyPods >= s.matchedPods) {
     const all = s.matchedPods === 1 ? 'the 1 matched Pod is' : `all ${countOf(s.matchedPods, 'matched Pod')} are`;
-    return verdict('complete', 'Complete', s.matchedPods === 0 ? 'no Pod matches the SidecarSet' : `${all} updated and ready`);
+    return verdict(
+      'complete',
+      'Complete',
+      s.matchedPods === 0 ? 'no Pod matches the SidecarSet' : `${all} updated and ready`,
+    );
   }
 
   // An updated Pod counts as busy in calculateUpgradeCount until it is ready, and nothing in Kruise recreates
@@ -35,39 +44,81 @@ export function decideVerdict(plan: RolloutPlan, pods: readonly StatusPod[], liv
   const failing = inState('Failing');
   if (failing.length > 0) {
     const why = live[pods.indexOf(failing[0])].failing.join('; ');
-    return verdict('stalled', 'UpdatedPodFailing', `${countOf(failing.length, 'updated Pod')} cannot become ready (${named(failing)}): ${why}`, failing);
+    return verdict(
+      'stalled',
+      'UpdatedPodFailing',
+      `${countOf(failing.length, 'updated Pod')} cannot become ready (${named(failing)}): ${why}`,
+      failing,
+    );
   }
 
   // UpdateSidecarSet returns before any upgrade or HotUpgrade reset when the type is NotUpdate or it is
   // paused; that matters only while Kruise has work left (a Pod not updated, or an old container to reset).
   const workLeft = s.updatedPods < s.matchedPods || live.some((p) => p.needsReset);
   if (workLeft && plan.strategy.type === 'NotUpdate') {
-    return verdict('stalled', 'NotUpdate', `spec.updateStrategy.type is NotUpdate: Kruise upgrades none of the ${countOf(s.matchedPods - s.updatedPods, 'Pod')} left`);
+    return verdict(
+      'stalled',
+      'NotUpdate',
+      `spec.updateStrategy.type is NotUpdate: Kruise upgrades none of the ${countOf(s.matchedPods - s.updatedPods, 'Pod')} left`,
+    );
   }
   if (workLeft && plan.strategy.paused === true) {
-    return verdict('stalled', 'Paused', `spec.updateStrategy.paused is true: Kruise upgrades none of the ${countOf(s.matchedPods - s.updatedPods, 'Pod')} left until it is unpaused`);
+    return verdict(
+      'stalled',
+      'Paused',
+      `spec.updateStrategy.paused is true: Kruise upgrades none of the ${countOf(s.matchedPods - s.updatedPods, 'Pod')} left until it is unpaused`,
+    );
   }
 
   const first = plan.batches[0];
   if (first?.kind === 'reset') return verdict('progressing', 'ResettingHotUpgrade', first.note);
   const now = inState('UpgradeNow');
-  if (now.length > 0) return verdict('progressing', 'Upgrading', `Kruise upgrades ${countOf(now.length, 'Pod')} now (${named(now)})`, now);
+  if (now.length > 0)
+    return verdict(
+      'progressing',
+      'Upgrading',
+      `Kruise upgrades ${countOf(now.length, 'Pod')} now (${named(now)})`,
+      now,
+    );
 
   // IsPodStateConsistent turns true once kubelet restarts the changed containers; an update whose record
   // does not decode, or a Pod whose statuses do not cover its containers, never gets there.
   const moving: StatusPod[] = [];
   const stuck: StatusPod[] = [];
   pods.forEach((p, i) => p.state === 'Updating' && (live[i].pending.length > 0 ? moving : stuck).push(p));
-  if (moving.length > 0) return verdict('progressing', 'UpdateInFlight', `kubelet is restarting the updated sidecars of ${countOf(moving.length, 'Pod')} (${named(moving)})`, moving);
+  if (moving.length > 0)
+    return verdict(
+      'progressing',
+      'UpdateInFlight',
+      `kubelet is restarting the updated sidecars of ${countOf(moving.length, 'Pod')} (${named(moving)})`,
+      moving,
+    );
   if (stuck.length > 0) {
-    return verdict('stalled', 'InFlightNeverCompletes', `${countOf(stuck.length, 'updated Pod')} never ${stuck.length === 1 ? 'looks' : 'look'} consistent to Kruise (${named(stuck)}): ${stuck[0].reason}`, stuck);
+    return verdict(
+      'stalled',
+      'InFlightNeverCompletes',
+      `${countOf(stuck.length, 'updated Pod')} never ${stuck.length === 1 ? 'looks' : 'look'} consistent to Kruise (${named(stuck)}): ${stuck[0].reason}`,
+      stuck,
+    );
   }
   // A Pod that is not ready may still become ready (a slow start, a readiness probe): waiting, not stalled.
   const notReady = inState('UpdatedNotReady');
-  if (notReady.length > 0) return verdict('progressing', 'WaitingForReady', `waiting for ${countOf(notReady.length, 'updated Pod')} to become ready (${named(notReady)})`, notReady);
+  if (notReady.length > 0)
+    return verdict(
+      'progressing',
+      'WaitingForReady',
+      `waiting for ${countOf(notReady.length, 'updated Pod')} to become ready (${named(notReady)})`,
+      notReady,
+    );
   // Nothing moves now, yet the plan upgrades these later: kubelet first finishes an earlier update of theirs.
   const waiting = inState('Waiting');
-  if (waiting.length > 0) return verdict('progressing', 'UpdateInFlight', `${countOf(waiting.length, 'Pod')} wait for updates in flight (${named(waiting)})`, waiting);
+  if (waiting.length > 0)
+    return verdict(
+      'progressing',
+      'UpdateInFlight',
+      `${countOf(waiting.length, 'Pod')} wait for updates in flight (${named(waiting)})`,
+      waiting,
+    );
 
   // Nothing moves now and nothing will: the plan's stop reason says what holds the rest.
   return stopVerdict(plan, inState, verdict, named);
@@ -83,7 +134,12 @@ function stopVerdict(
     case 'Partition': {
       // calculateUpgradeCount: no Pod when the candidates are no more than the partition
       const held = inState('HeldByPartition');
-      return verdict('stalled', 'Partition', `partition ${plan.resolved.partition.value} holds back the remaining ${countOf(held.length, 'Pod')}: lower it to go on`, held);
+      return verdict(
+        'stalled',
+        'Partition',
+        `partition ${plan.resolved.partition.value} holds back the remaining ${countOf(held.length, 'Pod')}: lower it to go on`,
+        held,
+      );
     }
     case 'NoCandidates': {
       // GetNextUpgradePods: not upgradable in place, outside the update selector, or waiting on an update in flight
@@ -98,7 +154,12 @@ function stopVerdict(
       }
       const notSelected = inState('NotSelected');
       if (notSelected.length > 0) {
-        return verdict('stalled', 'NotSelected', `the ${countOf(notSelected.length, 'Pod')} left are outside spec.updateStrategy.selector (${named(notSelected)})`, notSelected);
+        return verdict(
+          'stalled',
+          'NotSelected',
+          `the ${countOf(notSelected.length, 'Pod')} left are outside spec.updateStrategy.selector (${named(notSelected)})`,
+          notSelected,
+        );
       }
       const inFlight = inState('InFlight');
       return verdict('stalled', 'InFlightNeverCompletes', `${plan.stop.message} (${named(inFlight)})`, inFlight);

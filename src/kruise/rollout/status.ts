@@ -9,11 +9,17 @@ import { buildRolloutContext } from './context.js';
 import { planRollout } from './plan.js';
 import type { PlanPod } from './plan-schema.js';
 import { readPodRecords } from './pod-record.js';
-import { isStatusReady,readLivePod,type LivePod } from './status-pod.js';
-import { STATUS_API_VERSION,STATUS_KIND,type PodRolloutState,type RolloutStatus,type StatusPod } from './status-schema.js';
+import { isStatusReady, readLivePod, type LivePod } from './status-pod.js';
+import {
+  STATUS_API_VERSION,
+  STATUS_KIND,
+  type PodRolloutState,
+  type RolloutStatus,
+  type StatusPod,
+} from './status-schema.js';
 import { decideVerdict } from './status-verdict.js';
 import { simulateReference } from './simulate-reference.js';
-import type { Simulate,StatusCounts } from './types.js';
+import type { Simulate, StatusCounts } from './types.js';
 
 export interface StatusInput {
   /** the SidecarSet as stored in the cluster (its hash annotations are used as they are) */
@@ -60,7 +66,11 @@ export function rolloutStatus(input: StatusInput, simulate: Simulate = simulateR
   return {
     apiVersion: STATUS_API_VERSION,
     kind: STATUS_KIND,
-    sidecarSet: { ...plan.sidecarSet, generation: numberOrNull(sidecarSet.metadata?.generation), observedGeneration: numberOrNull(sidecarSet.status?.observedGeneration) },
+    sidecarSet: {
+      ...plan.sidecarSet,
+      generation: numberOrNull(sidecarSet.metadata?.generation),
+      observedGeneration: numberOrNull(sidecarSet.status?.observedGeneration),
+    },
     strategy: plan.strategy,
     resolved: plan.resolved,
     status: plan.status,
@@ -96,10 +106,14 @@ function updatedState(live: LivePod): [PodRolloutState, string] {
   if (isStatusReady(live)) return ['Updated', 'runs the SidecarSet revision and is ready'];
   if (live.failing.length > 0) return ['Failing', `${live.failing.join('; ')}: ${SLOT} ready`];
   if (!live.consistent) {
-    const what = live.pending.length > 0 ? `kubelet has not restarted ${live.pending.join(', ')} on the new image yet` : 'its in-place update has not taken effect';
+    const what =
+      live.pending.length > 0
+        ? `kubelet has not restarted ${live.pending.join(', ')} on the new image yet`
+        : 'its in-place update has not taken effect';
     return ['Updating', `${what}; ${SLOT} done and ready`];
   }
-  if (live.needsReset) return ['UpdatedNotReady', `the old HotUpgrade container goes back to the empty image first; ${SLOT} done`];
+  if (live.needsReset)
+    return ['UpdatedNotReady', `the old HotUpgrade container goes back to the empty image first; ${SLOT} done`];
   return ['UpdatedNotReady', `not ready; ${SLOT} ready`];
 }
 
@@ -115,8 +129,10 @@ const BY_DISPOSITION: Record<Exclude<PlanPod['disposition'], 'batch' | 'updated'
 
 // A Pod that is not updated is where the plan puts it, for the plan's reason.
 function planState(p: PlanPod): [PodRolloutState, string] {
-  if (p.disposition === 'batch') return p.batch === 1 ? ['UpgradeNow', 'Kruise upgrades it in this reconcile round'] : ['Waiting', p.reason];
-  if (p.disposition === 'updated') throw new Error(`internal: Pod ${p.namespace}/${p.name} is updated for the plan but not for status`);
+  if (p.disposition === 'batch')
+    return p.batch === 1 ? ['UpgradeNow', 'Kruise upgrades it in this reconcile round'] : ['Waiting', p.reason];
+  if (p.disposition === 'updated')
+    throw new Error(`internal: Pod ${p.namespace}/${p.name} is updated for the plan but not for status`);
   return [BY_DISPOSITION[p.disposition], p.reason];
 }
 
@@ -128,7 +144,12 @@ function reportedCounts(sidecarSet: SidecarSet): StatusCounts | null {
   const s = sidecarSet.status as Partial<Record<keyof StatusCounts, unknown>> | undefined;
   if (!s || typeof s.matchedPods !== 'number') return null;
   const n = (v: unknown) => (typeof v === 'number' ? v : 0);
-  return { matchedPods: n(s.matchedPods), updatedPods: n(s.updatedPods), readyPods: n(s.readyPods), updatedReadyPods: n(s.updatedReadyPods) };
+  return {
+    matchedPods: n(s.matchedPods),
+    updatedPods: n(s.updatedPods),
+    readyPods: n(s.readyPods),
+    updatedReadyPods: n(s.updatedReadyPods),
+  };
 }
 
 // Kruise writes status.observedGeneration when it reconciles a generation: behind means it has not seen the change.
@@ -136,5 +157,7 @@ function staleStatus(sidecarSet: SidecarSet): string[] {
   const generation = sidecarSet.metadata?.generation;
   const observed = sidecarSet.status?.observedGeneration;
   if (typeof generation !== 'number' || typeof observed !== 'number' || observed >= generation) return [];
-  return [`Kruise's controller has observed generation ${observed} of the SidecarSet, not ${generation}: it has not reconciled the latest change yet (is kruise-manager running?)`];
+  return [
+    `Kruise's controller has observed generation ${observed} of the SidecarSet, not ${generation}: it has not reconciled the latest change yet (is kruise-manager running?)`,
+  ];
 }

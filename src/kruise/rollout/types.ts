@@ -1,7 +1,7 @@
 // The rollout core's model, in one place: the SidecarSet as the controller reads it (RolloutContext), a matched
 // Pod as it sees it (RolloutPod), what one reconcile round decides (RoundResult), and a simulated rollout.
-import type { IntOrString,LabelSelector } from '../../k8s/api.js';
-import type { CompiledSelector,Labels } from '../../k8s/selector.js';
+import type { IntOrString, LabelSelector } from '../../k8s/api.js';
+import type { CompiledSelector, Labels } from '../../k8s/selector.js';
 
 /** One entry of the SidecarSet's spec.containers, as the upgrade sees it. */
 export interface SidecarView {
@@ -106,7 +106,8 @@ export interface RolloutPod {
  * This SidecarSet's record of an in-place update: the imageID each changed container showed before the
  * change ('absent': the Pod was never updated in place; 'invalid': the annotation does not decode).
  */
-export type InPlaceRecord = { kind: 'absent' } | { kind: 'invalid' } | { kind: 'valid'; lastImageIDs: Map<string, string> };
+export type InPlaceRecord =
+  { kind: 'absent' } | { kind: 'invalid' } | { kind: 'valid'; lastImageIDs: Map<string, string> };
 
 export interface CompiledPriority {
   /** matchers of weightPriority terms; a term whose selector does not compile is left out */

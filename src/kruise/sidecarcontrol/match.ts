@@ -91,7 +91,11 @@ export function podMatchedSidecarSet(pod: Pod, sidecarSet: SidecarSet, namespace
   if (nsSelector !== undefined && nsSelector !== null) {
     const inNamespace = isSelectorNamespace(ns, nsSelector, namespaces);
     if (inNamespace === false) {
-      return { matched: false, reason: 'NamespaceMismatch', detail: `namespace "${ns}" does not match spec.namespaceSelector` };
+      return {
+        matched: false,
+        reason: 'NamespaceMismatch',
+        detail: `namespace "${ns}" does not match spec.namespaceSelector`,
+      };
     }
     if (inNamespace === 'unknown') {
       // A Pod the selector rejects anyway does not need the Namespace's labels.

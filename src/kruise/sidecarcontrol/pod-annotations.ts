@@ -32,14 +32,20 @@ class DecodeError extends Error {}
 
 // Go matches JSON keys to struct fields case-insensitively (with Unicode simple folding: ſ ~ s, K ~ k).
 function foldKey(key: string): string {
-  return key.replace(/[a-z]/g, (c) => c.toUpperCase()).replace(/\u017f/g, 'S').replace(/\u212a/g, 'K');
+  return key
+    .replace(/[a-z]/g, (c) => c.toUpperCase())
+    .replace(/\u017f/g, 'S')
+    .replace(/\u212a/g, 'K');
 }
 
 // Built on first use: nothing to compute at start-up.
 let fields: Map<string, keyof SidecarSetUpgradeSpec> | undefined;
 function fieldOf(key: string): keyof SidecarSetUpgradeSpec | undefined {
   fields ??= new Map(
-    (['updateTimestamp', 'hash', 'sidecarSetName', 'sidecarList', 'controllerRevision'] as const).map((f) => [foldKey(f), f]),
+    (['updateTimestamp', 'hash', 'sidecarSetName', 'sidecarList', 'controllerRevision'] as const).map((f) => [
+      foldKey(f),
+      f,
+    ]),
   );
   return fields.get(foldKey(key));
 }
@@ -96,7 +102,8 @@ export function parseUpgradeSpecs(pod: Pod, annotation: string): UpgradeSpecs {
     throw invalidAnnotation(pod, annotation, text, (err as Error).message);
   }
   if (parsed === null) return specs;
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidAnnotation(pod, annotation, text, 'not a JSON object');
+  if (typeof parsed !== 'object' || Array.isArray(parsed))
+    throw invalidAnnotation(pod, annotation, text, 'not a JSON object');
   const entries = Object.entries(parsed as Record<string, unknown>);
   try {
     for (const [name, value] of entries) specs.set(name, decodeSpec(value));

@@ -29,7 +29,13 @@ import { compileLabelSelector } from '../../k8s/selector.js';
 export const SidecarSetKindNameLabel = 'kruise.io/sidecarset-name';
 
 /** The spec fields a SidecarSet ControllerRevision records (copySidecarSetSpecRevision). */
-const RECORDED_SPEC_FIELDS = ['volumes', 'containers', 'initContainers', 'imagePullSecrets', 'patchPodMetadata'] as const;
+const RECORDED_SPEC_FIELDS = [
+  'volumes',
+  'containers',
+  'initContainers',
+  'imagePullSecrets',
+  'patchPodMetadata',
+] as const;
 
 /**
  * Computes the two revision hashes of a SidecarSet exactly as given (no defaulting): Kruise's
@@ -75,7 +81,10 @@ export function findControllerRevision(
   if (isSet(revisionInfo.customVersion)) {
     const candidates = revisions.filter((r) => {
       const labels = r.metadata?.labels ?? {};
-      return labels[SidecarSetKindNameLabel] === setName(sidecarSet) && labels[SidecarSetCustomVersionLabel] === revisionInfo.customVersion;
+      return (
+        labels[SidecarSetKindNameLabel] === setName(sidecarSet) &&
+        labels[SidecarSetCustomVersionLabel] === revisionInfo.customVersion
+      );
     });
     return [...candidates].sort(compareRevisions).at(-1);
   }
@@ -127,7 +136,6 @@ function recordedSpec(revision: ControllerRevision): Partial<SidecarSetSpec> {
   }
   return out as Partial<SidecarSetSpec>;
 }
-
 
 /**
  * GetHistorySidecarSet + restoreRevisionInfo. The revision's data replaces the whole spec (Kruise's patch
@@ -194,7 +202,8 @@ export function getSuitableRevisionSidecarSet(
 ): SuitableRevision {
   const latest = (): SuitableRevision => ({ sidecarSet: cloneJson(sidecarSet) });
   const revisionInfo = sidecarSet.spec?.injectionStrategy?.revision;
-  if (!isSet(revisionInfo) || (!isSet(revisionInfo.revisionName) && !isSet(revisionInfo.customVersion))) return latest();
+  if (!isSet(revisionInfo) || (!isSet(revisionInfo.revisionName) && !isSet(revisionInfo.customVersion)))
+    return latest();
 
   // Kruise restores the historical revision first, so a missing one is an error whatever is picked next.
   const history = getHistorySidecarSet(sidecarSet, revisionInfo, revisions, hasher);
@@ -215,7 +224,9 @@ export function getSuitableRevisionSidecarSet(
 /** util.ParsePercentageAsFloat64: "25%" -> 0.25 (strconv.ParseFloat syntax before the %). */
 export function percentageProbability(value: string): number {
   const bad = (why: string): SidecarsetError =>
-    new SidecarsetError(`invalid updateStrategy.partition "${value}": ${why}`, { field: 'spec.updateStrategy.partition' });
+    new SidecarsetError(`invalid updateStrategy.partition "${value}": ${why}`, {
+      field: 'spec.updateStrategy.partition',
+    });
   if (!value.endsWith('%')) throw bad('string is not a percentage');
   const number = parseGoFloat(value.slice(0, -1));
   if (number === undefined) throw bad('not a number before "%"');

@@ -4,7 +4,13 @@
 // same defaults and hash over container types identical to v1beta1's, so both versions hash alike.
 import { SidecarsetError } from '../../errors.js';
 import { LabelMetadataName } from '../../k8s/api.js';
-import { KRUISE_GROUP, SidecarSetCustomVersionLabel, SidecarSetHashAnnotation, SidecarSetHashWithoutImageAnnotation, type SidecarSet } from '../apis/types.js';
+import {
+  KRUISE_GROUP,
+  SidecarSetCustomVersionLabel,
+  SidecarSetHashAnnotation,
+  SidecarSetHashWithoutImageAnnotation,
+  type SidecarSet,
+} from '../apis/types.js';
 import { setCrdStructuralDefaults, setDefaultsSidecarSet } from '../apis/defaults.js';
 import { decodeGo } from '../../k8s/json/decode.js';
 import { SidecarSetV1alpha1, SidecarSetV1beta1 } from '../apis/schema.js';
@@ -30,7 +36,11 @@ export interface LoadedSidecarSet {
  */
 export function loadSidecarSet(raw: unknown, opts: { keepHash: boolean }): LoadedSidecarSet {
   const apiVersion = checkSidecarSetType(raw);
-  const decoded = decodeGo(raw, apiVersion === SIDECARSET_V1ALPHA1 ? SidecarSetV1alpha1 : SidecarSetV1beta1, '') as SidecarSet;
+  const decoded = decodeGo(
+    raw,
+    apiVersion === SIDECARSET_V1ALPHA1 ? SidecarSetV1alpha1 : SidecarSetV1beta1,
+    '',
+  ) as SidecarSet;
   decoded.metadata ??= {};
   decoded.spec ??= {};
   const converted = apiVersion === SIDECARSET_V1ALPHA1 ? convertV1alpha1ToV1beta1(decoded) : decoded;

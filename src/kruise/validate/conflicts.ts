@@ -31,7 +31,8 @@ export function validateSidecarConflict(ss: SidecarSet, others: readonly Sidecar
     for (const v of other.spec.volumes ?? []) volumeIn.set(v.name, other);
     for (const patch of other.spec.patchPodMetadata ?? []) {
       if (patch.patchPolicy === 'Retain') continue;
-      for (const k of Object.keys(patch.annotations ?? {})) overwritingIn.set(k, { name: other.metadata.name ?? '', policy: patch.patchPolicy ?? '' });
+      for (const k of Object.keys(patch.annotations ?? {}))
+        overwritingIn.set(k, { name: other.metadata.name ?? '', policy: patch.patchPolicy ?? '' });
     }
   }
 
@@ -43,13 +44,20 @@ export function validateSidecarConflict(ss: SidecarSet, others: readonly Sidecar
   ] as const) {
     for (const c of list) {
       const other = seen.get(c.name);
-      if (other) errs.push(invalid(containersPath, c.name, `container ${c.name} already exist in ${other.metadata.name ?? ''}`));
+      if (other)
+        errs.push(invalid(containersPath, c.name, `container ${c.name} already exist in ${other.metadata.name ?? ''}`));
     }
   }
   for (const v of ss.spec.volumes ?? []) {
     const other = volumeIn.get(v.name);
     if (other && !sameJson(v, volumeNamed(other, v.name))) {
-      errs.push(invalid(child(specPath, 'volumes'), v.name, `volume ${v.name} is in conflict with sidecarset ${other.metadata.name ?? ''}`));
+      errs.push(
+        invalid(
+          child(specPath, 'volumes'),
+          v.name,
+          `volume ${v.name} is in conflict with sidecarset ${other.metadata.name ?? ''}`,
+        ),
+      );
     }
   }
   for (const patch of ss.spec.patchPodMetadata ?? []) {
@@ -57,7 +65,13 @@ export function validateSidecarConflict(ss: SidecarSet, others: readonly Sidecar
     for (const k of Object.keys(patch.annotations ?? {})) {
       const other = overwritingIn.get(k);
       if (other && (patch.patchPolicy === 'Overwrite' || other.policy === 'Overwrite')) {
-        errs.push(invalid(child(specPath, 'patchPodMetadata'), k, `annotation ${k} is in conflict with sidecarset ${other.name}`));
+        errs.push(
+          invalid(
+            child(specPath, 'patchPodMetadata'),
+            k,
+            `annotation ${k} is in conflict with sidecarset ${other.name}`,
+          ),
+        );
       }
     }
   }

@@ -16,7 +16,9 @@ export function validateContainerUpdate(
     if (oldType === undefined) {
       errs.push(invalid(child(path, 'name'), c.name, `container ${c.name} is not found`));
     } else if (oldType !== '' && (c.upgradeStrategy?.upgradeType ?? '') !== oldType) {
-      errs.push(invalid(child(path, 'upgradeStrategy', 'upgradeType'), c.name, `container ${c.name} upgradeType is immutable`));
+      errs.push(
+        invalid(child(path, 'upgradeStrategy', 'upgradeType'), c.name, `container ${c.name} upgradeType is immutable`),
+      );
     }
   }
   return errs;

@@ -28,18 +28,28 @@ export function validateSidecarContainers(
     if (!c.resourcesPolicy) return;
     const at = child(index(root, i), 'resourcesPolicy');
     if (c.restartPolicy !== 'Always') {
-      errs.push(invalid(at, c.resourcesPolicy, 'resourcesPolicy is only supported for containers with RestartPolicy Always'));
+      errs.push(
+        invalid(at, c.resourcesPolicy, 'resourcesPolicy is only supported for containers with RestartPolicy Always'),
+      );
     }
     errs.push(...validateResourcesPolicy(c, at));
   });
   containers.forEach((c, i) => {
     const at = index(root, i);
     if (c.podInjectPolicy !== 'BeforeAppContainer' && c.podInjectPolicy !== 'AfterAppContainer') {
-      errs.push(invalid(child(root, 'container', 'podInjectPolicy'), c.podInjectPolicy ?? '', 'unsupported pod inject policy'));
+      errs.push(
+        invalid(child(root, 'container', 'podInjectPolicy'), c.podInjectPolicy ?? '', 'unsupported pod inject policy'),
+      );
     }
     const shareType = c.shareVolumePolicy?.type;
     if (shareType !== 'enabled' && shareType !== 'disabled') {
-      errs.push(invalid(child(root, 'container', 'shareVolumePolicy'), c.shareVolumePolicy ?? {}, 'unsupported share volume policy'));
+      errs.push(
+        invalid(
+          child(root, 'container', 'shareVolumePolicy'),
+          c.shareVolumePolicy ?? {},
+          'unsupported share volume policy',
+        ),
+      );
     }
     errs.push(...validateTransferEnv(c.transferEnv, child(at, 'transferEnv')));
     if (c.resourcesPolicy) errs.push(...validateResourcesPolicy(c, child(at, 'resourcesPolicy')));
@@ -70,7 +80,10 @@ function validateTransferEnv(envs: readonly TransferEnvVar[] | undefined, path: 
   const errs: FieldError[] = [];
   for (const env of envs ?? []) {
     const fieldRef = env.sourceContainerNameFrom?.fieldRef;
-    if (fieldRef) errs.push(...validateObjectFieldSelector(fieldRef, TRANSFER_ENV_PATHS, child(path, 'fieldRef'), convertTransferEnvLabel));
+    if (fieldRef)
+      errs.push(
+        ...validateObjectFieldSelector(fieldRef, TRANSFER_ENV_PATHS, child(path, 'fieldRef'), convertTransferEnvLabel),
+      );
   }
   return errs;
 }

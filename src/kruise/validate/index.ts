@@ -14,7 +14,12 @@ import { validateContainerUpdate } from './container-update.js';
 import { validateSidecarConflict } from './conflicts.js';
 
 export { formatFieldError, type FieldError, type FieldErrorType } from '../../k8s/validation/field-errors.js';
-export { parsePatchPodMetadataWhitelist, PATCH_METADATA_WHITELIST_KEY, type PatchWhitelist, type PatchWhitelistRule } from './patch-metadata.js';
+export {
+  parsePatchPodMetadataWhitelist,
+  PATCH_METADATA_WHITELIST_KEY,
+  type PatchWhitelist,
+  type PatchWhitelistRule,
+} from './patch-metadata.js';
 export { findSidecarSetConflicts } from './conflicts.js';
 export { isSelectorOverlapping } from './overlap.js';
 
@@ -42,7 +47,10 @@ export function validateSidecarSet(ss: SidecarSet, ctx: ValidationContext): Vali
   errors.push(...validateCanaryAnnotations(ss, ctx.others, ctx.older));
   const { errors: specErrors, clusterPolicy } = validateSpec(ss, ctx);
   errors.push(...specErrors);
-  if (ctx.older) errors.push(...validateContainerUpdate(ss.spec.containers ?? [], ctx.older.spec.containers ?? [], 'spec.containers'));
+  if (ctx.older)
+    errors.push(
+      ...validateContainerUpdate(ss.spec.containers ?? [], ctx.older.spec.containers ?? [], 'spec.containers'),
+    );
   // Kruise would skip this also on a whitelist failure; checked here so that `inject`, which only warns
   // about cluster policy, still refuses conflicting SidecarSets.
   if (errors.length === 0) errors.push(...validateSidecarConflict(ss, ctx.others, 'spec'));
@@ -57,12 +65,15 @@ function validateSpec(ss: SidecarSet, ctx: ValidationContext): ValidationResult 
   // Kruise cannot upgrade native sidecars (restartable init containers) in place
   for (const c of spec.initContainers ?? []) {
     if (c.restartPolicy === 'Always' && spec.updateStrategy?.type === 'RollingUpdate') {
-      errors.push(required(child(path, 'updateStrategy'), 'The initContainer in-place upgrade is not currently supported.'));
+      errors.push(
+        required(child(path, 'updateStrategy'), 'The initContainer in-place upgrade is not currently supported.'),
+      );
     }
   }
   if (!spec.selector) errors.push(required(child(path, 'selector'), 'no selector defined for SidecarSet'));
   else errors.push(...validateSelector(spec.selector, child(path, 'selector')));
-  if (spec.namespaceSelector) errors.push(...validateSelector(spec.namespaceSelector, child(path, 'namespaceSelector')));
+  if (spec.namespaceSelector)
+    errors.push(...validateSelector(spec.namespaceSelector, child(path, 'namespaceSelector')));
   errors.push(...validateInjectionStrategy(ss, ctx.revisions));
   errors.push(...validateUpdateStrategy(spec.updateStrategy, child(path, 'updateStrategy')));
   const initContainers = spec.initContainers ?? [];
@@ -73,7 +84,11 @@ function validateSpec(ss: SidecarSet, ctx: ValidationContext): ValidationResult 
     errors.push(...validateSidecarContainers(initContainers, containers, spec.volumes, path));
   }
   const clusterPolicy: FieldError[] = [];
-  const whitelistError = patchMetadataWhitelistError(ss, ctx.patchPodMetadataWhitelist, ctx.patchPodMetadataDefaultsAllowed);
+  const whitelistError = patchMetadataWhitelistError(
+    ss,
+    ctx.patchPodMetadataWhitelist,
+    ctx.patchPodMetadataDefaultsAllowed,
+  );
   if (whitelistError !== undefined) clusterPolicy.push(required(child(path, 'patchPodMetadata'), whitelistError));
   errors.push(...validatePatchPodMetadata(ss, path));
   return { errors, clusterPolicy };

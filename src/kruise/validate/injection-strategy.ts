@@ -16,7 +16,8 @@ export function validateInjectionStrategy(ss: SidecarSet, revisions: readonly Co
     errs.push(invalid('revision', revision, 'revisionName and customVersion cannot be empty simultaneously'));
   } else {
     const lookupError = findRevisionError(ss, revision.revisionName, revision.customVersion, revisions);
-    if (lookupError) errs.push(invalid('revision', null, `Cannot find specific ControllerRevision, err: ${lookupError}`));
+    if (lookupError)
+      errs.push(invalid('revision', null, `Cannot find specific ControllerRevision, err: ${lookupError}`));
   }
   const policy = revision.policy ?? '';
   if (policy !== '' && policy !== 'Always' && policy !== 'Partial') {

@@ -4,7 +4,13 @@ import { SidecarSetBaseAnnotation, SidecarSetCanaryAnnotation } from '../apis/ty
 import type { ObjectMeta } from '../../k8s/api.js';
 import type { SidecarSet } from '../apis/types.js';
 import { child, forbidden, invalid, required, tooLong, type FieldError } from '../../k8s/validation/field-errors.js';
-import { byteLength, labelValueErrors, maxLenError, qualifiedNameErrors, regexError } from '../../k8s/validation/names.js';
+import {
+  byteLength,
+  labelValueErrors,
+  maxLenError,
+  qualifiedNameErrors,
+  regexError,
+} from '../../k8s/validation/names.js';
 
 const SIDECARSET_NAME_FMT = '^[a-zA-Z0-9\\-]+$';
 const SIDECARSET_NAME = /^[a-zA-Z0-9-]+$/;
@@ -14,14 +20,20 @@ const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
 export function sidecarSetNameErrors(name: string): string[] {
   const errs: string[] = [];
   if (!SIDECARSET_NAME.test(name)) {
-    errs.push(regexError("sidecarset name must consist of alphanumeric characters or '-'", SIDECARSET_NAME_FMT, 'example-com'));
+    errs.push(
+      regexError("sidecarset name must consist of alphanumeric characters or '-'", SIDECARSET_NAME_FMT, 'example-com'),
+    );
   }
   if (byteLength(name) > 63) errs.push(maxLenError(63));
   return errs;
 }
 
 /** genericvalidation.ValidateObjectMeta for a cluster-scoped object named by `nameErrors`. */
-export function validateObjectMeta(meta: ObjectMeta, nameErrors: (name: string) => string[], path: string): FieldError[] {
+export function validateObjectMeta(
+  meta: ObjectMeta,
+  nameErrors: (name: string) => string[],
+  path: string,
+): FieldError[] {
   const errs: FieldError[] = [];
   const generateName = meta.generateName ?? '';
   if (generateName.length > 0) {
@@ -77,7 +89,8 @@ function validateOwnerReferences(refs: unknown, path: string): FieldError[] {
     if (version.length === 0) errs.push(invalid(child(path, 'apiVersion'), apiVersion, 'version must not be empty'));
     if (kind.length === 0) errs.push(invalid(child(path, 'kind'), kind, 'must not be empty'));
     if (name.length === 0) errs.push(invalid(child(path, 'name'), name, 'must not be empty'));
-    if (String(ref['uid'] ?? '').length === 0) errs.push(invalid(child(path, 'uid'), String(ref['uid'] ?? ''), 'must not be empty'));
+    if (String(ref['uid'] ?? '').length === 0)
+      errs.push(invalid(child(path, 'uid'), String(ref['uid'] ?? ''), 'must not be empty'));
     if (ref['controller'] === true) {
       const current = `${kind}/${name}`;
       if (firstController !== '') {
@@ -120,7 +133,11 @@ export function canaryBaseOf(ss: SidecarSet): string | undefined {
  * validateSidecarSetCanaryAnnotations. `others` stands for the cluster (the base is looked up by name);
  * `older` is the stored object on update, undefined on create.
  */
-export function validateCanaryAnnotations(ss: SidecarSet, others: readonly SidecarSet[], older?: SidecarSet): FieldError[] {
+export function validateCanaryAnnotations(
+  ss: SidecarSet,
+  others: readonly SidecarSet[],
+  older?: SidecarSet,
+): FieldError[] {
   const base = canaryBaseOf(ss);
   if (base === undefined) return [];
   const errs: FieldError[] = [];
@@ -132,7 +149,11 @@ export function validateCanaryAnnotations(ss: SidecarSet, others: readonly Sidec
   const baseSet = others.find((o) => o.metadata.name === base);
   if (!baseSet) {
     errs.push(
-      invalid('metadata', annotations, `fetch base sidecarSet[${base}] failed: sidecarsets.apps.kruise.io "${base}" not found`),
+      invalid(
+        'metadata',
+        annotations,
+        `fetch base sidecarSet[${base}] failed: sidecarsets.apps.kruise.io "${base}" not found`,
+      ),
     );
   } else if (canaryBaseOf(baseSet) !== undefined) {
     errs.push(invalid('metadata', annotations, 'base sidecarSet cannot be canary'));
@@ -142,4 +163,3 @@ export function validateCanaryAnnotations(ss: SidecarSet, others: readonly Sidec
   }
   return errs;
 }
-

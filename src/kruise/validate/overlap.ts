@@ -16,8 +16,7 @@ function isDisjoint(base: LabelSelector, other: LabelSelector): boolean {
     // an In without values adds nothing, not even the key
     if (req.operator === 'In') {
       for (const v of req.values ?? []) allowed.set(req.key, [...(allowed.get(req.key) ?? []), v]);
-    }
-    else if (req.operator === 'Exists') allowed.set(req.key, [ANY]);
+    } else if (req.operator === 'Exists') allowed.set(req.key, [ANY]);
   }
   for (const [k, v] of Object.entries(other.matchLabels ?? {})) {
     const values = allowed.get(k);

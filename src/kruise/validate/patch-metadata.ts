@@ -32,10 +32,14 @@ export function parsePatchPodMetadataWhitelist(configMapData: Record<string, str
   try {
     parsed = JSON.parse(raw);
   } catch (e) {
-    throw new SidecarsetError(`${PATCH_METADATA_WHITELIST_KEY} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+    throw new SidecarsetError(
+      `${PATCH_METADATA_WHITELIST_KEY} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   const bad = (what: string) =>
-    new SidecarsetError(`${PATCH_METADATA_WHITELIST_KEY}: ${what} (expected {"rules":[{"selector"?:{...},"allowedAnnotationKeyExprs":["regex",...]}]})`);
+    new SidecarsetError(
+      `${PATCH_METADATA_WHITELIST_KEY}: ${what} (expected {"rules":[{"selector"?:{...},"allowedAnnotationKeyExprs":["regex",...]}]})`,
+    );
   if (parsed === null) return { rules: [] };
   if (typeof parsed !== 'object' || Array.isArray(parsed)) throw bad('not a JSON object');
   const rules = (parsed as Record<string, unknown>)['rules'] ?? [];
@@ -75,7 +79,9 @@ export function patchMetadataWhitelistError(
   const allowed: RegExp[] = [];
   for (const rule of whitelist.rules) {
     if (rule.selector) {
-      const bad = (rule.selector.matchExpressions ?? []).find((e) => !['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(e.operator));
+      const bad = (rule.selector.matchExpressions ?? []).find(
+        (e) => !['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(e.operator),
+      );
       if (bad) return `"${bad.operator}" is not a valid pod selector operator`;
       let matches: boolean;
       try {

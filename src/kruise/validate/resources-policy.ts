@@ -11,7 +11,8 @@ export function validateResourcesPolicy(container: SidecarContainer, path: strin
   const limits = Object.keys(container.resources?.limits ?? {}).length;
   const requests = Object.keys(container.resources?.requests ?? {}).length;
   // a fundamental conflict: nothing else is worth reporting
-  if (limits > 0 || requests > 0) return [invalid(path, policy, 'resourcesPolicy and resources cannot be configured together')];
+  if (limits > 0 || requests > 0)
+    return [invalid(path, policy, 'resourcesPolicy and resources cannot be configured together')];
   const errs: FieldError[] = [];
   const regex = policy.targetContainersNameRegex ?? '';
   if (regex.length === 0) errs.push(required(child(path, 'targetContainersNameRegex'), 'invalid empty regex'));
@@ -23,7 +24,8 @@ export function validateResourcesPolicy(container: SidecarContainer, path: strin
   }
   const exprPath = child(path, 'resourcesExpr');
   const expr = policy.resourcesExpr ?? {};
-  if (!expr.limits && !expr.requests) return [...errs, invalid(exprPath, expr, 'at least one of limits or requests must be configured')];
+  if (!expr.limits && !expr.requests)
+    return [...errs, invalid(exprPath, expr, 'at least one of limits or requests must be configured')];
   for (const part of ['limits', 'requests'] as const) {
     const exprs = expr[part];
     if (!exprs) continue;

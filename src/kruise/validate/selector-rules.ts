@@ -1,7 +1,16 @@
 // Label selectors as Kruise's SidecarSet webhook checks them (validateSelector): metav1 ValidateLabelSelector
 // with label values validated, non-empty, and convertible by LabelSelectorAsSelector.
 import type { LabelSelector } from '../../k8s/api.js';
-import { child, forbidden, formatFieldError, index, invalid, key, required, type FieldError } from '../../k8s/validation/field-errors.js';
+import {
+  child,
+  forbidden,
+  formatFieldError,
+  index,
+  invalid,
+  key,
+  required,
+  type FieldError,
+} from '../../k8s/validation/field-errors.js';
 import { labelValueErrors, qualifiedNameErrors } from '../../k8s/validation/names.js';
 import { validateLabels } from './metadata.js';
 
@@ -22,7 +31,9 @@ export function validateLabelSelector(selector: LabelSelector | undefined | null
       case 'Exists':
       case 'DoesNotExist':
         if (values.length > 0) {
-          errs.push(forbidden(child(at, 'values'), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+          errs.push(
+            forbidden(child(at, 'values'), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"),
+          );
         }
         break;
       default:

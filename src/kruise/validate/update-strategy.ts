@@ -48,7 +48,9 @@ interface WeightTerm {
 function priorityStrategyError(priority: Record<string, unknown> | undefined): string | undefined {
   if (!priority) return undefined;
   const weights = (Array.isArray(priority['weightPriority']) ? priority['weightPriority'] : []) as WeightTerm[];
-  const orders = (Array.isArray(priority['orderPriority']) ? priority['orderPriority'] : []) as { orderedKey?: string }[];
+  const orders = (Array.isArray(priority['orderPriority']) ? priority['orderPriority'] : []) as {
+    orderedKey?: string;
+  }[];
   if (weights.length > 0 && orders.length > 0) return 'only one of weightPriority and orderPriority can be used';
   for (const w of weights) {
     const weight = w?.weight ?? 0;

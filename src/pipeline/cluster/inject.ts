@@ -5,7 +5,12 @@ import type { Readable } from 'node:stream';
 import type { Output } from '../../manifests/output.js';
 import type { Pod } from '../../k8s/api.js';
 import { readManifests } from '../../manifests/documents.js';
-import { isPodTemplateLocation, locatePodTemplate, namespaceOf, podFromTemplate } from '../../manifests/pod-template.js';
+import {
+  isPodTemplateLocation,
+  locatePodTemplate,
+  namespaceOf,
+  podFromTemplate,
+} from '../../manifests/pod-template.js';
 import type { ManifestDocument } from '../../manifests/types.js';
 import type { WriterFactory } from '../../manifests/writers.js';
 import { buildConfiguration } from '../configuration.js';
@@ -45,10 +50,18 @@ export async function injectWithCluster(
   const workloadDocs = wanted ? (await readWorkloads(cluster, options.workloads)).map(clusterDocument) : [];
   const docs = [...fileDocs, ...workloadDocs];
 
-  const fileConfigDocs = [...configDocs, ...fileDocs.filter((md) => locatePodTemplate(md.object, options.namespace) === 'config')];
+  const fileConfigDocs = [
+    ...configDocs,
+    ...fileDocs.filter((md) => locatePodTemplate(md.object, options.namespace) === 'config'),
+  ];
   const fileSidecarSets = new Set(fileConfigDocs.filter((md) => md.object.kind === 'SidecarSet').map(nameOf));
-  const namespaces = docs.filter((md) => isPodTemplateLocation(locatePodTemplate(md.object, options.namespace))).map((md) => namespaceOf(md.object, options.namespace));
-  const fromCluster = await readClusterConfiguration(cluster, { namespaces, sidecarSetsRequired: fileSidecarSets.size === 0 });
+  const namespaces = docs
+    .filter((md) => isPodTemplateLocation(locatePodTemplate(md.object, options.namespace)))
+    .map((md) => namespaceOf(md.object, options.namespace));
+  const fromCluster = await readClusterConfiguration(cluster, {
+    namespaces,
+    sidecarSetsRequired: fileSidecarSets.size === 0,
+  });
   const fromFiles = buildConfiguration(fileConfigDocs, options.keepHash, storedBeside(fromCluster, fileSidecarSets));
   const config = mergeConfiguration(fromFiles, fromCluster);
 
@@ -68,10 +81,12 @@ export async function injectWithCluster(
   for (const md of docs) writer.write(md);
   writer.end();
   const text = chunks.join('');
-  if (text) await new Promise<void>((resolve, reject) => io.stdout.write(text, (err) => (err ? reject(err) : resolve())));
+  if (text)
+    await new Promise<void>((resolve, reject) => io.stdout.write(text, (err) => (err ? reject(err) : resolve())));
 
   const notes = [...config.notes];
-  if (options.workloads.selector !== undefined && workloadDocs.length === 0) notes.push(`no workloads in the cluster match -l ${options.workloads.selector}`);
+  if (options.workloads.selector !== undefined && workloadDocs.length === 0)
+    notes.push(`no workloads in the cluster match -l ${options.workloads.selector}`);
   const outcome: ClusterInjectOutcome = { objects, notes };
   if (options.verify) outcome.verified = { pods: checks.length, differences: await verifyWithServer(cluster, checks) };
   return outcome;

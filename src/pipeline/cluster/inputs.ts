@@ -20,8 +20,20 @@ import {
 } from '../../cluster/index.js';
 import { clusterDocument } from './documents.js';
 
-const CONFIGMAP: ResourceType = { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true };
-const CONTROLLER_REVISION: ResourceType = { group: 'apps', version: 'v1', resource: 'controllerrevisions', kind: 'ControllerRevision', namespaced: true };
+const CONFIGMAP: ResourceType = {
+  group: '',
+  version: 'v1',
+  resource: 'configmaps',
+  kind: 'ConfigMap',
+  namespaced: true,
+};
+const CONTROLLER_REVISION: ResourceType = {
+  group: 'apps',
+  version: 'v1',
+  resource: 'controllerrevisions',
+  kind: 'ControllerRevision',
+  namespaced: true,
+};
 
 export interface ClusterConfigurationRequest {
   /** namespaces whose labels namespaceSelectors need */
@@ -31,7 +43,10 @@ export interface ClusterConfigurationRequest {
 }
 
 /** The cluster's configuration as stored, loaded as Kruise holds it. */
-export async function readClusterConfiguration(cluster: Cluster, req: ClusterConfigurationRequest): Promise<InjectionConfiguration> {
+export async function readClusterConfiguration(
+  cluster: Cluster,
+  req: ClusterConfigurationRequest,
+): Promise<InjectionConfiguration> {
   const docs: ManifestDocument[] = [];
   const sidecarSets = await listSidecarSets(cluster, req.sidecarSetsRequired);
   for (const o of sidecarSets) docs.push(clusterDocument(o));
@@ -41,9 +56,12 @@ export async function readClusterConfiguration(cluster: Cluster, req: ClusterCon
   }
   if (sidecarSets.some(pinsRevision)) {
     const revisions = await listObjects(cluster, CONTROLLER_REVISION, { namespace: KRUISE_SYSTEM_NAMESPACE });
-    for (const o of revisions.items) docs.push(clusterDocument({ apiVersion: 'apps/v1', kind: 'ControllerRevision', ...o }));
+    for (const o of revisions.items)
+      docs.push(clusterDocument({ apiVersion: 'apps/v1', kind: 'ControllerRevision', ...o }));
   }
-  const configMap = await optional(getObject(cluster, CONFIGMAP, KRUISE_CONFIGURATION_NAME, { namespace: KRUISE_SYSTEM_NAMESPACE }));
+  const configMap = await optional(
+    getObject(cluster, CONFIGMAP, KRUISE_CONFIGURATION_NAME, { namespace: KRUISE_SYSTEM_NAMESPACE }),
+  );
   if (configMap) docs.push(clusterDocument({ apiVersion: 'v1', kind: 'ConfigMap', ...configMap }));
   return buildConfiguration(docs, true);
 }
@@ -57,7 +75,11 @@ async function listSidecarSets(cluster: Cluster, required: boolean): Promise<Kub
     if (!required && err instanceof SidecarsetError && !(err instanceof ApiError)) return [];
     throw err;
   }
-  return (await listObjects(cluster, type)).items.map((o) => ({ ...o, apiVersion: o.apiVersion ?? `${type.group}/${type.version}`, kind: o.kind ?? type.kind }));
+  return (await listObjects(cluster, type)).items.map((o) => ({
+    ...o,
+    apiVersion: o.apiVersion ?? `${type.group}/${type.version}`,
+    kind: o.kind ?? type.kind,
+  }));
 }
 
 function pinsRevision(o: KubeObject): boolean {
@@ -85,11 +107,20 @@ export function storedBeside(cluster: InjectionConfiguration, fileSidecarSets: S
 }
 
 /** The files' configuration over the cluster's: an object the files give replaces the cluster's of that name. */
-export function mergeConfiguration(files: InjectionConfiguration, cluster: InjectionConfiguration): InjectionConfiguration {
+export function mergeConfiguration(
+  files: InjectionConfiguration,
+  cluster: InjectionConfiguration,
+): InjectionConfiguration {
   const names = new Set(files.sidecarSets.map((s) => s.metadata?.name ?? ''));
   const revisionNames = new Set(files.revisions.map((r) => r.metadata?.name ?? ''));
-  const sidecarSets: SidecarSet[] = [...files.sidecarSets, ...cluster.sidecarSets.filter((s) => !names.has(s.metadata?.name ?? ''))];
-  const revisions: ControllerRevision[] = [...files.revisions, ...cluster.revisions.filter((r) => !revisionNames.has(r.metadata?.name ?? ''))];
+  const sidecarSets: SidecarSet[] = [
+    ...files.sidecarSets,
+    ...cluster.sidecarSets.filter((s) => !names.has(s.metadata?.name ?? '')),
+  ];
+  const revisions: ControllerRevision[] = [
+    ...files.revisions,
+    ...cluster.revisions.filter((r) => !revisionNames.has(r.metadata?.name ?? '')),
+  ];
   return {
     sidecarSets,
     namespaces: new Map([...cluster.namespaces, ...files.namespaces]),

@@ -38,7 +38,11 @@ const OWNED_ANNOTATION = 'kruise.io/sidecarset';
 export async function verifyWithServer(cluster: Cluster, items: VerifyItem[]): Promise<Difference[]> {
   const out: Difference[] = [];
   for (const item of items) {
-    const theirs = (await createObject(cluster, POD, dryRunPod(item.input), { dryRun: true, retry: true, namespace: item.namespace })) as unknown as Pod;
+    const theirs = (await createObject(cluster, POD, dryRunPod(item.input), {
+      dryRun: true,
+      retry: true,
+      namespace: item.namespace,
+    })) as unknown as Pod;
     for (const d of ownedDifferences(item.ours, theirs)) out.push({ ref: item.ref, namespace: item.namespace, ...d });
   }
   return out;
@@ -49,9 +53,22 @@ export async function verifyWithServer(cluster: Cluster, items: VerifyItem[]): P
  * exists already), without what the server sets itself.
  */
 export function dryRunPod(pod: Pod): KubeObject {
-  const { name, uid: _u, resourceVersion: _r, creationTimestamp: _c, deletionTimestamp: _d, managedFields: _m, generateName, ...metadata } =
-    (pod.metadata ?? {}) as Record<string, unknown>;
-  const base = typeof generateName === 'string' && generateName ? generateName : typeof name === 'string' && name ? `${name}-` : 'sidecarset-verify-';
+  const {
+    name,
+    uid: _u,
+    resourceVersion: _r,
+    creationTimestamp: _c,
+    deletionTimestamp: _d,
+    managedFields: _m,
+    generateName,
+    ...metadata
+  } = (pod.metadata ?? {}) as Record<string, unknown>;
+  const base =
+    typeof generateName === 'string' && generateName
+      ? generateName
+      : typeof name === 'string' && name
+        ? `${name}-`
+        : 'sidecarset-verify-';
   const { status: _s, ...rest } = pod as unknown as Record<string, unknown>;
   return { ...rest, apiVersion: 'v1', kind: 'Pod', metadata: { ...metadata, generateName: base } } as KubeObject;
 }
@@ -62,14 +79,20 @@ export function ownedDifferences(ours: Pod, theirs: Pod): Omit<Difference, 'ref'
   for (const list of ['initContainers', 'containers', 'volumes']) {
     compareNamed(`spec.${list}`, asList(spec(ours)[list]), asList(spec(theirs)[list]), out);
   }
-  const annotations = (p: Pod) => Object.entries(p.metadata?.annotations ?? {}).filter(([k]) => k.startsWith(OWNED_ANNOTATION));
+  const annotations = (p: Pod) =>
+    Object.entries(p.metadata?.annotations ?? {}).filter(([k]) => k.startsWith(OWNED_ANNOTATION));
   const theirsAnn = new Map(annotations(theirs));
   const oursAnn = new Map(annotations(ours));
   for (const key of [...new Set([...oursAnn.keys(), ...theirsAnn.keys()])].sort()) {
     const a = oursAnn.get(key);
     const b = theirsAnn.get(key);
-    if (a === b || (a !== undefined && b !== undefined && deepEqual(withoutTimestamps(a), withoutTimestamps(b)))) continue;
-    out.push({ path: `metadata.annotations[${key}]`, ours: a === undefined ? undefined : JSON.stringify(a), theirs: b === undefined ? undefined : JSON.stringify(b) });
+    if (a === b || (a !== undefined && b !== undefined && deepEqual(withoutTimestamps(a), withoutTimestamps(b))))
+      continue;
+    out.push({
+      path: `metadata.annotations[${key}]`,
+      ours: a === undefined ? undefined : JSON.stringify(a),
+      theirs: b === undefined ? undefined : JSON.stringify(b),
+    });
   }
   return out;
 }
@@ -80,7 +103,12 @@ function asList(v: unknown): Named[] {
   return Array.isArray(v) ? (v as Named[]) : [];
 }
 
-function compareNamed(path: string, ours: Named[], theirs: Named[], out: Omit<Difference, 'ref' | 'namespace'>[]): void {
+function compareNamed(
+  path: string,
+  ours: Named[],
+  theirs: Named[],
+  out: Omit<Difference, 'ref' | 'namespace'>[],
+): void {
   const byName = (list: Named[]) => new Map(list.map((e) => [String(e.name ?? ''), e]));
   const a = byName(ours);
   const b = byName(theirs);
@@ -89,15 +117,23 @@ function compareNamed(path: string, ours: Named[], theirs: Named[], out: Omit<Di
     if (other === undefined) out.push({ path: `${path}[${name}]`, ours: JSON.stringify(entry) });
     else subsetDifferences(`${path}[${name}]`, entry, other, out);
   }
-  for (const [name, entry] of b) if (!a.has(name)) out.push({ path: `${path}[${name}]`, theirs: JSON.stringify(entry) });
-  const order = (x: Named[], other: Map<string, Named>) => x.map((e) => String(e.name ?? '')).filter((n) => other.has(n));
+  for (const [name, entry] of b)
+    if (!a.has(name)) out.push({ path: `${path}[${name}]`, theirs: JSON.stringify(entry) });
+  const order = (x: Named[], other: Map<string, Named>) =>
+    x.map((e) => String(e.name ?? '')).filter((n) => other.has(n));
   const oursOrder = order(ours, b);
   const theirsOrder = order(theirs, a);
-  if (oursOrder.join('\0') !== theirsOrder.join('\0')) out.push({ path: `${path} (order)`, ours: JSON.stringify(oursOrder), theirs: JSON.stringify(theirsOrder) });
+  if (oursOrder.join('\0') !== theirsOrder.join('\0'))
+    out.push({ path: `${path} (order)`, ours: JSON.stringify(oursOrder), theirs: JSON.stringify(theirsOrder) });
 }
 
 /** Every field of `ours` equal on `theirs`; objects descended into, so the path names the field. */
-function subsetDifferences(path: string, ours: unknown, theirs: unknown, out: Omit<Difference, 'ref' | 'namespace'>[]): void {
+function subsetDifferences(
+  path: string,
+  ours: unknown,
+  theirs: unknown,
+  out: Omit<Difference, 'ref' | 'namespace'>[],
+): void {
   if (isPlain(ours) && isPlain(theirs)) {
     for (const [k, v] of Object.entries(ours)) subsetDifferences(`${path}.${k}`, v, theirs[k], out);
     return;
@@ -131,15 +167,24 @@ function withoutTimestamps(text: string): unknown {
   const strip = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(strip);
     if (!isPlain(v)) return v;
-    return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'updateTimestamp').map(([k, x]) => [k, strip(x)]));
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => k !== 'updateTimestamp')
+        .map(([k, x]) => [k, strip(x)]),
+    );
   };
   return strip(value);
 }
 
 /** The stderr lines of a verification. */
 export function describeDifferences(differences: Difference[], verified: number): string {
-  if (differences.length === 0) return `verify: the server's admission agrees with the render (${verified} Pod${verified === 1 ? '' : 's'})\n`;
-  const lines = differences.map((d) => `verify: ${d.ref} -n ${d.namespace}: ${d.path}: ours ${d.ours ?? '(none)'}, theirs ${d.theirs ?? '(none)'}`);
-  lines.push(`verify: ${differences.length} difference${differences.length === 1 ? '' : 's'} from the server's admission`);
+  if (differences.length === 0)
+    return `verify: the server's admission agrees with the render (${verified} Pod${verified === 1 ? '' : 's'})\n`;
+  const lines = differences.map(
+    (d) => `verify: ${d.ref} -n ${d.namespace}: ${d.path}: ours ${d.ours ?? '(none)'}, theirs ${d.theirs ?? '(none)'}`,
+  );
+  lines.push(
+    `verify: ${differences.length} difference${differences.length === 1 ? '' : 's'} from the server's admission`,
+  );
   return lines.join('\n') + '\n';
 }

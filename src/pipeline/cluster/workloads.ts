@@ -30,7 +30,9 @@ export function parseWorkloadRefs(args: string[]): WorkloadRef[] {
   return args.map((arg) => {
     const slash = arg.indexOf('/');
     if (slash <= 0 || slash === arg.length - 1 || arg.indexOf('/', slash + 1) >= 0) {
-      throw new UsageError(`"${arg}" is not TYPE/NAME (such as deployment/nginx); use -l SELECTOR [TYPE] to select by labels`);
+      throw new UsageError(
+        `"${arg}" is not TYPE/NAME (such as deployment/nginx); use -l SELECTOR [TYPE] to select by labels`,
+      );
     }
     return { type: arg.slice(0, slash), name: arg.slice(slash + 1) };
   });
@@ -51,8 +53,11 @@ export async function readWorkloads(cluster: Cluster, query: WorkloadQuery): Pro
     return out;
   }
   const named = query.args.flatMap((a) => a.split(',')).filter((a) => a !== '');
-  if (named.some((a) => a.includes('/'))) throw new UsageError('with -l, arguments are resource types (deployment,statefulset), not TYPE/NAME');
-  const types = named.length ? await Promise.all(named.map((t) => podTemplateType(cluster, t))) : await servedPodTemplateTypes(cluster);
+  if (named.some((a) => a.includes('/')))
+    throw new UsageError('with -l, arguments are resource types (deployment,statefulset), not TYPE/NAME');
+  const types = named.length
+    ? await Promise.all(named.map((t) => podTemplateType(cluster, t)))
+    : await servedPodTemplateTypes(cluster);
   const out: KubeObject[] = [];
   for (const type of types) {
     for await (const page of listPages(cluster, type, { labelSelector: query.selector })) {
@@ -69,16 +74,26 @@ export async function readWorkloads(cluster: Cluster, query: WorkloadQuery): Pro
 async function podTemplateType(cluster: Cluster, name: string): Promise<ResourceType> {
   const type = await resolveType(cluster, name);
   if (!hasPodTemplate(type)) {
-    throw new SidecarsetError(`${type.resource}${type.group ? `.${type.group}` : ''} has no pod template to inject into; give a Pod or a workload (deployment, statefulset, daemonset, job, cronjob, cloneset, ...)`);
+    throw new SidecarsetError(
+      `${type.resource}${type.group ? `.${type.group}` : ''} has no pod template to inject into; give a Pod or a workload (deployment, statefulset, daemonset, job, cronjob, cloneset, ...)`,
+    );
   }
   return type;
 }
 
 function hasPodTemplate(type: ResourceType): boolean {
-  const probe = { apiVersion: apiVersionOf(type), kind: type.kind, spec: { template: { spec: { containers: [] } }, jobTemplate: { spec: { template: { spec: { containers: [] } } } } }, template: { spec: { containers: [] } } };
+  const probe = {
+    apiVersion: apiVersionOf(type),
+    kind: type.kind,
+    spec: { template: { spec: { containers: [] } }, jobTemplate: { spec: { template: { spec: { containers: [] } } } } },
+    template: { spec: { containers: [] } },
+  };
   const located = locatePodTemplate(probe);
   // AdvancedCronJob and UnitedDeployment hold their template one level deeper: known kinds all the same
-  return isPodTemplateLocation(located) || (type.group === 'apps.kruise.io' && (type.kind === 'AdvancedCronJob' || type.kind === 'UnitedDeployment'));
+  return (
+    isPodTemplateLocation(located) ||
+    (type.group === 'apps.kruise.io' && (type.kind === 'AdvancedCronJob' || type.kind === 'UnitedDeployment'))
+  );
 }
 
 async function servedPodTemplateTypes(cluster: Cluster): Promise<ResourceType[]> {
@@ -89,9 +104,16 @@ async function servedPodTemplateTypes(cluster: Cluster): Promise<ResourceType[]>
     for (const v of g.versions) {
       for (const r of v.resources) {
         if (r.name.includes('/') || !(r.verbs ?? ['list']).includes('list')) continue;
-        const type: ResourceType = { group: g.group, version: v.version, resource: r.name, kind: r.kind, namespaced: r.namespaced === true };
+        const type: ResourceType = {
+          group: g.group,
+          version: v.version,
+          resource: r.name,
+          kind: r.kind,
+          namespaced: r.namespaced === true,
+        };
         const key = `${g.group}/${r.kind}`;
-        if (seen.has(key) || !hasPodTemplate(type) || key === '/PodTemplate' || key === '/ReplicationController') continue;
+        if (seen.has(key) || !hasPodTemplate(type) || key === '/PodTemplate' || key === '/ReplicationController')
+          continue;
         seen.add(key);
         out.push(type);
       }

@@ -32,14 +32,18 @@ export function readFunctionConfig(config: unknown, baseDir: string): FunctionOp
   if (!isObject(config)) throw new SidecarsetError('functionConfig must be an object');
   const fields = config.kind === 'ConfigMap' ? config.data : config.kind === INJECTOR_KIND ? config.spec : undefined;
   if (fields === undefined && config.kind !== 'ConfigMap' && config.kind !== INJECTOR_KIND) {
-    throw new SidecarsetError(`functionConfig must be a ${INJECTOR_KIND} or a ConfigMap, not a ${String(config.kind)}`, { field: 'kind' });
+    throw new SidecarsetError(
+      `functionConfig must be a ${INJECTOR_KIND} or a ConfigMap, not a ${String(config.kind)}`,
+      { field: 'kind' },
+    );
   }
   const at = config.kind === 'ConfigMap' ? 'data' : 'spec';
   if (fields === undefined || fields === null) return { ...DEFAULTS };
   if (!isObject(fields)) throw new SidecarsetError(`functionConfig.${at} must be an object`, { field: at });
   const known = new Set(['sidecarSets', 'namespace', 'keepHash', 'recursive']);
   for (const key of Object.keys(fields)) {
-    if (!known.has(key)) throw new SidecarsetError(`unknown option "${key}"; known: ${[...known].join(', ')}`, { field: `${at}.${key}` });
+    if (!known.has(key))
+      throw new SidecarsetError(`unknown option "${key}"; known: ${[...known].join(', ')}`, { field: `${at}.${key}` });
   }
   return {
     sidecarSetPaths: pathList(fields.sidecarSets, `${at}.sidecarSets`).map((p) => path.resolve(baseDir, p)),
@@ -51,7 +55,11 @@ export function readFunctionConfig(config: unknown, baseDir: string): FunctionOp
 
 function pathList(value: unknown, field: string): string[] {
   if (value === undefined || value === null) return [];
-  if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
   throw new SidecarsetError('must be a list of paths (or one comma-separated string)', { field });
 }
@@ -68,4 +76,3 @@ function flag(value: unknown, field: string): boolean {
   if (value === 'true' || value === 'false') return value === 'true';
   throw new SidecarsetError('must be true or false', { field });
 }
-

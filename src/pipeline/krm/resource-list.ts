@@ -71,7 +71,9 @@ export async function runResourceList(input: string, ctx: FunctionContext): Prom
   } catch (err) {
     if (!(err instanceof SidecarsetError)) throw err;
     // the input goes back unchanged, with the error as a result
-    const failed = withResults(parseDocument(input, { version: '1.1' }), [{ message: err.fieldMessage, severity: 'error' }]);
+    const failed = withResults(parseDocument(input, { version: '1.1' }), [
+      { message: err.fieldMessage, severity: 'error' },
+    ]);
     return { ...failed, failed: true };
   }
 }
@@ -83,7 +85,10 @@ function withResults(doc: Document, results: FunctionResult[]): FunctionRun {
 
 function appendResults(doc: Document, results: FunctionResult[]): void {
   const earlier = doc.get('results');
-  const previous = earlier && typeof earlier === 'object' && 'toJSON' in earlier ? ((earlier as { toJSON(): unknown }).toJSON() as unknown[]) : [];
+  const previous =
+    earlier && typeof earlier === 'object' && 'toJSON' in earlier
+      ? ((earlier as { toJSON(): unknown }).toJSON() as unknown[])
+      : [];
   doc.set('results', doc.createNode([...(Array.isArray(previous) ? previous : []), ...results]));
 }
 
@@ -92,24 +97,47 @@ function objectResults(docs: ManifestDocument[], objects: ObjectReport[], defaul
   const unused = new Set(docs);
   const out: FunctionResult[] = [];
   for (const report of objects) {
-    const md = docs.find((d) => unused.has(d) && objectRef(d.object) === report.ref && namespaceOf(d.object, defaultNamespace) === report.namespace);
+    const md = docs.find(
+      (d) =>
+        unused.has(d) &&
+        objectRef(d.object) === report.ref &&
+        namespaceOf(d.object, defaultNamespace) === report.namespace,
+    );
     if (md) unused.delete(md);
     const where = md ? locate(md.object) : {};
-    const of = (severity: Severity, message: string, tags: Record<string, string>): FunctionResult => ({ message, severity, ...where, tags });
+    const of = (severity: Severity, message: string, tags: Record<string, string>): FunctionResult => ({
+      message,
+      severity,
+      ...where,
+      tags,
+    });
     if (report.unknownKind) {
-      out.push(of('warning', `not injected: UnknownPodTemplateKind (${report.unknownKind})`, { reason: 'UnknownPodTemplateKind' }));
+      out.push(
+        of('warning', `not injected: UnknownPodTemplateKind (${report.unknownKind})`, {
+          reason: 'UnknownPodTemplateKind',
+        }),
+      );
       continue;
     }
     for (const inj of report.injected) {
       const names = [...inj.initContainers.map((n) => `init:${n}`), ...inj.containers].join(', ');
       const rev = inj.revision ? ` (revision ${inj.revision})` : '';
-      out.push(of('info', `injected ${inj.sidecarSet}${rev}: ${names}`, { sidecarSet: inj.sidecarSet, reason: 'Injected' }));
+      out.push(
+        of('info', `injected ${inj.sidecarSet}${rev}: ${names}`, { sidecarSet: inj.sidecarSet, reason: 'Injected' }),
+      );
     }
     for (const skip of report.skipped) {
-      out.push(of(skipSeverity(skip), `not injected ${skip.sidecarSet}: ${skip.reason} (${skip.detail})`, { sidecarSet: skip.sidecarSet, reason: skip.reason }));
+      out.push(
+        of(skipSeverity(skip), `not injected ${skip.sidecarSet}: ${skip.reason} (${skip.detail})`, {
+          sidecarSet: skip.sidecarSet,
+          reason: skip.reason,
+        }),
+      );
     }
     if (report.injected.length === 0 && report.skipped.length === 0) {
-      out.push(of('warning', 'not injected: NoSidecarSets (no SidecarSet among the inputs)', { reason: 'NoSidecarSets' }));
+      out.push(
+        of('warning', 'not injected: NoSidecarSets (no SidecarSet among the inputs)', { reason: 'NoSidecarSets' }),
+      );
     }
   }
   return out;
@@ -138,5 +166,10 @@ function locate(object: Record<string, unknown>): Pick<FunctionResult, 'resource
   };
   const file = PATH_ANNOTATIONS.map((a) => annotations[a]).find((p) => p !== undefined);
   const index = INDEX_ANNOTATIONS.map((a) => annotations[a]).find((i) => i !== undefined);
-  return { resourceRef, ...(file ? { file: { path: file, ...(index !== undefined && /^\d+$/.test(index) ? { index: Number(index) } : {}) } } : {}) };
+  return {
+    resourceRef,
+    ...(file
+      ? { file: { path: file, ...(index !== undefined && /^\d+$/.test(index) ? { index: Number(index) } : {}) } }
+      : {}),
+  };
 }

@@ -9,7 +9,12 @@ import { parseSourceText } from '../../manifests/documents.js';
 import type { SourceText } from '../../manifests/sources.js';
 import type { ManifestDocument } from '../../manifests/types.js';
 import { YamlWriter, yamlSeparator, type YamlStreamEnd, type YamlStreamStart } from '../../manifests/writers.js';
-import { injectDocument, type DocumentConfiguration, type DocumentOptions, type ObjectReport } from '../inject-document.js';
+import {
+  injectDocument,
+  type DocumentConfiguration,
+  type DocumentOptions,
+  type ObjectReport,
+} from '../inject-document.js';
 import type { StreamedOutput } from '../streamed-output.js';
 import { Declined } from './declined.js';
 import { threadCount } from './worker-code.js';
@@ -112,7 +117,11 @@ export async function injectInThreads(
   if (sources.reduce((n, s) => n + s.text.length, 0) < PARALLEL_MIN_BYTES) throw new Declined('a small input');
   const shares = shareSources(sources, threadCount());
   if (!shares) throw new Declined('one thread');
-  const threadConfig: DocumentConfiguration = { sidecarSets: config.sidecarSets, namespaces: config.namespaces, revisions: config.revisions };
+  const threadConfig: DocumentConfiguration = {
+    sidecarSets: config.sidecarSets,
+    namespaces: config.namespaces,
+    revisions: config.revisions,
+  };
   const workers = shares.slice(1).map((pieces) => inWorker(workerCode, { pieces, config: threadConfig, options }));
   try {
     const first = await renderPieces(shares[0], config, options, out);
@@ -168,13 +177,21 @@ export async function runInjectWorker(): Promise<void> {
     result = { share };
   } catch (err) {
     const declined = declinedOnInputError(err);
-    result = declined instanceof Declined ? { declined: declined.message } : { error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+    result =
+      declined instanceof Declined
+        ? { declined: declined.message }
+        : { error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
   }
   parentPort?.postMessage(result, 'share' in result ? [(result.share.text as Uint8Array).buffer as ArrayBuffer] : []);
 }
 
 /** Renders pieces into `out` (this thread, streamed) or into one text (a worker thread, posted whole). */
-async function renderPieces(pieces: Piece[], config: DocumentConfiguration, options: DocumentOptions, out?: StreamedOutput): Promise<RenderedShare> {
+async function renderPieces(
+  pieces: Piece[],
+  config: DocumentConfiguration,
+  options: DocumentOptions,
+  out?: StreamedOutput,
+): Promise<RenderedShare> {
   const chunks: string[] = [];
   const writer = new YamlWriter(out ? out.add : (chunk) => chunks.push(chunk));
   const objects: ObjectReport[] = [];

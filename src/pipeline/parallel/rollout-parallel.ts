@@ -7,10 +7,21 @@
 // not a list of Pods that read cleanly declines (./declined.ts): the caller then reads the input whole, and
 // reports what it always reports. The workers start as soon as a List is cut, and load while this
 // thread reads the other inputs.
-import { MessageChannel, parentPort, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
+import {
+  MessageChannel,
+  parentPort,
+  receiveMessageOnPort,
+  Worker,
+  workerData,
+  type MessagePort,
+} from 'node:worker_threads';
 import { SidecarsetError } from '../../errors.js';
 import { type Pod } from '../../k8s/api.js';
-import { SidecarSetHashAnnotation, SidecarSetHashWithoutImageAnnotation, type SidecarSet } from '../../kruise/apis/types.js';
+import {
+  SidecarSetHashAnnotation,
+  SidecarSetHashWithoutImageAnnotation,
+  type SidecarSet,
+} from '../../kruise/apis/types.js';
 import { asPlannedPod, podRecordReader } from '../../kruise/rollout/pod-record.js';
 import { type PodRecord } from '../../kruise/rollout/types.js';
 import type { NamespaceLabels } from '../../kruise/sidecarcontrol/match.js';
@@ -72,9 +83,20 @@ export class ListReaders {
     for (let k = 1; k < opts.threads; k++) {
       const { port1, port2 } = new MessageChannel();
       try {
-        const worker = new Worker(opts.workerCode, { eval: true, workerData: { results: port2 }, transferList: [port2], stdout: true, stderr: true });
+        const worker = new Worker(opts.workerCode, {
+          eval: true,
+          workerData: { results: port2 },
+          transferList: [port2],
+          stdout: true,
+          stderr: true,
+        });
         worker.on('error', () => {}); // a thread that stopped: its pieces are read here
-        this.workers.push({ worker, results: port1, done: false, exited: new Promise((resolve) => worker.once('exit', resolve)) });
+        this.workers.push({
+          worker,
+          results: port1,
+          done: false,
+          exited: new Promise((resolve) => worker.once('exit', resolve)),
+        });
       } catch (err) {
         // a thread that cannot start (no more threads to be had): this one reads its pieces
         if (!(err instanceof Error)) throw err;
@@ -95,7 +117,12 @@ export class ListReaders {
     const records: (PodRecord[] | undefined)[] = new Array(pieces.length);
     const claim = new Int32Array(new SharedArrayBuffer(4));
     if (workers.length > 0) {
-      const job: ListJob = { bytes: bytes.buffer instanceof SharedArrayBuffer ? bytes : copyToShared(bytes), pieces, claim, context };
+      const job: ListJob = {
+        bytes: bytes.buffer instanceof SharedArrayBuffer ? bytes : copyToShared(bytes),
+        pieces,
+        claim,
+        context,
+      };
       for (const w of workers) {
         w.done = false;
         w.worker.postMessage(job);
@@ -103,7 +130,10 @@ export class ListReaders {
     }
     // the very strings the plan compares the Pods' hashes with (see readRolloutPod)
     const annotations = context.sidecarSet.metadata?.annotations ?? {};
-    const shared = [annotations[SidecarSetHashAnnotation] ?? '', annotations[SidecarSetHashWithoutImageAnnotation] ?? ''];
+    const shared = [
+      annotations[SidecarSetHashAnnotation] ?? '',
+      annotations[SidecarSetHashWithoutImageAnnotation] ?? '',
+    ];
     let byWorkers = 0;
     const take = (w: StartedWorker, { piece, records: encoded, done }: PieceResult) => {
       if (done) w.done = true;
@@ -114,11 +144,14 @@ export class ListReaders {
     };
     // what the workers delivered so far, decoded here between two pieces of this thread's own
     const takeDelivered = () => {
-      for (const w of workers) for (let m = receiveMessageOnPort(w.results); m !== undefined; m = receiveMessageOnPort(w.results)) take(w, m.message as PieceResult);
+      for (const w of workers)
+        for (let m = receiveMessageOnPort(w.results); m !== undefined; m = receiveMessageOnPort(w.results))
+          take(w, m.message as PieceResult);
     };
     const first = opts.workersFirst && workers.length > 0 ? pieces.length : Atomics.add(claim, 0, 1);
     for (let k = first; k < pieces.length; k = Atomics.add(claim, 0, 1)) {
-      if ((records[k] = readPiece(bytes, pieces[k], read, context.namespace)) === undefined) throw new Declined(NOT_PODS);
+      if ((records[k] = readPiece(bytes, pieces[k], read, context.namespace)) === undefined)
+        throw new Declined(NOT_PODS);
       takeDelivered();
     }
     takeDelivered();
@@ -161,7 +194,12 @@ export class ListReaders {
 const NOT_PODS = 'a piece that is not a list of Pods that read cleanly';
 
 /** The records of one piece, or undefined when it is not a non-empty list of Pods that read cleanly. */
-function readPiece(bytes: Uint8Array, range: [number, number], read: (pod: Pod) => PodRecord, namespace: string): PodRecord[] | undefined {
+function readPiece(
+  bytes: Uint8Array,
+  range: [number, number],
+  read: (pod: Pod) => PodRecord,
+  namespace: string,
+): PodRecord[] | undefined {
   const items = parseListPiece(bytes, range);
   if (items === undefined) return undefined;
   const out: PodRecord[] = [];
@@ -203,7 +241,10 @@ export function runRolloutWorker(): void {
       const records = readPiece(job.bytes, job.pieces[k], read, job.context.namespace);
       const encoded = records && encodeRecords(records);
       const result: PieceResult = { piece: k, records: encoded };
-      results.postMessage(result, encoded ? [encoded.ints.buffer as ArrayBuffer, encoded.times.buffer as ArrayBuffer] : []);
+      results.postMessage(
+        result,
+        encoded ? [encoded.ints.buffer as ArrayBuffer, encoded.times.buffer as ArrayBuffer] : [],
+      );
       if (records === undefined) break; // not a list of Pods: the main thread will find out too, and stop
     }
     const done: PieceResult = { piece: -1, done: true };

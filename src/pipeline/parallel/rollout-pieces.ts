@@ -53,7 +53,11 @@ interface Part {
   pods: number;
 }
 
-export async function readListsInPieces(opts: ListOptions, files: string[], sources: SourceBytes): Promise<RolloutInputs> {
+export async function readListsInPieces(
+  opts: ListOptions,
+  files: string[],
+  sources: SourceBytes,
+): Promise<RolloutInputs> {
   const minBytes = opts.pieces?.minBytes ?? PIECES_MIN_BYTES;
   const sizes = await Promise.all(files.map((f) => sizeOf(f, sources)));
   if (!sizes.some((size) => size >= minBytes)) throw new Declined('no large input');
@@ -61,7 +65,11 @@ export async function readListsInPieces(opts: ListOptions, files: string[], sour
   const parallel = await import('./rollout-parallel.js');
   const threads = threadCount(opts.env);
   // the worker threads start loading now, while this one reads the inputs
-  const readers = new parallel.ListReaders({ ...opts.pieces, threads, workerCode: opts.pieces?.workerCode ?? bundleWorkerCode('runRolloutWorker') });
+  const readers = new parallel.ListReaders({
+    ...opts.pieces,
+    threads,
+    workerCode: opts.pieces?.workerCode ?? bundleWorkerCode('runRolloutWorker'),
+  });
   try {
     // every input read, and the large JSON Lists cut, before anything is parsed: without a List to cut, the
     // ordinary way parses them (once)
@@ -69,7 +77,10 @@ export async function readListsInPieces(opts: ListOptions, files: string[], sour
     for (let k = 0; k < files.length; k++) {
       const shared = sizes[k] >= minBytes && threads > 1;
       const bytes = await inputError(sources.bytes(files[k], shared ? readShared : readFile));
-      const cut = bytes.length >= minBytes ? cutJsonList(bytes, opts.pieces?.pieceBytes ?? pieceBytes(bytes.length, threads)) : undefined;
+      const cut =
+        bytes.length >= minBytes
+          ? cutJsonList(bytes, opts.pieces?.pieceBytes ?? pieceBytes(bytes.length, threads))
+          : undefined;
       texts.push({ source: files[k] === '-' ? STDIN_SOURCE : files[k], bytes, cut });
     }
     if (!texts.some((t) => t.cut)) throw new Declined('no JSON List to cut');
@@ -144,7 +155,8 @@ async function readShared(file: string): Promise<Uint8Array> {
     // two halves at once: most of the time goes to the kernel filling fresh memory, which two threads share
     const half = Math.ceil(size / 2);
     const read = async (from: number, to: number): Promise<boolean> => {
-      for (let at = from, n = -1; at < to; at += n) if ((n = (await handle.read(bytes, at, to - at, at)).bytesRead) === 0) return false;
+      for (let at = from, n = -1; at < to; at += n)
+        if ((n = (await handle.read(bytes, at, to - at, at)).bytesRead) === 0) return false;
       return true;
     };
     const whole = (await Promise.all([read(0, half), read(half, size)])).every(Boolean);

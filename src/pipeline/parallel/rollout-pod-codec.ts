@@ -7,7 +7,12 @@
 import { ABSENT_RECORD, INVALID_RECORD } from '../../kruise/rollout/pod-annotations.js';
 import { NO_CONTAINERS, NO_WORKING } from '../../kruise/rollout/pod-state.js';
 import type { NotMatchedReason, PodRecord } from '../../kruise/rollout/types.js';
-import { type ContainerStatusView, type ContainerView, type InPlaceRecord, type RolloutPod } from '../../kruise/rollout/types.js';
+import {
+  type ContainerStatusView,
+  type ContainerView,
+  type InPlaceRecord,
+  type RolloutPod,
+} from '../../kruise/rollout/types.js';
 
 export interface EncodedRecords {
   count: number;
@@ -68,7 +73,12 @@ export function encodeRecords(records: readonly PodRecord[]): EncodedRecords | u
       str(p.hashWithoutImage);
       times.push(p.creationTime ?? NaN, p.readyTime ?? NaN);
       const labels = p.labels as unknown;
-      if (typeof labels !== 'object' || labels === null || Array.isArray(labels) || Object.getPrototypeOf(labels) !== Object.prototype) {
+      if (
+        typeof labels !== 'object' ||
+        labels === null ||
+        Array.isArray(labels) ||
+        Object.getPrototypeOf(labels) !== Object.prototype
+      ) {
         throw new NotEncodable();
       }
       const keys = Object.keys(labels);
@@ -85,7 +95,12 @@ export function encodeRecords(records: readonly PodRecord[]): EncodedRecords | u
         str(s.name);
         str(s.image);
         str(s.imageID);
-        if (!Number.isInteger(s.restartCount) || s.restartCount !== (s.restartCount | 0) || Object.is(s.restartCount, -0)) throw new NotEncodable();
+        if (
+          !Number.isInteger(s.restartCount) ||
+          s.restartCount !== (s.restartCount | 0) ||
+          Object.is(s.restartCount, -0)
+        )
+          throw new NotEncodable();
         ints.push(s.ready ? 1 : 0, s.restartCount);
       }
       ints.push(p.inPlace.kind === 'absent' ? 0 : p.inPlace.kind === 'invalid' ? 1 : 2);
@@ -162,7 +177,8 @@ export function decodeRecords(e: EncodedRecords, shared: readonly string[]): Pod
       statuses.push(s);
     }
     const kind = ints[at++];
-    const inPlace: InPlaceRecord = kind === 0 ? ABSENT_RECORD : kind === 1 ? INVALID_RECORD : { kind: 'valid', lastImageIDs: map() };
+    const inPlace: InPlaceRecord =
+      kind === 0 ? ABSENT_RECORD : kind === 1 ? INVALID_RECORD : { kind: 'valid', lastImageIDs: map() };
     const working = ints[at] === 0 ? NO_WORKING : map();
     if (working === NO_WORKING) at++;
     const diffs = ints[at++];
