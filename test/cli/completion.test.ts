@@ -2,14 +2,12 @@ import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { complete, completionScript, Directive } from '../../src/cli/completion.js';
-import { buildProgram } from '../../src/cli/main.js';
 import { startApiServer, type TestApiServer } from '../apiserver/index.js';
 import { pod } from '../cluster/live.js';
-import { cli, ROOT } from './harness.js';
+import { cli, ROOT, testProgram, visibleCommands } from './harness.js';
 import { readmeBlocks } from './readme-recipes.js';
 
 let api: TestApiServer;
@@ -78,22 +76,6 @@ async function completeCli(
   return { values: lines.map((l) => l.split('\t')[0]), directive: Number(last.slice(1)), code: r.code };
 }
 
-function visibleCommands(): string[] {
-  const sink = new PassThrough();
-  const program = buildProgram({
-    stdin: new PassThrough(),
-    stdout: sink,
-    stderr: sink,
-    env: {},
-    stderrIsTTY: false,
-    cwd: ROOT,
-  }).command;
-  return program
-    .createHelp()
-    .visibleCommands(program)
-    .map((c) => c.name());
-}
-
 describe('completion: generated from the command tree', () => {
   it('offers every command, with its summary, and no files', async () => {
     const r = await cli(['__complete', '']);
@@ -105,15 +87,7 @@ describe('completion: generated from the command tree', () => {
   });
 
   it("offers every flag of a command, its parents' too", async () => {
-    const sink = new PassThrough();
-    const program = buildProgram({
-      stdin: new PassThrough(),
-      stdout: sink,
-      stderr: sink,
-      env: {},
-      stderrIsTTY: false,
-      cwd: ROOT,
-    }).command;
+    const program = testProgram();
     const inject = program.commands.find((c) => c.name() === 'inject')!;
     const { values, directive } = await completeCli(['inject', '--']);
     for (const option of inject.options) expect(values).toContain(option.long);

@@ -6,12 +6,10 @@ import { createRequire } from 'node:module';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildProgram } from '../../src/cli/main.js';
 import { startApiServer, type TestApiServer } from '../apiserver/index.js';
-import { ROOT } from './harness.js';
+import { ROOT, visibleCommands } from './harness.js';
 import { readmeBlocks } from './readme-recipes.js';
 
 let dir: string;
@@ -57,22 +55,6 @@ function run(
       resolve({ stdout, stderr, code: err ? Number((err as { code?: number }).code ?? 1) : 0 }),
     );
   });
-}
-
-function visibleCommands(): string[] {
-  const sink = new PassThrough();
-  const program = buildProgram({
-    stdin: new PassThrough(),
-    stdout: sink,
-    stderr: sink,
-    env: {},
-    stderrIsTTY: false,
-    cwd: ROOT,
-  }).command;
-  return program
-    .createHelp()
-    .visibleCommands(program)
-    .map((c) => c.name());
 }
 
 describe('npm install -g', () => {

@@ -3,7 +3,8 @@ import { PassThrough, Readable } from 'node:stream';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { run } from '../../src/cli/main.js';
+import type { Command } from 'commander';
+import { buildProgram, run } from '../../src/cli/main.js';
 
 export interface CliResult {
   code: number;
@@ -48,4 +49,20 @@ export function expectGolden(name: string, actual: string): void {
 
 export function fixture(...parts: string[]): string {
   return path.join('fixtures', ...parts);
+}
+
+/** The CLI's commander program as `run` builds it, with streams that go nowhere: for tests that inspect commands. */
+export function testProgram(): Command {
+  const sink = new PassThrough();
+  return buildProgram({ stdin: new PassThrough(), stdout: sink, stderr: sink, env: {}, stderrIsTTY: false, cwd: ROOT })
+    .command;
+}
+
+/** The names of the commands `--help` lists. */
+export function visibleCommands(): string[] {
+  const program = testProgram();
+  return program
+    .createHelp()
+    .visibleCommands(program)
+    .map((c) => c.name());
 }
