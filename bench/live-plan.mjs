@@ -91,49 +91,34 @@ function timed(cmd, args, check) {
   return { wall: Number(wall), cpu: Number(user) + Number(sys), rss: Number(rss) / 1024, stdout: r.stdout };
 }
 
+// The three ways to the same Pods, each once: timed below, and run once first to check their answers agree.
+const argv = {
+  live: [bin, 'plan-rollout', 'agent', '-o', 'json'],
+  kubectl: ['get', 'pods', '-A', '-o', 'json', '--cache-dir', path.join(dir, 'kube-cache')],
+  file: [
+    bin,
+    'plan-rollout',
+    '-f',
+    path.join(dir, 'agent.json'),
+    '-f',
+    path.join(dir, 'pods.json'),
+    '--keep-hash',
+    '-o',
+    'json',
+  ],
+};
 const commands = {
-  live: () => timed(process.execPath, [bin, 'plan-rollout', 'agent', '-o', 'json']),
-  kubectl: () =>
-    timed('/usr/bin/kubectl', ['get', 'pods', '-A', '-o', 'json', '--cache-dir', path.join(dir, 'kube-cache')]),
-  file: () =>
-    timed(process.execPath, [
-      bin,
-      'plan-rollout',
-      '-f',
-      path.join(dir, 'agent.json'),
-      '-f',
-      path.join(dir, 'pods.json'),
-      '--keep-hash',
-      '-o',
-      'json',
-    ]),
+  live: () => timed(process.execPath, argv.live),
+  kubectl: () => timed('/usr/bin/kubectl', argv.kubectl),
+  file: () => timed(process.execPath, argv.file),
 };
 try {
   // the answer first: the live plan equals the plan of the same Pods from a file
-  const live = JSON.parse(timed(process.execPath, [bin, 'plan-rollout', 'agent', '-o', 'json'], true).stdout);
-  const file = JSON.parse(
-    timed(
-      process.execPath,
-      [
-        bin,
-        'plan-rollout',
-        '-f',
-        path.join(dir, 'agent.json'),
-        '-f',
-        path.join(dir, 'pods.json'),
-        '--keep-hash',
-        '-o',
-        'json',
-      ],
-      true,
-    ).stdout,
-  );
+  const live = JSON.parse(timed(process.execPath, argv.live, true).stdout);
+  const file = JSON.parse(timed(process.execPath, argv.file, true).stdout);
   if (JSON.stringify(live) !== JSON.stringify(file))
     throw new Error('the live plan differs from the plan of the same Pods from a file');
-  const listed = JSON.parse(
-    timed('/usr/bin/kubectl', ['get', 'pods', '-A', '-o', 'json', '--cache-dir', path.join(dir, 'kube-cache')], true)
-      .stdout,
-  ).items.length;
+  const listed = JSON.parse(timed('/usr/bin/kubectl', argv.kubectl, true).stdout).items.length;
   if (listed !== count) throw new Error(`kubectl listed ${listed} Pods`);
   console.log(
     `live plan: ${count.toLocaleString('en')} Pods, ${live.totals.matched} matched, ${live.totals.inBatches} upgraded in ${live.totals.batches} batches`,
