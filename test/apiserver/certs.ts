@@ -25,11 +25,18 @@ function rsaKeys(): { publicKey: forge.pki.rsa.PublicKey; privateKey: forge.pki.
   };
 }
 
+/** 16 random bytes as a positive, minimally encoded DER integer: the first byte is 0x01-0x7f. A leading zero
+ * byte before one below 0x80 is "illegal padding" to OpenSSL, which then refuses the certificate. */
+export function serialNumber(random: Buffer = randomBytes(16)): string {
+  const bytes = Buffer.from(random);
+  bytes[0] = (bytes[0]! & 0x7f) | 0x01;
+  return bytes.toString('hex');
+}
+
 function newCertificate(publicKey: forge.pki.PublicKey, commonName: string): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
-  // A positive serial: a leading 0 nibble keeps the DER integer from reading as negative.
-  cert.serialNumber = '0' + randomBytes(15).toString('hex');
+  cert.serialNumber = serialNumber();
   // Backdated a little so clock skew between processes never makes it "not yet valid".
   cert.validity.notBefore = new Date(Date.now() - 60 * 60 * 1000);
   cert.validity.notAfter = new Date(Date.now() + 2 * DAY_MS);

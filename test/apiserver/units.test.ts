@@ -1,6 +1,7 @@
 // The server's pure parts on their own: selectors, patches, Pod update validation, ages, fixtures.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { serialNumber } from './certs.js';
 import { demoObjects } from './demo.js';
 import { loadObjects } from './fixtures.js';
 import { applyMergePatch, applyStrategicMergePatch } from './patch.js';
@@ -10,6 +11,20 @@ import { ApiError } from './status.js';
 import { POD_UPDATE_FORBIDDEN, validatePodUpdate } from './validation.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../fixtures');
+
+describe('certificate serial numbers', () => {
+  it('are positive and minimally encoded, whatever the random bytes (OpenSSL refuses padded integers)', () => {
+    for (const first of [0x00, 0x05, 0x7f, 0x80, 0xff]) {
+      const random = Buffer.alloc(16, 0xab);
+      random[0] = first;
+      const hex = serialNumber(random);
+      expect(hex).toHaveLength(32);
+      const lead = parseInt(hex.slice(0, 2), 16);
+      expect(lead).toBeGreaterThanOrEqual(0x01);
+      expect(lead).toBeLessThanOrEqual(0x7f);
+    }
+  });
+});
 
 describe('label selectors', () => {
   it('parses every operator', () => {
