@@ -5,7 +5,7 @@ import type { Pod } from '../../src/k8s/api.js';
 import type { SidecarContainer } from '../../src/kruise/apis/types.js';
 import { mergeEnvVar, mergeVolumeDevices, mergeVolumeMounts, mergeVolumes } from '../../src/kruise/inject/merge.js';
 import { goMergePatch } from '../../src/k8s/merge-patch.js';
-import { patchPodMetadata } from '../../src/kruise/inject/patch-metadata.js';
+import { patchPodMetadata } from '../../src/kruise/sidecarcontrol/patch-metadata.js';
 import { parseUpgradeSpecs } from '../../src/kruise/sidecarcontrol/pod-annotations.js';
 import { getInjectedVolumeDevices, getInjectedVolumeMountsAndEnvs } from '../../src/kruise/inject/share-volumes.js';
 import { extractContainerNameFromFieldPath, getSidecarTransferEnvs } from '../../src/kruise/inject/transfer-env.js';

@@ -13,7 +13,8 @@ import {
 } from '../apis/types.js';
 import { applyResourcesPolicy } from '../resources/policy.js';
 import { sortedGoSet } from '../../go/sort.js';
-import { injectHotUpgradeContainers, isHotUpgradeContainer } from './hot-upgrade.js';
+import { injectHotUpgradeContainers } from './hot-upgrade.js';
+import { isHotUpgradeContainer } from '../sidecarcontrol/hot-upgrade.js';
 import { mergeEnvVar, mergeVolumeDevices, mergeVolumeMounts } from './merge.js';
 import {
   marshalStringMap,

@@ -2,25 +2,14 @@
 // the real image and NAME-2 idle with hotUpgradeEmptyImage (sidecarset_hotupgrade.go, util_hotupgrade.go).
 import type { EnvVar } from '../../k8s/api.js';
 import type { SidecarContainer } from '../apis/types.js';
+import {
+  hotUpgradeContainerNames,
+  podSidecarSetVersionAltAnnotation,
+  podSidecarSetVersionAnnotation,
+} from '../sidecarcontrol/hot-upgrade.js';
 
 export const SidecarSetVersionEnvKey = 'SIDECARSET_VERSION';
 export const SidecarSetVersionAltEnvKey = 'SIDECARSET_VERSION_ALT';
-
-export function isHotUpgradeContainer(sidecar: SidecarContainer): boolean {
-  return sidecar.upgradeStrategy?.upgradeType === 'HotUpgrade';
-}
-
-export function hotUpgradeContainerNames(name: string): [string, string] {
-  return [`${name}-1`, `${name}-2`];
-}
-
-export function podSidecarSetVersionAnnotation(containerName: string): string {
-  return `version.sidecarset.kruise.io/${containerName}`;
-}
-
-export function podSidecarSetVersionAltAnnotation(containerName: string): string {
-  return `versionalt.sidecarset.kruise.io/${containerName}`;
-}
 
 /**
  * injectHotUpgradeContainers: the two containers (SIDECARSET_VERSION / _ALT env appended to each, read from

@@ -21,7 +21,7 @@ import { deepEqual } from '../../k8s/deep-equal.js';
 import { compareGoStrings } from '../../go/sort.js';
 import { mergeSidecarContainers, mergeSidecarSecrets, mergeVolumes } from './merge.js';
 import { kruiseTimestamp } from '../../k8s/meta-time.js';
-import { patchPodMetadata } from './patch-metadata.js';
+import { patchPodMetadata } from '../sidecarcontrol/patch-metadata.js';
 
 export type { SkipReason } from '../sidecarcontrol/match.js';
 
