@@ -1,9 +1,11 @@
 // upgradePatch / undoPatch: one guarded RFC 6902 patch per Pod, applied here with fast-json-patch as the API
 // server applies it.
+import fc from 'fast-check';
 import jsonPatch from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
 import { upgradePod } from '../../src/kruise/rollout/in-place-upgrade.js';
 import type { Pod } from '../../src/k8s/api.js';
+import { SidecarsetError } from '../../src/errors.js';
 import { snapshotOf, undoPatch, upgradePatch } from '../../src/upgrade/pod-patch.js';
 import { podDemo, sidecarSetDemo } from '../kruise/rollout-helpers.js';
 
@@ -57,5 +59,97 @@ describe('undoPatch', () => {
     const patch = undoPatch(up, previous, snapshotOf(up, touched));
     if ('conflict' in patch) throw new Error(patch.conflict);
     expect(jsonPatch.applyPatch(structuredClone(up), patch, true).newDocument).toEqual(before);
+  });
+});
+
+describe('upgradePatch, preconditions', () => {
+  it('fails when a container moved to another index', () => {
+    const before = livePod();
+    const patch = upgradePatch(before, after(before));
+    const moved = structuredClone(before);
+    moved.spec.containers.reverse();
+    expect(() => jsonPatch.applyPatch(moved, patch, true)).toThrow();
+  });
+
+  it('fails when an old value it replaces changed', () => {
+    const before = livePod();
+    const patch = upgradePatch(before, after(before));
+    const edited = structuredClone(before);
+    edited.spec.containers[1].image = 'test-image:v1.1';
+    expect(() => jsonPatch.applyPatch(edited, patch, true)).toThrow();
+  });
+
+  it('escapes annotation keys per RFC 6901', () => {
+    const before = livePod();
+    const target = structuredClone(before);
+    target.metadata.annotations!['a/b~c'] = 'x';
+    expect(upgradePatch(before, target).at(-1)).toEqual({
+      op: 'add',
+      path: '/metadata/annotations/a~1b~0c',
+      value: 'x',
+    });
+  });
+});
+
+describe('upgradePatch, property: only sidecar images and annotations, and the patch reaches the target', () => {
+  const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/);
+  const image = fc.stringMatching(/^[a-z]{1,6}:v[0-9]$/);
+  const container = fc.record({ name, image, sidecar: fc.boolean() });
+  const annotations = fc.dictionary(fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 }), { maxKeys: 5 });
+  const podArb = fc
+    .record({
+      containers: fc.uniqueArray(container, { minLength: 1, maxLength: 5, selector: (c) => c.name }),
+      annotations,
+      newImages: fc.array(fc.option(image), { maxLength: 5 }),
+      newAnnotations: annotations,
+      dropped: fc.array(fc.string({ maxLength: 12 }), { maxLength: 2 }),
+    })
+    .map(({ containers, annotations, newImages, newAnnotations, dropped }) => {
+      const before: Pod = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'p', namespace: 'ns', resourceVersion: '7', annotations },
+        spec: {
+          containers: containers.map((c) => ({
+            name: c.name,
+            image: c.image,
+            ...(c.sidecar ? { env: [{ name: 'IS_INJECTED', value: 'true' }] } : {}),
+          })),
+        },
+      };
+      const target = structuredClone(before);
+      target.spec.containers.forEach((c, i) => {
+        if (newImages[i] && c.env) c.image = newImages[i];
+      });
+      Object.assign(target.metadata.annotations!, newAnnotations);
+      for (const k of dropped) delete target.metadata.annotations![k];
+      return { before, target };
+    });
+
+  it('holds for generated Pods', () => {
+    fc.assert(
+      fc.property(podArb, ({ before, target }) => {
+        const patch = upgradePatch(before, target);
+        for (const op of patch) {
+          if (op.op === 'test') continue;
+          const m = /^\/spec\/containers\/(\d+)\/image$/.exec(op.path);
+          if (m) expect(before.spec.containers[Number(m[1])].env).toBeDefined();
+          else expect(op.path).toMatch(/^\/metadata\/annotations\/[^/]*$/);
+        }
+        expect(jsonPatch.applyPatch(structuredClone(before), patch, true).newDocument).toEqual(target);
+      }),
+    );
+  });
+
+  it('refuses any change to a container that is not a sidecar', () => {
+    fc.assert(
+      fc.property(podArb, image, ({ before }, img) => {
+        const plain = before.spec.containers.findIndex((c) => !c.env);
+        fc.pre(plain >= 0 && before.spec.containers[plain].image !== img);
+        const target = structuredClone(before);
+        target.spec.containers[plain].image = img;
+        expect(() => upgradePatch(before, target)).toThrow(SidecarsetError);
+      }),
+    );
   });
 });
