@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { upgradePod } from '../../src/kruise/rollout/in-place-upgrade.js';
 import type { Pod } from '../../src/k8s/api.js';
 import type { SidecarSet } from '../../src/kruise/apis/types.js';
+import { sidecarSetUpgradableCondition } from '../../src/kruise/rollout/upgradable-condition.js';
 import { planRollout } from '../../src/kruise/rollout/plan.js';
 import { rolloutStatus } from '../../src/kruise/rollout/status.js';
 import {
@@ -224,3 +225,31 @@ describe('round trip: an upgraded Pod counts as updated', () => {
     expect(status.pods.filter((p) => p.updated).map((p) => p.name)).toEqual(['pod-0', 'pod-1']);
   });
 });
+
+describe('sidecarSetUpgradableCondition (updatePodSidecarSetUpgradableCondition)', () => {
+  it('is True with the SidecarSet listed after an upgrade, False once any SidecarSet is not upgradable', () => {
+    const pod = podDemo();
+    const first = sidecarSetUpgradableCondition('test-sidecarset', pod, true, NOW);
+    expect(first).toEqual({
+      type: 'SidecarSetUpgradable',
+      status: 'True',
+      lastProbeTime: null,
+      lastTransitionTime: NOW,
+      reason: 'AllSidecarsetUpgradable',
+      message: '{"test-sidecarset":true}',
+    });
+    conditionsOf(pod).push(first!);
+    expect(sidecarSetUpgradableCondition('test-sidecarset', pod, true, '2026-12-05T00:00:00Z')).toBeUndefined();
+    expect(sidecarSetUpgradableCondition('other', pod, false, '2026-12-05T00:00:00Z')).toEqual({
+      ...first,
+      status: 'False',
+      reason: 'UpdateImmutableField',
+      lastTransitionTime: '2026-12-05T00:00:00Z',
+      message: '{"other":false,"test-sidecarset":true}',
+    });
+  });
+});
+
+function conditionsOf(pod: Pod): unknown[] {
+  return (pod.status as { conditions: unknown[] }).conditions;
+}

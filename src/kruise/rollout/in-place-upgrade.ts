@@ -9,7 +9,8 @@
 //
 // Not written, as Kruise does not write them here for a matched Pod: kruise.io/sidecarset-injected-list (Kruise
 // fills it only when it is empty, and a Pod without it is not matched) and the hash-without-image entry (left
-// as injected, except for the legacy-form conversion of updatePodSidecarSetHash).
+// as injected, except for the legacy-form conversion of updatePodSidecarSetHash). The SidecarSetUpgradable
+// condition Kruise then patches into the Pod's status is a write of its own: upgradable-condition.ts.
 import type { Container, Pod } from '../../k8s/api.js';
 import { kruiseTimestamp } from '../../k8s/meta-time.js';
 import { SidecarSetWorkingHotUpgradeContainer, type SidecarSet } from '../apis/types.js';
