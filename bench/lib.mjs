@@ -41,3 +41,29 @@ export function report(name, ours, baseline, unit, goal) {
   );
   return ratio;
 }
+
+// Wall, CPU (user + system) and peak RSS of one child, from wait4(2): python3's os.wait4 gives the child's own
+// rusage (Node.js has no such call).
+const MEASURE = `
+import json, os, subprocess, sys, time
+start = time.perf_counter()
+p = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+_, status, ru = os.wait4(p.pid, 0)
+wall = time.perf_counter() - start
+print(json.dumps({"ms": wall * 1e3, "cpu": (ru.ru_utime + ru.ru_stime) * 1e3, "rss": ru.ru_maxrss, "status": os.waitstatus_to_exitcode(status)}))
+`;
+export const hasPython = spawnSync('python3', ['-c', 'import os; os.wait4'], { stdio: 'ignore' }).status === 0;
+
+/** { ms, cpu, rss (KiB) } of one run of argv, output discarded; without python3 only ms (cpu and rss NaN). */
+export function timeOnce(argv, env = process.env, cwd = undefined) {
+  if (hasPython) {
+    const r = spawnSync('python3', ['-c', MEASURE, ...argv], { env, cwd, encoding: 'utf8' });
+    const m = JSON.parse(r.stdout);
+    if (m.status !== 0) throw new Error(`${argv.join(' ')} exited ${m.status}`);
+    return m;
+  }
+  const start = process.hrtime.bigint();
+  const r = spawnSync(argv[0], argv.slice(1), { env, cwd, stdio: 'ignore' });
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}`);
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, cpu: NaN, rss: NaN };
+}

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { median } from './lib.mjs';
+import { hasPython, median, timeOnce } from './lib.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const runs = Number(process.env.BENCH_RUNS ?? 21);
@@ -25,31 +25,6 @@ const inject = (launcher) => [process.execPath, launcher, 'inject', '-q', '-f', 
 const work = mkdtempSync(path.join(tmpdir(), 'sidecarset-start-'));
 copyFileSync(DEPLOYMENT, path.join(work, 'deployment.yaml'));
 writeFileSync(path.join(work, 'kustomization.yaml'), 'resources:\n- deployment.yaml\n');
-
-// Wall, CPU (user + system) and peak RSS of one child, from wait4(2): python3's os.wait4 gives the child's own
-// rusage (Node.js has no such call).
-const MEASURE = `
-import json, os, subprocess, sys, time
-start = time.perf_counter()
-p = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-_, status, ru = os.wait4(p.pid, 0)
-wall = time.perf_counter() - start
-print(json.dumps({"ms": wall * 1e3, "cpu": (ru.ru_utime + ru.ru_stime) * 1e3, "rss": ru.ru_maxrss, "status": os.waitstatus_to_exitcode(status)}))
-`;
-const hasPython = spawnSync('python3', ['-c', 'import os; os.wait4'], { stdio: 'ignore' }).status === 0;
-
-function timeOnce(argv, env) {
-  if (hasPython) {
-    const r = spawnSync('python3', ['-c', MEASURE, ...argv], { env, encoding: 'utf8' });
-    const m = JSON.parse(r.stdout);
-    if (m.status !== 0) throw new Error(`${argv.join(' ')} exited ${m.status}`);
-    return m;
-  }
-  const start = process.hrtime.bigint();
-  const r = spawnSync(argv[0], argv.slice(1), { env, stdio: 'ignore' });
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}`);
-  return { ms: Number(process.hrtime.bigint() - start) / 1e6, cpu: NaN, rss: NaN };
-}
 
 /** Runs once with output, and fails loudly when the output is not what it should be. */
 function check(name, argv, env, expected) {

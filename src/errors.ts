@@ -8,8 +8,10 @@ export interface ErrorPlace {
   document?: number;
   /** 1-based line within the source, when known */
   line?: number;
-  /** Kruise-style field path, e.g. spec.containers[0].image */
+  /** Kruise-style field path, e.g. spec.containers[0].image; never repeated in the message */
   field?: string;
+  /** the message goes on from the field as the subject of its sentence ("spec.x needs ..."), not after a colon */
+  fieldIsSubject?: boolean;
   /** the SidecarSet the error is about, set once the message names it */
   sidecarSet?: string;
 }
@@ -25,20 +27,10 @@ export class SidecarsetError extends Error {
     this.exitCode = exitCode;
   }
 
-  /**
-   * The message without the field it names. A few throwers (src/k8s/json/decode.ts, src/kruise/apis/defaults.ts,
-   * src/kruise/rollout/plan.ts) still write their field at the head of the message as well as in `place`: that
-   * head is recognised here, the one place that knows of it.
-   */
-  get detail(): string {
-    const { field } = this.place;
-    return field && this.message.startsWith(`${field}: `) ? this.message.slice(field.length + 2) : this.message;
-  }
-
   /** The message led by its field: "spec.containers[0].image: Required value". */
   get fieldMessage(): string {
-    const { field } = this.place;
-    return field && !this.message.startsWith(field) ? `${field}: ${this.message}` : this.message;
+    const { field, fieldIsSubject } = this.place;
+    return field ? `${field}${fieldIsSubject ? ' ' : ': '}${this.message}` : this.message;
   }
 
   /** The same error, placed more precisely (outer layers know the file, inner ones the field). */

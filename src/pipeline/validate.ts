@@ -152,8 +152,7 @@ function reported(e: FieldError): ReportedFieldError {
 }
 
 function decodeError(err: SidecarsetError): ReportedFieldError {
-  const field = err.place.field ?? '';
-  return { field, type: 'Decode', message: field !== '' ? `${field}: ${err.detail}` : err.detail, detail: err.detail };
+  return { field: err.place.field ?? '', type: 'Decode', message: err.fieldMessage, detail: err.message };
 }
 
 /** Values as JSON can carry them (int64s decode as bigint). */

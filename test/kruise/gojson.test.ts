@@ -204,7 +204,7 @@ describe("decodeGo: what Kruise's decoder accepts and keeps", () => {
     }
     expect(err).toBeInstanceOf(SidecarsetError);
     expect((err as SidecarsetError).place.field).toBe(field);
-    expect((err as SidecarsetError).message).toContain(field);
+    expect((err as SidecarsetError).fieldMessage).toContain(field);
   };
 
   it('rejects a string where an int32 is expected', () => {

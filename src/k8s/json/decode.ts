@@ -102,7 +102,7 @@ function decodeInt(value: unknown, bits: 32 | 64, path: string): number | bigint
   }
   if (typeof value !== 'number') throw mismatch(path, value, `an integer (int${bits})`);
   if (!Number.isInteger(value)) {
-    throw new SidecarsetError(`${path}: ${goNumberText(value)} is not an integer (int${bits} expected)`, {
+    throw new SidecarsetError(`${goNumberText(value)} is not an integer (int${bits} expected)`, {
       field: path,
     });
   }
@@ -118,7 +118,7 @@ function decodeQuantity(value: unknown, path: string): string | number {
     parseQuantity(typeof value === 'number' ? goNumberText(value) : value);
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
-    throw new SidecarsetError(`${path}: invalid quantity ${JSON.stringify(value)}: ${reason}`, { field: path });
+    throw new SidecarsetError(`invalid quantity ${JSON.stringify(value)}: ${reason}`, { field: path });
   }
   return value;
 }
@@ -153,11 +153,11 @@ function describe(v: unknown): string {
 
 function mismatch(path: string, value: unknown, expected: string): SidecarsetError {
   return new SidecarsetError(
-    `${path}: expected ${expected}, got ${describe(value)} (Kruise's webhook cannot decode this SidecarSet)`,
+    `expected ${expected}, got ${describe(value)} (Kruise's webhook cannot decode this SidecarSet)`,
     { field: path },
   );
 }
 
 function outOfRange(path: string, value: number | bigint, bits: number): SidecarsetError {
-  return new SidecarsetError(`${path}: ${String(value)} does not fit in an int${bits}`, { field: path });
+  return new SidecarsetError(`${String(value)} does not fit in an int${bits}`, { field: path });
 }

@@ -82,12 +82,9 @@ function setDefaultContainer(c: SidecarContainer, path: string): void {
     if (!from.fieldRef) {
       // Kruise dereferences the missing fieldRef: its webhook crashes and the request fails.
       const field = `${path}.transferEnv[${i}].sourceContainerNameFrom.fieldRef`;
-      throw new SidecarsetError(
-        `${field}: required when sourceContainerNameFrom is set (Kruise's webhook fails without it)`,
-        {
-          field,
-        },
-      );
+      throw new SidecarsetError("required when sourceContainerNameFrom is set (Kruise's webhook fails without it)", {
+        field,
+      });
     }
     setDefaultObjectFieldSelector(from.fieldRef);
   });

@@ -193,9 +193,9 @@ function gatherPods(records: readonly PodRecord[]): {
   ].sort();
   if (unknown.length > 0) {
     throw new SidecarsetError(
-      `spec.namespaceSelector needs the labels of namespace${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, ` +
+      `needs the labels of namespace${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, ` +
         'which were not given: pass the Namespace objects (kubectl get namespaces -o yaml) with -f',
-      { field: 'spec.namespaceSelector' },
+      { field: 'spec.namespaceSelector', fieldIsSubject: true },
     );
   }
   if (twice) throw twice;
