@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync, statSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import { SidecarsetError, UsageError } from '../errors.js';
+import { decodeUtf8 } from './utf8.js';
 
 export interface ReadOptions {
   recursive?: boolean;
@@ -39,21 +40,21 @@ export async function readSourceTexts(paths: string[], opts: ReadOptions): Promi
   const out: SourceText[] = [];
   for (const file of await resolveSources(paths, opts.recursive ?? false)) {
     const source = file === '-' ? STDIN_SOURCE : file;
-    // Decoded whole (a BOM dropped, bad bytes replaced), not in `stream` mode: for a large input that gives a
-    // two-byte string, twice the memory and slower to parse.
+    // Decoded whole (a BOM dropped), not in `stream` mode: for a large input that gives a two-byte string, twice
+    // the memory and slower to parse.
     out.push(
       file === '-'
-        ? { source, text: new TextDecoder().decode(await readStream(opts.stdin, source)) }
+        ? { source, text: decodeUtf8(await readStream(opts.stdin, source), source) }
         : await readSourceFile(file, source),
     );
   }
   return out;
 }
 
-/** A file read whole and decoded (a BOM dropped, bad bytes replaced); a failure to read names the source. */
+/** A file read whole and decoded (a BOM dropped, bytes that are not UTF-8 refused); a failure names the source. */
 export async function readSourceFile(file: string, source: string): Promise<SourceText> {
   const bytes = await readFile(file).catch((err: unknown) => Promise.reject(readFailure(err, source)));
-  return { source, text: new TextDecoder().decode(bytes) };
+  return { source, text: decodeUtf8(bytes, source) };
 }
 
 /** All the bytes of a stream (stdin); a failure to read names the source. */
