@@ -41,6 +41,11 @@ export class SidecarsetError extends Error {
     return field && !this.message.startsWith(field) ? `${field}: ${this.message}` : this.message;
   }
 
+  /** The same error, with another exit code (`--check` keeps 1 for drift). */
+  withExitCode(exitCode: 1 | 2): SidecarsetError {
+    return new SidecarsetError(this.message, this.place, exitCode);
+  }
+
   /** The same error, placed more precisely (outer layers know the file, inner ones the field). */
   at(place: ErrorPlace): SidecarsetError {
     return new SidecarsetError(this.message, { ...definedOnly(place), ...definedOnly(this.place) }, this.exitCode);

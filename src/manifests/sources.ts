@@ -94,7 +94,7 @@ export async function listManifestFiles(p: string, recursive: boolean): Promise<
     if (err.code === 'ENOENT' || err.code === 'ENOTDIR') {
       throw new SidecarsetError(`the path "${p}" does not exist`, { source: p });
     }
-    throw new SidecarsetError(`${p}: cannot read: ${err.message}`, { source: p });
+    throw new SidecarsetError(`cannot read: ${err.message}`, { source: p });
   });
   if (!info.isDirectory()) return [p];
   const out: string[] = [];
@@ -103,7 +103,9 @@ export async function listManifestFiles(p: string, recursive: boolean): Promise<
 }
 
 async function walkDirectory(dir: string, recursive: boolean, out: string[]): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
+  const entries = await readdir(dir, { withFileTypes: true }).catch((err: unknown) =>
+    Promise.reject(readFailure(err, dir)),
+  );
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
@@ -119,7 +121,7 @@ export function readFailure(err: unknown, source: string): unknown {
   if (err instanceof SidecarsetError) return err;
   const e = err as NodeJS.ErrnoException;
   if (e.code === 'ENOENT') return new SidecarsetError(`the path "${source}" does not exist`, { source });
-  if (e.code) return new SidecarsetError(`${source}: cannot read: ${e.message}`, { source });
+  if (e.code) return new SidecarsetError(`cannot read: ${e.message}`, { source });
   return err;
 }
 

@@ -1,11 +1,12 @@
 // Inputs as pipelines produce them: JSON documents between `---`, typed Lists from the API server, bytes that are
 // not UTF-8, hostile nesting and aliases. Each is read, or refused on one line naming its place.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { cli, fixture } from './harness.js';
+import { cli, fixture, ROOT } from './harness.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sidecarset-input-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -149,5 +150,65 @@ describe('limits, each refused on one line in bounded time', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: .*bomb\.yaml: document 1: aliases expand to more than 1,000,000 nodes/);
     expect(r.stderr.split('\n')).toHaveLength(2);
+  });
+});
+
+describe('errors on one line, and kubectl-style flags', () => {
+  it('an unreadable file is named once; an unreadable directory under -R is one line', async (ctx) => {
+    if (process.getuid?.() === 0) ctx.skip(); // root reads everything
+    const p = file('noperm.yaml', 'apiVersion: v1\n');
+    chmodSync(p, 0);
+    const r = await cli(['inject', '-f', p]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: [^ ]*noperm\.yaml: cannot read: EACCES[^\n]*\n$/);
+    expect(r.stderr.split('noperm.yaml')).toHaveLength(2);
+    const tree = path.join(dir, 'tree');
+    mkdirSync(path.join(tree, 'locked'), { recursive: true });
+    chmodSync(path.join(tree, 'locked'), 0);
+    const d = await cli(['inject', '-R', '-f', tree]);
+    chmodSync(path.join(tree, 'locked'), 0o755);
+    expect(d.code).toBe(1);
+    expect(d.stderr).toMatch(/^error: [^ ]*locked: cannot read: EACCES[^\n]*\n$/);
+  });
+
+  it('-f=path is read as kubectl reads it', async () => {
+    const r = await cli([
+      'inject',
+      '-q',
+      `-f=${file('cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n')}`,
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('name: a');
+  });
+
+  it('--check exits 1 for drift and 2 for an error, as kubectl diff', async () => {
+    const drift = await cli([
+      'inject',
+      '--check',
+      '--sidecarsets',
+      SIDECARSET,
+      '-f',
+      fixture('efk', 'nginx-deployment.yaml'),
+    ]);
+    expect(drift.code).toBe(1);
+    const broken = await cli(['inject', '--check', '-f', file('broken.yaml', 'kind: [\n')]);
+    expect(broken.stderr).toMatch(/^error: /);
+    expect(broken.code).toBe(2);
+  });
+
+  it('bin/ before the build says what to run', () => {
+    const copy = path.join(dir, 'unbuilt');
+    mkdirSync(path.join(copy, 'bin'), { recursive: true });
+    for (const f of ['kubectl-sidecarset', 'load-cli.cjs', 'package.json'])
+      copyFileSync(path.join(ROOT, 'bin', f), path.join(copy, 'bin', f));
+    const r = spawnSync(process.execPath, [path.join(copy, 'bin', 'kubectl-sidecarset'), 'inject'], {
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /^error: the CLI is not built \(.*cli\.cjs is missing\): build it with `node scripts\/build\.mjs`/,
+    );
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
