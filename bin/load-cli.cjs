@@ -22,7 +22,17 @@ const BUILD_MARK = '//# sidecarset-build=';
 const importModule = (specifier) => import(specifier);
 
 function loadCli() {
-  const source = fs.readFileSync(BUNDLE, 'latin1'); // ASCII (scripts/build.mjs checks)
+  let source;
+  try {
+    source = fs.readFileSync(BUNDLE, 'latin1'); // ASCII (scripts/build.mjs checks)
+  } catch (err) {
+    if (err.code !== 'ENOENT') throw err;
+    process.stderr.write(
+      `error: the CLI is not built (${path.relative(process.cwd(), BUNDLE) || BUNDLE} is missing): ` +
+        'build it with `node scripts/build.mjs` (npm install does it), then run the command again\n',
+    );
+    process.exit(1);
+  }
   const build = source.slice(source.lastIndexOf(BUILD_MARK) + BUILD_MARK.length).trim();
   const cachedData = readCache(build);
   const script = new vm.Script(source, { filename: BUNDLE, cachedData });

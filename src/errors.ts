@@ -33,6 +33,11 @@ export class SidecarsetError extends Error {
     return field ? `${field}${fieldIsSubject ? ' ' : ': '}${this.message}` : this.message;
   }
 
+  /** The same error, with another exit code (`--check` keeps 1 for drift). */
+  withExitCode(exitCode: 1 | 2): SidecarsetError {
+    return new SidecarsetError(this.message, this.place, exitCode);
+  }
+
   /** The same error, placed more precisely (outer layers know the file, inner ones the field). */
   at(place: ErrorPlace): SidecarsetError {
     return new SidecarsetError(this.message, { ...definedOnly(place), ...definedOnly(this.place) }, this.exitCode);
@@ -49,5 +54,17 @@ export class UsageError extends SidecarsetError {
   constructor(message: string) {
     super(message, {}, 2);
     this.name = 'UsageError';
+  }
+}
+
+/**
+ * The one signal a fast path gives when it cannot take an input: the caller then takes the ordinary way, which
+ * reads everything itself and reports what it always reports. Anything else a fast path throws is an error and
+ * goes on up, bugs included.
+ */
+export class Declined extends Error {
+  constructor(reason: string) {
+    super(`declined: ${reason}`);
+    this.name = 'Declined';
   }
 }

@@ -35,3 +35,9 @@ export function checkOutput<T extends string>(value: string | undefined, allowed
 export function requireFilenames(filenames: string[], forWhat = ''): void {
   if (filenames.length === 0) throw new UsageError(`must specify -f${forWhat} (a file, a directory, or - for stdin)`);
 }
+
+/** `-f=path` as kubectl (pflag) reads it: the value after `=`; commander would keep the `=`. */
+export function shorthandValues(argv: string[]): string[] {
+  const end = argv.indexOf('--');
+  return argv.map((a, i) => ((end < 0 || i < end) && /^-[A-Za-z]=/.test(a) ? [a.slice(0, 2), a.slice(3)] : [a])).flat();
+}

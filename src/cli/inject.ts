@@ -1,6 +1,6 @@
 // `kubectl sidecarset inject`: options from flags, checked, the printer chosen from -o, then the inject pipeline.
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { SidecarsetError, UsageError } from '../errors.js';
 import { write } from '../manifests/output.js';
 import { checkStdinOnce } from '../manifests/sources.js';
 import { writerFor } from '../manifests/writers.js';
@@ -74,7 +74,11 @@ export function registerInject(program: Command, io: CommandIO, setExit: (code: 
     .option('-q, --quiet', 'do not print the injection report on stderr', false)
     .option('--in-place', 'rewrite the -f files that change (atomically), instead of printing', false)
     .option('--output-dir <dir>', 'write every -f file, rendered, to its mirror under DIR, instead of printing')
-    .option('--check', 'print a unified diff of the -f files rendering would change and exit 1 if there are any', false)
+    .option(
+      '--check',
+      'print a unified diff of the -f files rendering would change; exit 1 if there are any, 2 on errors',
+      false,
+    )
     .option('--diff', 'print a unified diff of the -f files rendering would change, write nothing', false)
     .addHelpText(
       'after',
@@ -129,7 +133,10 @@ class InjectCommand implements CommandOptions {
     if (this.live) return this.runWithCluster(io);
     if (mode) {
       const { injectFiles } = await import('../pipeline/inject-files.js'); // with the diff library: only for these modes
-      const outcome = await injectFiles(options, mode, io.stdin);
+      // like `kubectl diff`: --check exits 1 for a change, more for an error
+      const outcome = await injectFiles(options, mode, io.stdin).catch((err: unknown) =>
+        Promise.reject(mode.kind === 'check' && err instanceof SidecarsetError ? err.withExitCode(2) : err),
+      );
       await write(io.stdout, outcome.diff);
       if (!this.flags.quiet) io.stderr.write(reportInjection(outcome, io) + reportFiles(outcome, mode, io));
       return mode.kind === 'check' && outcome.files.some((f) => f.changed) ? 1 : 0;

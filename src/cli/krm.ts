@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { SidecarsetError } from '../errors.js';
 import { write } from '../manifests/output.js';
 import { readStream, STDIN_SOURCE } from '../manifests/sources.js';
+import { decodeUtf8 } from '../manifests/utf8.js';
 import { renderText, yamlWriter } from '../manifests/writers.js';
 import { injectInputs } from '../pipeline/inject.js';
 import { kruiseNow } from './clock.js';
@@ -80,7 +81,7 @@ export function execPluginArgv(argv: string[], env: CommandIO['env'], program: C
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  const text = new TextDecoder().decode(await readStream(stream, STDIN_SOURCE));
+  const text = decodeUtf8(await readStream(stream, STDIN_SOURCE), STDIN_SOURCE);
   if (text.trim() === '') throw new SidecarsetError('expected a ResourceList on standard input, got nothing');
   return text;
 }

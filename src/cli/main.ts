@@ -1,6 +1,7 @@
 // Entry point of the bundled CLI: builds the commander program and maps every outcome to an exit code.
 import { Command, CommanderError } from 'commander';
 import { describeError } from './errors.js';
+import { shorthandValues } from './flags.js';
 import { processIO, type CommandIO } from './io.js';
 
 export { outputSettled } from '../manifests/output.js';
@@ -56,6 +57,7 @@ export async function run(argv: string[], io: CommandIO = processIO()): Promise<
   // shell completion callbacks, and kustomize running us as an exec plugin, bypass the command-line parser
   if (argv[0] === COMPLETE_COMMAND) return runCompletion(program.command, argv.slice(1), io);
   argv = execPluginArgv(argv, io.env, program.command) ?? argv;
+  argv = shorthandValues(argv);
   try {
     await program.command.parseAsync(argv, { from: 'user' });
     return program.exitCode;

@@ -1,7 +1,7 @@
 // Documents in: each source parsed, one document at a time, into plain objects for the core plus what the writer
 // needs to put them back as they were. JSON or YAML is decided by kubectl's rule (first non-blank character `{`).
 import { isMap, isSeq } from 'yaml';
-import type { SidecarsetError } from '../errors.js';
+import { Declined, type SidecarsetError } from '../errors.js';
 import { JsonStream } from './json-stream.js';
 import {
   readFailure,
@@ -11,8 +11,10 @@ import {
   type ReadOptions,
   type SourceText,
 } from './sources.js';
+import { listItemType, typedItem } from './list-items.js';
 import { plainObjectOf } from './to-plain.js';
 import { placedError, type ManifestDocument, type Parsed, type SourceDocument } from './types.js';
+import { Utf8Chunks } from './utf8.js';
 import { YamlStream } from './yaml-stream.js';
 
 /** Reads every -f input in order: files, directories (lexical order, -R descends), `-` for stdin. */
@@ -38,10 +40,10 @@ export async function* parseManifestStream(
   source: string,
 ): AsyncGenerator<ManifestDocument> {
   const parser = new ManifestParser(source);
-  const decoder = new TextDecoder();
+  const decoder = new Utf8Chunks(source);
   try {
     for await (const chunk of chunks) {
-      yield* parser.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+      yield* parser.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk));
     }
   } catch (err) {
     throw readFailure(err, source);
@@ -71,7 +73,19 @@ class ManifestParser {
       text = this.head;
       this.head = '';
     }
-    return this.inner.push(text, final).flatMap((d) => manifestsOf(d.origin, d.lineAt));
+    return this.parse(this.inner, text, final).flatMap((d) => manifestsOf(d.origin, d.lineAt));
+  }
+
+  /** The documents complete in `text`; where a JSON stream declines, YAML reads on from the same place. */
+  private parse(inner: YamlStream | JsonStream, text: string, final: boolean): Parsed[] {
+    try {
+      return inner.push(text, final);
+    } catch (err) {
+      if (!(err instanceof Declined) || !(inner instanceof JsonStream) || !inner.rest) throw err;
+      const { rest } = inner;
+      this.inner = new YamlStream(this.source, rest.index, rest.line);
+      return [...rest.parsed, ...this.inner.push(rest.text, final)];
+    }
   }
 }
 
@@ -92,11 +106,15 @@ function manifestsOf(origin: SourceDocument, lineAt: Parsed['lineAt']): Manifest
   if (typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(items)) {
     const nodes = doc.get('items');
     origin.listSize = items.length;
-    return items.map((item, i) => {
+    const type = listItemType(object);
+    return items.map((read, i) => {
       const node = isSeq(nodes) ? nodes.items[i] : undefined;
       const itemLine = lineAt((node as { range?: [number, number, number] } | undefined)?.range?.[0]);
+      const item = typedItem(read, type);
       checkObject(item, origin, itemLine, `items[${i}]: `);
-      return { source, index, listItem: i, object: item as Record<string, unknown>, origin };
+      const md: ManifestDocument = { source, index, listItem: i, object: item as Record<string, unknown>, origin };
+      if (item !== read) md.listType = type;
+      return md;
     });
   }
   checkObject(object, origin, line(), '');

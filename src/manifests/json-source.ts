@@ -7,7 +7,9 @@
 // through the general reader, which gives the same objects and the same errors with their place.
 import { parseManifests, parseSourceText } from './documents.js';
 import { readSourceFile, readStream, resolveSources, STDIN_SOURCE, type ReadOptions } from './sources.js';
+import { listItemType, typedItem } from './list-items.js';
 import type { ManifestDocument } from './types.js';
+import { decodeUtf8 } from './utf8.js';
 
 /** One object of an input; `origin` is there when it came through the general reader. */
 export type InputDocument = Pick<ManifestDocument, 'source' | 'index' | 'listItem' | 'object'> &
@@ -19,7 +21,7 @@ export async function* readInputDocuments(paths: string[], opts: ReadOptions): A
     const source = file === '-' ? STDIN_SOURCE : file;
     const text =
       file === '-'
-        ? (await readStream(opts.stdin, source)).toString('utf8')
+        ? decodeUtf8(await readStream(opts.stdin, source), source)
         : (await readSourceFile(file, source)).text;
     yield* documentsOf(source, text);
   }
@@ -51,8 +53,10 @@ export function jsonDocuments(text: string, source: string): InputDocument[] | u
   const object = value as Record<string, unknown>;
   const items = object.items;
   if (typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(items)) {
-    if (!items.every(isKubernetesObject)) return undefined;
-    return items.map((item: Record<string, unknown>, listItem) => ({ source, index: 0, listItem, object: item }));
+    const type = listItemType(object);
+    const typed = type ? items.map((item) => typedItem(item, type)) : items;
+    if (!typed.every(isKubernetesObject)) return undefined;
+    return typed.map((item: Record<string, unknown>, listItem) => ({ source, index: 0, listItem, object: item }));
   }
   return isKubernetesObject(object) ? [{ source, index: 0, object }] : undefined;
 }

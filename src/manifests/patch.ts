@@ -15,6 +15,7 @@ import {
 } from 'yaml';
 import { isObject } from '../k8s/api.js';
 import { deepEqual } from '../k8s/deep-equal.js';
+import { typedItem } from './list-items.js';
 import { forgetRendering, makeNode } from './made-nodes.js';
 import { UNUSUAL } from './to-plain.js';
 import type { ManifestDocument } from './types.js';
@@ -42,7 +43,7 @@ function refreshObject(md: ManifestDocument, node: () => Node): void {
   Object.defineProperty(md, 'object', {
     configurable: true,
     enumerable: true,
-    get: () => (object ??= node().toJS(md.origin.doc) as Record<string, unknown>),
+    get: () => (object ??= typedItem(node().toJS(md.origin.doc), md.listType) as Record<string, unknown>),
     set: (value: Record<string, unknown>) => {
       Object.defineProperty(md, 'object', { value, writable: true, enumerable: true, configurable: true });
     },

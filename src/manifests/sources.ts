@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync, statSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import { SidecarsetError, UsageError } from '../errors.js';
+import { decodeUtf8 } from './utf8.js';
 
 export interface ReadOptions {
   recursive?: boolean;
@@ -39,21 +40,21 @@ export async function readSourceTexts(paths: string[], opts: ReadOptions): Promi
   const out: SourceText[] = [];
   for (const file of await resolveSources(paths, opts.recursive ?? false)) {
     const source = file === '-' ? STDIN_SOURCE : file;
-    // Decoded whole (a BOM dropped, bad bytes replaced), not in `stream` mode: for a large input that gives a
-    // two-byte string, twice the memory and slower to parse.
+    // Decoded whole (a BOM dropped), not in `stream` mode: for a large input that gives a two-byte string, twice
+    // the memory and slower to parse.
     out.push(
       file === '-'
-        ? { source, text: new TextDecoder().decode(await readStream(opts.stdin, source)) }
+        ? { source, text: decodeUtf8(await readStream(opts.stdin, source), source) }
         : await readSourceFile(file, source),
     );
   }
   return out;
 }
 
-/** A file read whole and decoded (a BOM dropped, bad bytes replaced); a failure to read names the source. */
+/** A file read whole and decoded (a BOM dropped, bytes that are not UTF-8 refused); a failure names the source. */
 export async function readSourceFile(file: string, source: string): Promise<SourceText> {
   const bytes = await readFile(file).catch((err: unknown) => Promise.reject(readFailure(err, source)));
-  return { source, text: new TextDecoder().decode(bytes) };
+  return { source, text: decodeUtf8(bytes, source) };
 }
 
 /** All the bytes of a stream (stdin); a failure to read names the source. */
@@ -93,7 +94,7 @@ export async function listManifestFiles(p: string, recursive: boolean): Promise<
     if (err.code === 'ENOENT' || err.code === 'ENOTDIR') {
       throw new SidecarsetError(`the path "${p}" does not exist`, { source: p });
     }
-    throw new SidecarsetError(`${p}: cannot read: ${err.message}`, { source: p });
+    throw new SidecarsetError(`cannot read: ${err.message}`, { source: p });
   });
   if (!info.isDirectory()) return [p];
   const out: string[] = [];
@@ -102,7 +103,9 @@ export async function listManifestFiles(p: string, recursive: boolean): Promise<
 }
 
 async function walkDirectory(dir: string, recursive: boolean, out: string[]): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
+  const entries = await readdir(dir, { withFileTypes: true }).catch((err: unknown) =>
+    Promise.reject(readFailure(err, dir)),
+  );
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
@@ -118,7 +121,7 @@ export function readFailure(err: unknown, source: string): unknown {
   if (err instanceof SidecarsetError) return err;
   const e = err as NodeJS.ErrnoException;
   if (e.code === 'ENOENT') return new SidecarsetError(`the path "${source}" does not exist`, { source });
-  if (e.code) return new SidecarsetError(`${source}: cannot read: ${e.message}`, { source });
+  if (e.code) return new SidecarsetError(`cannot read: ${e.message}`, { source });
   return err;
 }
 

@@ -1,6 +1,8 @@
 // A parsed document turned into the plain value the core reads, directly for the usual document, remembering which
 // node each collection was made of (a patch skips an unchanged subtree by identity).
-import { Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
+import { isAlias, isCollection, isPair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
+import { SidecarsetError } from '../errors.js';
+import { MAX_ALIAS_EXPANSION, tooManyAliases } from './limits.js';
 import type { SourceDocument } from './types.js';
 
 /** What a fast path returns for a value it does not handle: the yaml library's own way is taken instead. */
@@ -13,7 +15,13 @@ export const UNUSUAL = Symbol('unusual');
 export function plainObjectOf(origin: SourceDocument): unknown {
   const plain = new Map<Node, unknown>();
   const value = toPlain(origin.doc.contents, plain);
-  if (value === UNUSUAL) return origin.doc.toJS();
+  if (value === UNUSUAL) {
+    // the yaml library shares what an alias stands for; every later copy would not: the expansion is bounded here
+    if (aliasExpansion(origin.doc.contents) > MAX_ALIAS_EXPANSION) {
+      throw new SidecarsetError(tooManyAliases(), { source: origin.source, document: origin.index });
+    }
+    return origin.doc.toJS({ maxAliasCount: -1 });
+  }
   origin.plain = plain;
   return value;
 }
@@ -58,4 +66,30 @@ function toPlain(node: unknown, plain: Map<Node, unknown>): unknown {
     return out;
   }
   return UNUSUAL; // aliases, pairs in a sequence, !!set, !!omap...
+}
+
+/**
+ * How many nodes the document stands for with every alias expanded. Anchors come before their aliases, so each
+ * anchored node is measured once, in document order; the walk stops counting past the limit.
+ */
+function aliasExpansion(root: unknown): number {
+  const anchored = new Map<string, number>();
+  let expanded = 0;
+  const size = (node: unknown): number => {
+    if (expanded > MAX_ALIAS_EXPANSION) return 0;
+    if (isAlias(node)) {
+      const n = anchored.get(node.source) ?? 1;
+      expanded += n;
+      return n;
+    }
+    let n = 1;
+    if (isCollection(node)) {
+      for (const item of node.items) n += isPair(item) ? size(item.key) + size(item.value) : size(item);
+    }
+    const anchor = (node as { anchor?: string } | null)?.anchor;
+    if (anchor) anchored.set(anchor, n);
+    return n;
+  };
+  size(root);
+  return expanded;
 }

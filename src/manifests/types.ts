@@ -2,6 +2,7 @@
 // as it was (text, layout, comments).
 import type { Document, Node } from 'yaml';
 import { SidecarsetError } from '../errors.js';
+import type { ItemType } from './list-items.js';
 
 export type ManifestFormat = 'yaml' | 'json';
 
@@ -56,6 +57,8 @@ export interface ManifestDocument {
   index: number;
   /** position inside a List document */
   listItem?: number;
+  /** an item of a typed List that names no apiVersion or kind: those the List gives it (the text stays without) */
+  listType?: ItemType;
   /** plain value the core reads; patchDocument keeps it in step with the yaml document */
   object: Record<string, unknown>;
   origin: SourceDocument;

@@ -13,6 +13,7 @@ import {
 } from 'yaml';
 import type { SidecarsetError } from '../errors.js';
 import { BINARY_TAG, goBinaryTag } from './go-binary.js';
+import { MAX_DOCUMENT_CHARS, MAX_NESTING_DEPTH, tooDeep, tooLarge } from './limits.js';
 import { detectStyle } from './style.js';
 import { placedError, type Parsed, type SourceDocument } from './types.js';
 
@@ -34,7 +35,7 @@ export class YamlStream {
   private readonly parser: Parser;
   private readonly composer = new Composer(KUBERNETES_YAML);
   private readonly lines = new LineCounter();
-  private index = -1;
+  private index: number;
   private held?: Parsed;
   private before = '';
   private directivesBefore = false;
@@ -45,9 +46,15 @@ export class YamlStream {
   private bufferStart = 0;
   private pendingText?: (text: string) => void;
   private readonly lineAt = (offset: number | undefined): number =>
-    offset === undefined ? 1 : this.lines.linePos(offset).line;
+    offset === undefined ? this.firstLine : this.lines.linePos(offset).line + this.firstLine - 1;
 
-  constructor(private readonly source: string) {
+  /** `firstIndex`, `firstLine`: where the text pushed starts in its source (a JSON stream read up to there). */
+  constructor(
+    private readonly source: string,
+    firstIndex = 0,
+    private readonly firstLine = 1,
+  ) {
+    this.index = firstIndex - 1;
     let last = -1;
     // The parser reports the start of input again on each call until it has consumed something.
     this.parser = new Parser((offset) => {
@@ -70,6 +77,8 @@ export class YamlStream {
       this.settleText(token.offset);
       this.take(token, out);
     }
+    // what is left unsettled is the document still being read
+    if (this.buffer.length > MAX_DOCUMENT_CHARS) throw this.error(tooLarge(), this.bufferStart);
     if (final) {
       this.settleText(this.bufferStart + this.buffer.length);
       if (this.held) {
@@ -114,6 +123,8 @@ export class YamlStream {
   }
 
   private takeDocument(token: CST.Document, out: Parsed[]): void {
+    // composing is recursive: a document nested too deep is refused before it is composed
+    if (nestingDepth(token.value) > MAX_NESTING_DEPTH) throw this.error(tooDeep(), token.offset);
     // Each document is composed on its own so that comments between documents stay out of it.
     const doc = [...this.composer.next(token), ...this.composer.end()][0];
     const problem = doc.errors[0];
@@ -154,4 +165,21 @@ export class YamlStream {
   private error(message: string, offset: number): SidecarsetError {
     return placedError(this.source, Math.max(this.index, 0), this.lineAt(offset), message);
   }
+}
+
+/** How deep the collections of a parsed (CST) node nest, walked without recursion. */
+function nestingDepth(root: CST.Token | undefined): number {
+  let deepest = 0;
+  const stack: [CST.Token | undefined, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node?.type !== 'block-map' && node?.type !== 'block-seq' && node?.type !== 'flow-collection') continue;
+    if (depth + 1 > deepest) deepest = depth + 1;
+    if (deepest > MAX_NESTING_DEPTH) break;
+    for (const item of node.items) {
+      if ('key' in item) stack.push([item.key ?? undefined, depth + 1]);
+      stack.push([item.value, depth + 1]);
+    }
+  }
+  return deepest;
 }

@@ -7,6 +7,7 @@
 import type { Readable } from 'node:stream';
 import { documentsOf } from '../manifests/json-source.js';
 import { resolveSources, SourceBytes, STDIN_SOURCE } from '../manifests/sources.js';
+import { decodeUtf8 } from '../manifests/utf8.js';
 import { unlessDeclined } from './parallel/declined.js';
 import type { PieceOptions } from './parallel/rollout-pieces.js';
 import { InputsReader, type RolloutInputs } from './rollout-documents.js';
@@ -43,17 +44,15 @@ export function fileRolloutSource(opts: FileRolloutSourceOptions): RolloutSource
       const read = new InputsReader(opts);
       for (const file of files) {
         const source = file === '-' ? STDIN_SOURCE : file;
-        for await (const doc of documentsOf(source, textOf(file, await bytes.bytes(file)))) read.add(doc);
+        for await (const doc of documentsOf(source, textOf(source, await bytes.bytes(file)))) read.add(doc);
       }
       return { ...read.finish(), pods: read.pods };
     },
   };
 }
 
-/** A source's text as the general reader takes it: a file decoded (a BOM dropped), standard input as UTF-8. */
-function textOf(file: string, bytes: Uint8Array): string {
+/** A source's text as the general reader takes it: decoded (a BOM dropped), bytes that are not UTF-8 refused. */
+function textOf(source: string, bytes: Uint8Array): string {
   const own = bytes.buffer instanceof SharedArrayBuffer ? Buffer.from(bytes) : bytes; // TextDecoder takes no shared memory
-  return file === '-'
-    ? Buffer.from(own.buffer, own.byteOffset, own.byteLength).toString('utf8')
-    : new TextDecoder().decode(own);
+  return decodeUtf8(own, source);
 }

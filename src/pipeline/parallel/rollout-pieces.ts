@@ -2,6 +2,7 @@
 // (./rollout-parallel.ts), straight into the plan's Pod records. Declines (./declined.ts) when there is no such
 // List, when a piece is not a list of Pods, and on any error in the inputs: the ordinary way
 // (../rollout-inputs.ts) then reads the same bytes and reports what it always reports, in input order.
+import { isUtf8 } from 'node:buffer';
 import { open, readFile, stat } from 'node:fs/promises';
 import { SidecarsetError } from '../../errors.js';
 import { podRecordReader } from '../../kruise/rollout/pod-record.js';
@@ -77,6 +78,7 @@ export async function readListsInPieces(
     for (let k = 0; k < files.length; k++) {
       const shared = sizes[k] >= minBytes && threads > 1;
       const bytes = await inputError(sources.bytes(files[k], shared ? readShared : readFile));
+      if (!isUtf8(bytes)) throw new Declined('not UTF-8'); // the ordinary way says where
       const cut =
         bytes.length >= minBytes
           ? cutJsonList(bytes, opts.pieces?.pieceBytes ?? pieceBytes(bytes.length, threads))
