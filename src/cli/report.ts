@@ -25,7 +25,9 @@ function objectLines(obj: ObjectReport, c: InstanceType<typeof Chalk>): string[]
     );
   }
   const out: string[] = [];
-  for (const note of obj.scopeNotes ?? []) out.push(`${head}: ${c.yellow('note')}: ${note.code} (${note.message})`);
+  // what was assumed of a Namespace not given is in -o json's data; only what was left unchecked is worth a line
+  for (const note of obj.scopeNotes ?? [])
+    if (note.effect === 'unchecked') out.push(`${head}: ${c.yellow('note')}: ${note.code} (${note.message})`);
   for (const inj of obj.injected) {
     const names = [...inj.initContainers.map((n) => `init:${n}`), ...inj.containers].join(', ');
     const rev = inj.revision ? ` (revision ${inj.revision})` : '';
