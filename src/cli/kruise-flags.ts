@@ -5,7 +5,9 @@ import { UsageError } from '../errors.js';
 import {
   DefaultKruiseVersion,
   KruiseMasterCommit,
-  kruiseProfileFromFlags,
+  kruiseProfile,
+  parseFeatureGates,
+  parseKruiseVersion,
   SupportedKruiseVersions,
   type KruiseProfile,
 } from '../kruise/apis/version.js';
@@ -30,11 +32,12 @@ export function addKruiseFlags(cmd: Command): Command {
 
 /** The profile the flags ask for; a bad value is a usage error worded as pflag words Kruise's own. */
 export function kruiseProfileOf(flags: KruiseFlagValues): KruiseProfile {
+  const version = flags.kruiseVersion === undefined ? DefaultKruiseVersion : parseKruiseVersion(flags.kruiseVersion);
+  if (flags.featureGates === undefined) return kruiseProfile(version);
   try {
-    return kruiseProfileFromFlags(flags.kruiseVersion, flags.featureGates);
+    return kruiseProfile(version, parseFeatureGates(flags.featureGates, version));
   } catch (err) {
-    if (!(err instanceof UsageError) || flags.featureGates === undefined || err.message.startsWith('Kruise version'))
-      throw err;
+    if (!(err instanceof UsageError)) throw err;
     throw new UsageError(`invalid argument "${flags.featureGates}" for "--feature-gates" flag: ${err.message}`);
   }
 }

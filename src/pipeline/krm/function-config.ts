@@ -3,7 +3,13 @@
 import path from 'node:path';
 import { SidecarsetError } from '../../errors.js';
 import { isObject } from '../../k8s/api.js';
-import { kruiseProfile, kruiseProfileFromFlags, type KruiseProfile } from '../../kruise/apis/version.js';
+import {
+  DefaultKruiseVersion,
+  kruiseProfile,
+  parseFeatureGates,
+  parseKruiseVersion,
+  type KruiseProfile,
+} from '../../kruise/apis/version.js';
 
 export const INJECTOR_KIND = 'SidecarSetInjector';
 export const INJECTOR_API_VERSION = 'sidecarset.kruise.io/v1alpha1';
@@ -65,14 +71,22 @@ export function readFunctionConfig(config: unknown, baseDir: string): FunctionOp
 }
 
 function profileOf(fields: Record<string, unknown>, at: string): KruiseProfile {
-  const version = text(fields.kruiseVersion, `${at}.kruiseVersion`);
+  const versionText = text(fields.kruiseVersion, `${at}.kruiseVersion`);
   const gates = text(fields.featureGates, `${at}.featureGates`);
+  const version = placedAt(`${at}.kruiseVersion`, () =>
+    versionText === undefined ? DefaultKruiseVersion : parseKruiseVersion(versionText),
+  );
+  return placedAt(`${at}.featureGates`, () =>
+    kruiseProfile(version, gates === undefined ? new Map() : parseFeatureGates(gates, version)),
+  );
+}
+
+function placedAt<T>(field: string, run: () => T): T {
   try {
-    return kruiseProfileFromFlags(version, gates);
+    return run();
   } catch (err) {
     if (!(err instanceof SidecarsetError)) throw err;
-    const field = err.message.startsWith('Kruise version') ? 'kruiseVersion' : 'featureGates';
-    throw new SidecarsetError(err.message, { field: `${at}.${field}` });
+    throw new SidecarsetError(err.message, { field });
   }
 }
 
