@@ -13,8 +13,9 @@ import { commandAction, type CommandOptions } from './command.js';
 import { addFilenameFlags, addNamespaceFlag, checkOutput, collectPaths, requireFilenames } from './flags.js';
 import type { CommandIO } from './io.js';
 import { colourFor, reportInjection } from './report.js';
+import { addKruiseFlags, kruiseProfileOf, type KruiseFlagValues } from './kruise-flags.js';
 
-interface InjectFlags extends ClusterFlagValues {
+interface InjectFlags extends ClusterFlagValues, KruiseFlagValues {
   filename: string[];
   recursive: boolean;
   output?: string;
@@ -47,6 +48,7 @@ export function registerInject(program: Command, io: CommandIO, setExit: (code: 
   addFilenameFlags(cmd, 'manifests to render');
   addNamespaceFlag(cmd);
   addConnectionFlags(cmd);
+  addKruiseFlags(cmd);
   cmd
     .option(
       '-l, --selector <selector>',
@@ -120,6 +122,7 @@ class InjectCommand implements CommandOptions {
       namespace: objectNamespace(flags, this.io.env),
       keepHash: flags.keepHash,
       now: kruiseNow(this.io.env),
+      profile: kruiseProfileOf(flags),
     };
     this.mode = fileMode(flags);
     if (this.live && this.mode)

@@ -12,10 +12,11 @@ import { kruiseNow } from './clock.js';
 import { addConnectionFlags, clusterFlags, objectNamespace, type ClusterFlagValues } from './cluster-flags.js';
 import { commandAction, type CommandOptions } from './command.js';
 import { addFilenameFlags, addNamespaceFlag, checkOutput, requireFilenames } from './flags.js';
+import { addKruiseFlags, kruiseProfileOf, type KruiseFlagValues } from './kruise-flags.js';
 import { colourEnabled, type CommandIO } from './io.js';
 import { parseSelectorFlag } from './selector-flag.js';
 
-interface PlanRolloutFlags extends ClusterFlagValues {
+interface PlanRolloutFlags extends ClusterFlagValues, KruiseFlagValues {
   filename: string[];
   recursive: boolean;
   live: boolean;
@@ -54,6 +55,7 @@ export function registerPlanRollout(program: Command, io: CommandIO, setExit: (c
   addFilenameFlags(cmd, 'the SidecarSet, the Pods (and Namespaces)');
   addNamespaceFlag(cmd);
   addConnectionFlags(cmd);
+  addKruiseFlags(cmd);
   cmd
     .option('--live', "plan the -f SidecarSet against the cluster's Pods (and Namespaces)", false)
     .option('-o, --output <format>', 'output format: table, wide, json or yaml', 'table')
@@ -181,6 +183,7 @@ function planRolloutOptions(flags: PlanRolloutFlags, io: CommandIO, name?: strin
       keepHash: flags.keepHash,
       namespace: objectNamespace(flags, io.env),
       env: io.env,
+      profile: kruiseProfileOf(flags),
     },
     live: name !== undefined || flags.live ? { name, flags } : undefined,
     output: checkOutput(flags.output, ['table', 'wide', 'json', 'yaml'] as const, 'table'),

@@ -1,6 +1,7 @@
 // `kubectl sidecarset status NAME [-w]`: options from flags, checked, then cluster → rolloutStatus → a printer.
 // With -w it follows the rollout through watches and exits when it is complete (0), stalled (3) or out of time
 // (4); see STATUS_EXIT.
+import { addKruiseFlags, kruiseProfileOf, type KruiseFlagValues } from './kruise-flags.js';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { SidecarsetError, UsageError } from '../errors.js';
@@ -19,7 +20,7 @@ export const STATUS_EXIT = { stalled: 3, timeout: 4 } as const;
 /** A TTY is redrawn at most this often. */
 export const REDRAW_MS = 200;
 
-interface StatusFlags extends ClusterFlagValues {
+interface StatusFlags extends ClusterFlagValues, KruiseFlagValues {
   watch: boolean;
   output?: string;
   timeout: string;
@@ -49,7 +50,7 @@ export function registerStatus(program: Command, io: CommandIO, setExit: (code: 
     .option('-w, --watch', 'follow the rollout until it is complete, stalled, or --timeout passes', false)
     .option('-o, --output <format>', 'output format: table, wide, json or yaml', 'table')
     .option('--timeout <duration>', 'with -w, give up after this long (0s: never)', '0s');
-  addClusterFlags(cmd)
+  addKruiseFlags(addClusterFlags(cmd))
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -70,6 +71,8 @@ class StatusCommand implements CommandOptions {
   ) {}
 
   validate(): void {
+    // the rollout code paths do not differ between the modelled releases: the flags are only checked
+    kruiseProfileOf(this.flags);
     this.options = completeStatusOptions(this.name, this.flags);
   }
 

@@ -1,5 +1,6 @@
 // `kubectl sidecarset validate`: options from flags, the SidecarSets judged, the verdicts printed on stdout
 // (they are this command's payload) as text or as JSON; exit 1 when any SidecarSet would be rejected.
+import { addKruiseFlags, kruiseProfileOf, type KruiseFlagValues } from './kruise-flags.js';
 import type { Command } from 'commander';
 import { write } from '../manifests/output.js';
 import { checkStdinOnce } from '../manifests/sources.js';
@@ -9,7 +10,7 @@ import { commandAction, type CommandOptions } from './command.js';
 import { addFilenameFlags, checkOutput, requireFilenames } from './flags.js';
 import type { CommandIO } from './io.js';
 
-interface ValidateFlags {
+interface ValidateFlags extends KruiseFlagValues {
   filename: string[];
   recursive: boolean;
   output?: string;
@@ -29,6 +30,7 @@ export function registerValidate(program: Command, io: CommandIO, setExit: (code
         'Exit 0 when all are valid, 1 otherwise.',
     );
   addFilenameFlags(cmd, 'SidecarSets and their configuration');
+  addKruiseFlags(cmd);
   cmd
     .option('-o, --output <format>', 'output format: text or json', 'text')
     .addHelpText(
@@ -41,17 +43,17 @@ export function registerValidate(program: Command, io: CommandIO, setExit: (code
 }
 
 class ValidateCommand implements CommandOptions {
-  private readonly options: ValidateOptions;
+  private options!: ValidateOptions;
   private format: 'text' | 'json' = 'text';
 
-  constructor(private readonly flags: ValidateFlags) {
-    this.options = { filenames: flags.filename, recursive: flags.recursive };
-  }
+  constructor(private readonly flags: ValidateFlags) {}
 
   validate(): void {
     requireFilenames(this.flags.filename);
     checkStdinOnce(this.flags.filename);
     this.format = checkOutput(this.flags.output, ['text', 'json'] as const, 'text');
+    const { filename, recursive } = this.flags;
+    this.options = { filenames: filename, recursive, profile: kruiseProfileOf(this.flags) };
   }
 
   async run(io: CommandIO): Promise<number> {

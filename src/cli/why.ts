@@ -7,10 +7,11 @@ import { kruiseNow } from './clock.js';
 import { checkOutput } from './flags.js';
 import { write } from '../manifests/output.js';
 import { addConnectionFlags, clusterFlags, type ClusterFlagValues } from './cluster-flags.js';
+import { addKruiseFlags, kruiseProfileOf, type KruiseFlagValues } from './kruise-flags.js';
 import { commandAction, type CommandOptions } from './command.js';
 import type { CommandIO } from './io.js';
 
-type WhyFlags = ClusterFlagValues & { output?: string };
+type WhyFlags = ClusterFlagValues & KruiseFlagValues & { output?: string };
 
 const FORMATS = ['text', 'json', 'yaml'] as const;
 type Format = (typeof FORMATS)[number];
@@ -39,24 +40,25 @@ export function registerWhy(program: Command, io: CommandIO, setExit: (code: num
         '  kubectl sidecarset why pod/web-0\n' +
         '  kubectl sidecarset why deployment/web -n shop -o json',
     );
-  addConnectionFlags(cmd).action(
+  addKruiseFlags(addConnectionFlags(cmd)).action(
     commandAction(io, setExit, (cio, target: string, flags: WhyFlags) => new WhyCommand(target, flags, cio)),
   );
 }
 
 class WhyCommand implements CommandOptions {
-  private readonly options: WhyOptions;
+  private options!: WhyOptions;
   private format: Format = 'text';
 
   constructor(
-    target: string,
+    private readonly target: string,
     private readonly flags: WhyFlags,
-    io: Pick<CommandIO, 'env'>,
-  ) {
-    this.options = { target, flags: clusterFlags(flags), env: io.env, now: kruiseNow(io.env) };
-  }
+    private readonly io: Pick<CommandIO, 'env'>,
+  ) {}
 
   validate(): void {
+    const { target, flags } = this;
+    const env = this.io.env;
+    this.options = { target, flags: clusterFlags(flags), env, now: kruiseNow(env), profile: kruiseProfileOf(flags) };
     parseTarget(this.options.target);
     this.format = checkOutput(this.flags.output, FORMATS, 'text');
   }

@@ -5,7 +5,14 @@ export { kubeconfigNamespace } from './kubeconfig.js';
 export { parseRequestTimeout } from './request-timeout.js';
 export { ApiError } from './api-error.js';
 export { discoverGroups, resolveType, sidecarSetType, KRUISE_GROUP, SIDECARSET_VERSIONS } from './discovery.js';
-export { NAMESPACE, POD, apiVersionOf, qualifiedName, type ResourceType } from './rest-mapper.js';
+export {
+  MUTATING_WEBHOOK_CONFIGURATION,
+  NAMESPACE,
+  POD,
+  apiVersionOf,
+  qualifiedName,
+  type ResourceType,
+} from './rest-mapper.js';
 export {
   DEFAULT_PAGE_SIZE,
   getObject,

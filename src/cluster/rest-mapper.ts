@@ -46,6 +46,14 @@ export const NAMESPACE: ResourceType = {
   namespaced: false,
 };
 
+export const MUTATING_WEBHOOK_CONFIGURATION: ResourceType = {
+  group: 'admissionregistration.k8s.io',
+  version: 'v1',
+  resource: 'mutatingwebhookconfigurations',
+  kind: 'MutatingWebhookConfiguration',
+  namespaced: false,
+};
+
 /** "deployments.apps", "pods": how kubectl names a resource in messages. */
 export function qualifiedName(t: Pick<ResourceType, 'group' | 'resource'>): string {
   return t.group ? `${t.resource}.${t.group}` : t.resource;

@@ -1,6 +1,7 @@
 // The one pod-template module: where a workload keeps the metadata and spec of the Pods it creates, which
 // objects configure injection instead of receiving it, and the Pod Kruise's webhook would see for a template
 // (and the injected Pod back into the template: pod annotations go on the template's metadata).
+import { KruiseMutatingWebhookConfiguration } from '../kruise/inject/webhook-scope.js';
 import { SidecarsetError } from '../errors.js';
 import { isObject, type Pod } from '../k8s/api.js';
 
@@ -12,7 +13,8 @@ export interface PodTemplateLocation {
 
 /**
  * - a location: the object is a Pod or a workload whose pod template sidecars are injected into;
- * - 'config': it configures injection (SidecarSet, Namespace, ControllerRevision, kruise-configuration);
+ * - 'config': it configures injection (SidecarSet, Namespace, ControllerRevision, kruise-configuration,
+ *   kruise-mutating-webhook-configuration);
  * - 'unknown-workload': it has a pod-template shape but a kind we do not know (reported, left alone);
  * - 'other': anything else, passed through.
  */
@@ -70,8 +72,15 @@ export function locatePodTemplate(object: Record<string, unknown>, defaultNamesp
   }
   if (CONFIG_KINDS.has(key)) return 'config';
   if (key === '/ConfigMap' && isKruiseConfiguration(object, defaultNamespace)) return 'config';
+  if (key === 'admissionregistration.k8s.io/MutatingWebhookConfiguration' && isKruiseWebhookConfiguration(object))
+    return 'config';
   if (hasContainers(object, SPEC_TEMPLATE) || hasContainers(object, JOB_TEMPLATE)) return 'unknown-workload';
   return 'other';
+}
+
+function isKruiseWebhookConfiguration(object: Record<string, unknown>): boolean {
+  const metadata = object.metadata;
+  return isObject(metadata) && metadata.name === KruiseMutatingWebhookConfiguration;
 }
 
 export function isPodTemplateLocation(c: PodTemplateClass): c is PodTemplateLocation {

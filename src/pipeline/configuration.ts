@@ -14,6 +14,8 @@ import {
   type ValidationResult,
 } from '../kruise/validate/index.js';
 import { SidecarsetError } from '../errors.js';
+import { gateEnabled, SidecarSetPatchPodMetadataDefaultsAllowed, type KruiseProfile } from '../kruise/apis/version.js';
+import type { MutatingWebhookConfiguration } from '../kruise/inject/webhook-scope.js';
 import { apiGroup } from '../manifests/pod-template.js';
 import type { ManifestDocument } from '../manifests/types.js';
 
@@ -22,6 +24,8 @@ export interface InjectionConfiguration {
   namespaces: Map<string, Record<string, string>>;
   revisions: ControllerRevision[];
   whitelist: PatchWhitelist | undefined;
+  /** Kruise's kruise-mutating-webhook-configuration, when given: the Pod webhook's scope */
+  webhookConfiguration?: MutatingWebhookConfiguration;
   /** things the user should know that do not stop the render (replaced hashes, cluster-policy findings) */
   notes: string[];
 }
@@ -53,6 +57,9 @@ export interface GatheredConfiguration {
   namespaces: Map<string, Record<string, string>>;
   revisions: ControllerRevision[];
   whitelist: PatchWhitelist | undefined;
+  webhookConfiguration?: MutatingWebhookConfiguration;
+  /** the Kruise release and feature gates the SidecarSets were validated for */
+  profile: KruiseProfile;
 }
 
 /**
@@ -63,12 +70,14 @@ export interface GatheredConfiguration {
 export function gatherConfiguration(
   docs: ManifestDocument[],
   keepHash: boolean,
+  profile: KruiseProfile,
   stored?: StoredConfiguration,
 ): GatheredConfiguration {
   const entries: SidecarSetEntry[] = [];
   const namespaces = new Map<string, Record<string, string>>();
   const revisions: ControllerRevision[] = [];
   let whitelist: PatchWhitelist | undefined;
+  let webhookConfiguration: MutatingWebhookConfiguration | undefined;
 
   for (const md of docs) {
     const obj = md.object;
@@ -79,6 +88,8 @@ export function gatherConfiguration(
       namespaces.set(typeof meta.name === 'string' ? meta.name : '', { ...(meta.labels ?? {}) });
     } else if (obj.kind === 'ControllerRevision') {
       revisions.push(obj as unknown as ControllerRevision);
+    } else if (obj.kind === 'MutatingWebhookConfiguration') {
+      webhookConfiguration = obj as unknown as MutatingWebhookConfiguration;
     } else if (obj.kind === 'ConfigMap') {
       try {
         whitelist = parsePatchPodMetadataWhitelist((obj.data ?? {}) as Record<string, string>);
@@ -97,10 +108,14 @@ export function gatherConfiguration(
         others: [...all.filter((s) => s !== ss), ...(stored?.sidecarSets ?? [])],
         revisions: [...revisions, ...(stored?.revisions ?? [])],
         patchPodMetadataWhitelist: whitelist ?? stored?.whitelist,
+        patchPodMetadataDefaultsAllowed: gateEnabled(profile, SidecarSetPatchPodMetadataDefaultsAllowed),
+        profile,
       });
     }
   }
-  return { entries, namespaces, revisions, whitelist };
+  const gathered: GatheredConfiguration = { entries, namespaces, revisions, whitelist, profile };
+  if (webhookConfiguration) gathered.webhookConfiguration = webhookConfiguration;
+  return gathered;
 }
 
 function loadEntry(md: ManifestDocument, keepHash: boolean, earlier: SidecarSetEntry[]): SidecarSetEntry {
@@ -133,9 +148,10 @@ export function loadProblem(entry: SidecarSetEntry): SidecarsetError | undefined
 export function buildConfiguration(
   docs: ManifestDocument[],
   keepHash: boolean,
+  profile: KruiseProfile,
   stored?: StoredConfiguration,
 ): InjectionConfiguration {
-  const gathered = gatherConfiguration(docs, keepHash, stored);
+  const gathered = gatherConfiguration(docs, keepHash, profile, stored);
   const notes: string[] = [];
   for (const entry of gathered.entries) {
     const problem = loadProblem(entry);
@@ -167,8 +183,11 @@ export function buildConfiguration(
       );
     }
   }
-  const { namespaces, revisions, whitelist } = gathered;
-  return { sidecarSets: gathered.entries.map((e) => e.loaded!.sidecarSet), namespaces, revisions, whitelist, notes };
+  const { namespaces, revisions, whitelist, webhookConfiguration } = gathered;
+  const sidecarSets = gathered.entries.map((e) => e.loaded!.sidecarSet);
+  const config: InjectionConfiguration = { sidecarSets, namespaces, revisions, whitelist, notes };
+  if (webhookConfiguration) config.webhookConfiguration = webhookConfiguration;
+  return config;
 }
 
 const REVISION_HINT =

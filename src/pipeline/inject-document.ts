@@ -2,7 +2,11 @@
 // patched back into the document. Shared by the one-thread pipeline (./inject.ts) and the threads
 // (./parallel/inject-parallel.ts).
 import { SidecarsetError } from '../errors.js';
-import { injectPod, type SidecarSetInjection, type SidecarSetSkip } from '../kruise/inject/index.js';
+import type { SidecarSetInjection, SidecarSetSkip } from '../kruise/inject/index.js';
+import { admitPodCreate } from '../kruise/inject/pod-webhook.js';
+import type { LaunchPriorityOutcome } from '../kruise/inject/launch-priority.js';
+import type { WebhookFinding } from '../kruise/inject/webhook-scope.js';
+import type { KruiseProfile } from '../kruise/apis/version.js';
 import { objectRef } from '../manifests/object-ref.js';
 import { patchDocument } from '../manifests/patch.js';
 import {
@@ -21,6 +25,8 @@ export interface DocumentOptions {
   namespace: string;
   /** RFC 3339 time Kruise would read from its clock */
   now: string;
+  /** the Kruise release and feature gates modelled */
+  profile: KruiseProfile;
 }
 
 export interface ObjectReport {
@@ -34,10 +40,19 @@ export interface ObjectReport {
   /** set when the object looks like a workload of a kind we do not know */
   unknownKind?: string;
   changed: boolean;
+  /** set when Kruise's Pod webhook never sees the Pod, with why (and where the scope came from) */
+  excluded?: { findings: WebhookFinding[]; source: string };
+  /** assumptions made about the webhook's scope */
+  scopeNotes?: WebhookFinding[];
+  /** the container launch priority step, when it applies */
+  launchPriority?: LaunchPriorityOutcome;
 }
 
 /** What the injection reads of the configuration (all a worker thread is sent of it). */
-export type DocumentConfiguration = Pick<InjectionConfiguration, 'sidecarSets' | 'namespaces' | 'revisions'>;
+export type DocumentConfiguration = Pick<
+  InjectionConfiguration,
+  'sidecarSets' | 'namespaces' | 'revisions' | 'webhookConfiguration'
+>;
 
 /** Injects into one document (patched in place); its report, or undefined for an object without pods. */
 export function injectDocument(
@@ -61,12 +76,16 @@ export function injectDocument(
   if (!isPodTemplateLocation(located)) return undefined;
   try {
     const pod = podFromTemplate(md.object, located, namespace);
-    const outcome = injectPod(pod, {
+    const outcome = admitPodCreate(pod, {
       sidecarSets: config.sidecarSets,
       namespaces: config.namespaces,
       revisions: config.revisions,
+      webhookConfiguration: config.webhookConfiguration,
       now: options.now,
+      profile: options.profile,
+      template: located.specPath.length !== 1,
     });
+    if (outcome.excluded) return { ...base, excluded: { findings: outcome.excluded, source: outcome.scopeSource } };
     const unknown = outcome.skipped.find((s) => s.reason === 'NamespaceLabelsUnknown');
     if (unknown) {
       throw new SidecarsetError(
@@ -78,7 +97,15 @@ export function injectDocument(
       patchDocument(md, located.metadataPath, templateMetadata(md.object, located, outcome.pod));
       patchDocument(md, located.specPath, outcome.pod.spec);
     }
-    return { ...base, injected: outcome.injected, skipped: outcome.skipped, changed: outcome.changed };
+    const report: ObjectReport = {
+      ...base,
+      injected: outcome.injected,
+      skipped: outcome.skipped,
+      changed: outcome.changed,
+    };
+    if (outcome.scopeNotes.length > 0) report.scopeNotes = outcome.scopeNotes;
+    if (outcome.launchPriority) report.launchPriority = outcome.launchPriority;
+    return report;
   } catch (err) {
     throw placed(err, md);
   }

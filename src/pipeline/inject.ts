@@ -105,11 +105,18 @@ async function injectInThreads(
   const code = bundleWorkerCode('runInjectWorker');
   if (code === undefined) throw new Declined('not running from the bundled CLI');
   const parallel = await import('./parallel/inject-parallel.js');
-  return parallel.injectInThreads(sources, config, { namespace: options.namespace, now: options.now }, code, out);
+  return parallel.injectInThreads(
+    sources,
+    config,
+    { namespace: options.namespace, now: options.now, profile: options.profile },
+    code,
+    out,
+  );
 }
 
 // Conservative: any mention of a configuration kind makes the source parsed up front.
-const CONFIGURATION_KIND = /kind["']?\s*:\s*["']?(?:SidecarSet|Namespace|ControllerRevision|ConfigMap)\b/;
+const CONFIGURATION_KIND =
+  /kind["']?\s*:\s*["']?(?:SidecarSet|Namespace|ControllerRevision|ConfigMap|MutatingWebhookConfiguration)\b/;
 
 function mayCarryConfiguration(text: string): boolean {
   return CONFIGURATION_KIND.test(text);
@@ -121,7 +128,7 @@ export async function readConfigurationDocs(options: InjectOptions, read: ReadOp
   for (const md of docs) {
     if (locatePodTemplate(md.object, options.namespace) !== 'config') {
       throw new SidecarsetError(
-        `--sidecarsets takes SidecarSets, Namespaces, ControllerRevisions and the kruise-configuration ConfigMap; this is a ${String(md.object.kind)}`,
+        `--sidecarsets takes SidecarSets, Namespaces, ControllerRevisions, the kruise-configuration ConfigMap and the kruise-mutating-webhook-configuration; this is a ${String(md.object.kind)}`,
         { source: md.source, document: md.index },
       );
     }
@@ -136,7 +143,7 @@ function injectionConfiguration(
   options: InjectOptions,
 ): InjectionConfiguration {
   const fromInputs = candidates.filter((md) => locatePodTemplate(md.object, options.namespace) === 'config');
-  return buildConfiguration([...configDocs, ...fromInputs], options.keepHash);
+  return buildConfiguration([...configDocs, ...fromInputs], options.keepHash, options.profile);
 }
 
 export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {

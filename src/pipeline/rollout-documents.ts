@@ -1,5 +1,6 @@
 // The documents of plan-rollout's inputs sorted as it takes them: Pods, configuration (the SidecarSet, Namespaces),
 // the rest (ignored, with a note).
+import type { KruiseProfile } from '../kruise/apis/version.js';
 import { SidecarsetError, UsageError } from '../errors.js';
 import type { Pod } from '../k8s/api.js';
 import type { SidecarSet } from '../kruise/apis/types.js';
@@ -29,7 +30,7 @@ export class InputsReader {
   private readonly sidecarSets: ManifestDocument[] = [];
   private readonly ignored: string[] = [];
 
-  constructor(private readonly opts: { keepHash: boolean; namespace: string }) {}
+  constructor(private readonly opts: { keepHash: boolean; namespace: string; profile: KruiseProfile }) {}
 
   add(doc: InputDocument): void {
     const obj = doc.object;
@@ -57,7 +58,7 @@ export class InputsReader {
           : `plan-rollout plans one SidecarSet at a time; the inputs hold ${sidecarSets.length}: ${found}`,
       );
     }
-    const built = buildConfiguration(this.config, this.opts.keepHash);
+    const built = buildConfiguration(this.config, this.opts.keepHash, this.opts.profile);
     const notes = [...built.notes];
     if (ignored.length > 0) {
       const shown = ignored.slice(0, 5).join(', ') + (ignored.length > 5 ? ` and ${ignored.length - 5} more` : '');

@@ -4,6 +4,7 @@
 // The way is forward: the sources are resolved, each is read once (./../manifests/sources.ts SourceBytes), and
 // then either a large JSON List of Pods is read in pieces by several threads (./parallel/rollout-pieces.ts), or,
 // when that way declines, every document is read in input order, the way that reports every error.
+import type { KruiseProfile } from '../kruise/apis/version.js';
 import type { Readable } from 'node:stream';
 import { documentsOf } from '../manifests/json-source.js';
 import { resolveSources, SourceBytes, STDIN_SOURCE } from '../manifests/sources.js';
@@ -28,6 +29,8 @@ export interface FileRolloutSourceOptions {
   namespace: string;
   /** for KUBECTL_SIDECARSET_THREADS */
   env: Record<string, string | undefined>;
+  /** the Kruise release and feature gates modelled */
+  profile: KruiseProfile;
   /** how large JSON Lists are read in pieces (tests make small inputs take that way) */
   pieces?: PieceOptions;
 }

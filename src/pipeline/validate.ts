@@ -1,6 +1,7 @@
 // `validate`: every SidecarSet among the inputs, judged as Kruise's validating webhook judges a create after
 // its defaults, with every error it would answer. The other configuration documents (Namespaces,
 // ControllerRevisions, the kruise-configuration ConfigMap) stand for the cluster; anything else is ignored.
+import { gateEnabled, SidecarSetPatchPodMetadataDefaultsAllowed, type KruiseProfile } from '../kruise/apis/version.js';
 import type { Readable } from 'node:stream';
 import { SidecarsetError } from '../errors.js';
 import {
@@ -19,6 +20,8 @@ import { gatherConfiguration, where, type GatheredConfiguration, type SidecarSet
 export interface ValidateOptions {
   filenames: string[];
   recursive: boolean;
+  /** the Kruise release and feature gates modelled */
+  profile: KruiseProfile;
 }
 
 /** One error, as the JSON output carries it. */
@@ -59,7 +62,7 @@ export async function validateManifests(options: ValidateOptions, stdin: Readabl
   for await (const md of readManifests(options.filenames, { recursive: options.recursive, stdin })) {
     if (locatePodTemplate(md.object) === 'config') docs.push(md);
   }
-  const gathered = gatherConfiguration(docs, false);
+  const gathered = gatherConfiguration(docs, false, options.profile);
   if (gathered.entries.length === 0) {
     throw new SidecarsetError('no SidecarSet (apps.kruise.io/v1alpha1 or v1beta1) found among the inputs');
   }
@@ -106,6 +109,8 @@ function judge(
     others: others.filter((o) => base !== undefined && o.metadata.name === base),
     revisions: gathered.revisions,
     patchPodMetadataWhitelist: gathered.whitelist,
+    patchPodMetadataDefaultsAllowed: gateEnabled(gathered.profile, SidecarSetPatchPodMetadataDefaultsAllowed),
+    profile: gathered.profile,
   });
   const errors = withWhitelistErrors(own.errors, own.clusterPolicy);
   const warnings: string[] = [];

@@ -1,5 +1,6 @@
 // The options of `why TYPE/NAME`, and the TYPE/NAME argument, apart from the cluster code that serves them, so
 // that checking a command line loads nothing else.
+import type { KruiseProfile } from '../kruise/apis/version.js';
 import { UsageError } from '../errors.js';
 import type { ClusterFlags, Env } from '../cluster/index.js';
 
@@ -10,6 +11,8 @@ export interface WhyOptions {
   env: Env;
   /** the injection time of the render (Kruise's clock) */
   now: string;
+  /** the Kruise release and feature gates modelled */
+  profile: KruiseProfile;
 }
 
 /** "pod/x" -> ["pod", "x"]; one clear usage error otherwise. */

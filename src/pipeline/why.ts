@@ -38,13 +38,6 @@ const CONTROLLER_REVISIONS: ResourceType = {
   kind: 'ControllerRevision',
   namespaced: true,
 };
-const MUTATING_WEBHOOK_CONFIGURATIONS: ResourceType = {
-  group: 'admissionregistration.k8s.io',
-  version: 'v1',
-  resource: 'mutatingwebhookconfigurations',
-  kind: 'MutatingWebhookConfiguration',
-  namespaced: false,
-};
 const ENDPOINTS: ResourceType = {
   group: '',
   version: 'v1',
@@ -86,7 +79,7 @@ export async function explainTarget(options: WhyOptions): Promise<InjectionExpla
     optional(cluster, () => cluster.getObject(conn, cluster.NAMESPACE, namespace)),
     cluster.listObjects(conn, sidecarSetType),
     optional(cluster, () =>
-      cluster.getObject(conn, MUTATING_WEBHOOK_CONFIGURATIONS, KruiseMutatingWebhookConfiguration),
+      cluster.getObject(conn, cluster.MUTATING_WEBHOOK_CONFIGURATION, KruiseMutatingWebhookConfiguration),
     ),
   ]);
   const loaded = sidecarSets.items.map((raw) => loadStored(raw));
@@ -132,6 +125,7 @@ export async function explainTarget(options: WhyOptions): Promise<InjectionExpla
       namespaces,
       revisions: (revisions.value?.items ?? []) as unknown as ControllerRevision[],
       now: options.now,
+      profile: options.profile,
     },
     webhook,
     ...(revisions.missing !== undefined ? { revisionsUnavailable: revisions.missing } : {}),

@@ -155,7 +155,7 @@ describe('fn: a KRM function (ResourceList in, ResourceList with results out)', 
     );
     expect(bad.code).toBe(1);
     expect(bad.out.results?.[0].message).toBe(
-      'spec.sidecarset: unknown option "sidecarset"; known: sidecarSets, namespace, keepHash, recursive',
+      'spec.sidecarset: unknown option "sidecarset"; known: sidecarSets, namespace, keepHash, recursive, kruiseVersion, featureGates',
     );
     const notList = await fn(readFileSync(path.join(ROOT, DEPLOYMENT), 'utf8'));
     expect(notList.code).toBe(1);

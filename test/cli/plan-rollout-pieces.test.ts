@@ -2,6 +2,7 @@
 // rollout-parallel.ts): the plan, the notes and every error must be exactly those of reading the whole text at
 // once. The sources read in pieces in this thread only; a worker thread runs a bundle of rollout-parallel.ts
 // made here, and the real binary is run on an input large enough to take that way by itself.
+import { kruiseProfile } from '../../src/kruise/apis/version.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,6 +93,7 @@ async function planOf(
   const out: Outcome = {};
   const source = fileRolloutSource({
     filenames: files,
+    profile: kruiseProfile(),
     recursive: false,
     stdin: Readable.from(opts.stdin === undefined ? [] : [opts.stdin]),
     keepHash: true,
@@ -257,6 +259,7 @@ describe('standard input', () => {
     for (const pieces of [WHOLE, PIECES]) {
       const source = fileRolloutSource({
         filenames: [files.sidecarSet, '-'],
+        profile: kruiseProfile(),
         recursive: false,
         stdin: failing(),
         keepHash: true,

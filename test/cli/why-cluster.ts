@@ -1,5 +1,6 @@
 // The cluster `why` is asked about: Kruise's chart webhook with a ready service, SidecarSets as Kruise stores
 // them (defaulted, hashed), and Pods injected by our own core at the revisions the scenarios need.
+import { kruiseProfile } from '../../src/kruise/apis/version.js';
 import type { Pod } from '../../src/k8s/api.js';
 import type { SidecarSet } from '../../src/kruise/apis/types.js';
 import { injectPod } from '../../src/kruise/inject/index.js';
@@ -41,7 +42,13 @@ function pod(name: string, namespace: string, app: string, created: string): Pod
 }
 
 function injected(p: Pod, set: SidecarSet): Pod {
-  return injectPod(p, { sidecarSets: [set], namespaces: new Map(), revisions: [], now: '2024-03-01T00:00:00Z' }).pod;
+  return injectPod(p, {
+    sidecarSets: [set],
+    namespaces: new Map(),
+    revisions: [],
+    now: '2024-03-01T00:00:00Z',
+    profile: kruiseProfile(),
+  }).pod;
 }
 
 export function readyEndpoints(ready: boolean): KubeObject {

@@ -1,5 +1,6 @@
 // Objects of Kruise's pkg/webhook/pod/mutating/sidecarset_test.go, in wire shape. Like Kruise's tests they are
 // not defaulted: the injection sees exactly these fields.
+import { kruiseProfile } from '../../src/kruise/apis/version.js';
 import type { ControllerRevision, Pod } from '../../src/k8s/api.js';
 import type { SidecarSet } from '../../src/kruise/apis/types.js';
 import type { InjectionContext } from '../../src/kruise/inject/index.js';
@@ -7,7 +8,7 @@ import type { InjectionContext } from '../../src/kruise/inject/index.js';
 export const NOW = '2024-05-06T07:08:09Z';
 
 export function ctx(sidecarSets: SidecarSet[], extra: Partial<InjectionContext> = {}): InjectionContext {
-  return { sidecarSets, namespaces: new Map(), revisions: [], now: NOW, ...extra };
+  return { sidecarSets, namespaces: new Map(), revisions: [], now: NOW, profile: kruiseProfile(), ...extra };
 }
 
 export function copy<T>(v: T): T {

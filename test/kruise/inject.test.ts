@@ -1,4 +1,5 @@
 // Scenarios of Kruise's pkg/webhook/pod/mutating/sidecarset_test.go and sidecarset_hotupgrade_test.go.
+import { kruiseProfile } from '../../src/kruise/apis/version.js';
 import { describe, expect, it } from 'vitest';
 import { SidecarsetError } from '../../src/errors.js';
 import type { Pod } from '../../src/k8s/api.js';
@@ -553,7 +554,7 @@ describe('the injected Pod, exactly', () => {
     expect(out.skipped.map((s) => s.reason)).toEqual(['InactivePod']);
   });
 
-  it('a canary replaces its base entirely', () => {
+  it('a canary replaces its base entirely (master only: v1.9.0 has no canary SidecarSets)', () => {
     const base = copy(sidecarSet3);
     base.spec.patchPodMetadata = [{ annotations: { 'from-base': 'x' } }];
     const canary = copy(sidecarSet3);
@@ -562,13 +563,15 @@ describe('the injected Pod, exactly', () => {
       'apps.kruise.io/sidecarset-canary': 'true',
       'apps.kruise.io/sidecarset-base': 'sidecarset3',
     };
-    const out = injectPod(copy(pod1), ctx([base, canary]));
+    const out = injectPod(copy(pod1), ctx([base, canary], { profile: kruiseProfile('master') }));
     expect(out.injected.map((i) => i.sidecarSet)).toEqual(['sidecarset3-canary']);
     expect(out.skipped).toEqual([
       { sidecarSet: 'sidecarset3', reason: 'ReplacedByCanary', detail: expect.stringContaining('sidecarset3-canary') },
     ]);
     expect(out.pod.metadata.annotations?.['from-base']).toBeUndefined();
     expect(out.pod.metadata.annotations?.[LIST]).toBe('sidecarset3-canary');
+    // v1.9.0 takes both as ordinary SidecarSets: the same container twice
+    expect(() => injectPod(copy(pod1), ctx([base, canary]))).toThrow(/both inject a container named/);
   });
 
   it('a namespaceSelector needing unknown Namespace labels is reported, not guessed', () => {

@@ -160,7 +160,7 @@ describe('IsCanarySidecarSet (TestIsCanarySidecarSet)', () => {
     const base = { sidecarSet: set({}, {}, 'base') };
     const canary = { sidecarSet: set({}, { [C]: 'true', [B]: 'base' }, 'canary') };
     const other = { sidecarSet: set({}, {}, 'other') };
-    const { kept, replaced } = dropCanaryBases([base, canary, other]);
+    const { kept, replaced } = dropCanaryBases([base, canary, other], 'master');
     expect(kept.map((k) => k.sidecarSet.metadata.name)).toEqual(['canary', 'other']);
     expect(replaced).toEqual([{ item: base, canary: 'canary' }]);
   });

@@ -3,6 +3,7 @@
 // 1.5.0, Kruise has started upgrading another in place). The Pods are injected by the real
 // injection core (so their annotations are what Kruise's webhook writes); the in-place updates are written the
 // way Kruise's controller writes them. test/kruise/rollout-fixture.test.ts keeps the file in step (UPDATE_GOLDEN=1).
+import { kruiseProfile } from '../../src/kruise/apis/version.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -202,6 +203,7 @@ function buildPod(s: PodSpec, i: number, revisions: Record<'current' | 'previous
     const injected = injectPod(pod, {
       sidecarSets: [revisions[s.injectedBy]],
       namespaces: new Map(),
+      profile: kruiseProfile(),
       revisions: [],
       now: s.created,
     });

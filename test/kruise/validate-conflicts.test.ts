@@ -24,6 +24,7 @@ describe('TestSidecarSetNameConflict', () => {
       sidecarSet('sidecarset2', spec()),
       [sidecarSet('sidecarset1', spec())],
       'spec.containers',
+      true,
     );
     expect(errs.map(formatFieldError)).toEqual([
       'spec.containers.containers: Invalid value: "init-name": container init-name already exist in sidecarset1',
@@ -42,6 +43,7 @@ describe('TestSidecarSetNameConflict', () => {
         sidecarSet('sidecarset2', spec()),
         [sidecarSet('sidecarset1', spec())],
         'spec.containers',
+        true,
       ),
     ).toHaveLength(1);
   });
@@ -57,7 +59,7 @@ describe('TestSidecarSetNameConflict', () => {
       namespaceSelector: { matchLabels: { app: 'redis' } },
       containers: [{ name: 'container-name' }],
     });
-    expect(validateSidecarConflict(obj, [other], 'spec.containers')).toHaveLength(0);
+    expect(validateSidecarConflict(obj, [other], 'spec.containers', true)).toHaveLength(0);
   });
 });
 
@@ -135,7 +137,12 @@ describe('TestSidecarSetPodMetadataConflict', () => {
       expected: [],
     },
   ])('$name', ({ obj, other, expected }) => {
-    const errs = validateSidecarConflict(withPatch('sidecarset2', obj), [withPatch('sidecarset1', other)], 'spec');
+    const errs = validateSidecarConflict(
+      withPatch('sidecarset2', obj),
+      [withPatch('sidecarset1', other)],
+      'spec',
+      true,
+    );
     expect(errs.map(formatFieldError)).toEqual(expected);
   });
 });
@@ -162,7 +169,12 @@ describe('TestSidecarSetVolumeConflict', () => {
       count: 1,
     },
   ])('$name', ({ obj, other, count }) => {
-    const errs = validateSidecarConflict(withVolumes('sidecarset2', obj), [withVolumes('sidecarset1', other)], 'spec');
+    const errs = validateSidecarConflict(
+      withVolumes('sidecarset2', obj),
+      [withVolumes('sidecarset1', other)],
+      'spec',
+      true,
+    );
     expect(errs).toHaveLength(count);
     if (count > 0) {
       expect(formatFieldError(errs[0])).toBe(
@@ -177,7 +189,7 @@ describe('findSidecarSetConflicts', () => {
     const a = sidecarSet('a', { selector: ab, containers: [{ name: 'proxy' }] });
     const b = sidecarSet('b', { selector: { matchLabels: { a: 'b', c: 'd' } }, containers: [{ name: 'proxy' }] });
     const c = sidecarSet('c', { selector: { matchLabels: { a: 'x' } }, containers: [{ name: 'proxy' }] });
-    const found = findSidecarSetConflicts([a, b, c]);
+    const found = findSidecarSetConflicts([a, b, c], true);
     expect(found.map((f) => [f.a, f.b, f.error.field])).toEqual([['a', 'b', 'spec.containers']]);
   });
 
@@ -190,9 +202,9 @@ describe('findSidecarSetConflicts', () => {
         annotations: { 'apps.kruise.io/sidecarset-canary': 'true', 'apps.kruise.io/sidecarset-base': 'base' },
       },
     );
-    expect(findSidecarSetConflicts([base, canary])).toEqual([]);
-    expect(validateSidecarConflict(canary, [base], 'spec')).toEqual([]);
+    expect(findSidecarSetConflicts([base, canary], true)).toEqual([]);
+    expect(validateSidecarConflict(canary, [base], 'spec', true)).toEqual([]);
     // the base, validated on its own, still sees the canary
-    expect(validateSidecarConflict(base, [canary], 'spec')).toHaveLength(1);
+    expect(validateSidecarConflict(base, [canary], 'spec', true)).toHaveLength(1);
   });
 });

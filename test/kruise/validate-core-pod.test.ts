@@ -1,5 +1,6 @@
 // Core Pod validation of the sidecars (corevalidation.ValidatePodCreate on Kruise's fake Pod) and the
 // printing of field errors, checked through validateSidecarSet.
+import { kruiseProfile } from '../../src/kruise/apis/version.js';
 import { describe, expect, it } from 'vitest';
 import type { Volume } from '../../src/k8s/api.js';
 import type { SidecarContainer, SidecarSet, SidecarSetSpec } from '../../src/kruise/apis/types.js';
@@ -26,9 +27,12 @@ function messages(spec: Partial<SidecarSetSpec>): string[] {
     metadata: { name: 'test' },
     spec: { selector: { matchLabels: { app: 'x' } }, updateStrategy: { type: 'NotUpdate' }, ...spec },
   };
-  return validateSidecarSet(ss, { others: [], revisions: [], patchPodMetadataWhitelist: undefined }).errors.map(
-    formatFieldError,
-  );
+  return validateSidecarSet(ss, {
+    others: [],
+    revisions: [],
+    patchPodMetadataWhitelist: undefined,
+    profile: kruiseProfile(),
+  }).errors.map(formatFieldError);
 }
 
 const probe = (overrides: Record<string, unknown> = {}) => ({

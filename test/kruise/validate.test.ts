@@ -1,6 +1,10 @@
 // Kruise's SidecarSet validating webhook, ported from sidecarset_validating_test.go (TestValidateSidecarSet,
 // TestValidateSidecarSetCanaryAnnotations), sidecarset_hotupgrade_test.go (TestSidecarSetUpdateConflict)
 // and util_test.go (TestValidateSidecarSetPatchMetadataWhitelist).
+import { kruiseProfile } from '../../src/kruise/apis/version.js';
+
+// master: the release with canary SidecarSets, which these scenarios include
+const MASTER = kruiseProfile('master');
 import { describe, expect, it } from 'vitest';
 import type { ControllerRevision, ObjectMeta } from '../../src/k8s/api.js';
 import type { SidecarContainer, SidecarSet, SidecarSetSpec } from '../../src/kruise/apis/types.js';
@@ -34,7 +38,7 @@ function sidecar(overrides: Partial<SidecarContainer> = {}): SidecarContainer {
 }
 
 function context(overrides: Partial<ValidationContext> = {}): ValidationContext {
-  return { others: [], revisions: [], patchPodMetadataWhitelist: undefined, ...overrides };
+  return { others: [], revisions: [], patchPodMetadataWhitelist: undefined, profile: MASTER, ...overrides };
 }
 
 const ab = { matchLabels: { a: 'b' } };

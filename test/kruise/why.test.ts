@@ -2,6 +2,7 @@
 // (no matching SidecarSet, paused injection, revision injection, hash compatibility) and
 // pkg/control/sidecarcontrol/util_test.go (PodMatchedSidecarSet's namespace cases, GetPodSidecarSetRevision),
 // and the chart's Pod webhook (kruise-mutating-webhook-configuration, mpod.kb.io).
+import { kruiseProfile } from '../../src/kruise/apis/version.js';
 import { describe, expect, it } from 'vitest';
 import type { ControllerRevision, Pod } from '../../src/k8s/api.js';
 import type { SidecarSet } from '../../src/kruise/apis/types.js';
@@ -376,7 +377,11 @@ describe('explainInjection', () => {
       'apps.kruise.io/sidecarset-canary': 'true',
       'apps.kruise.io/sidecarset-base': 'sidecarset1',
     };
-    const e = explainInjection(input(copy(pod1), [base, canary]));
+    const e = explainInjection(
+      input(copy(pod1), [base, canary], {
+        injection: ctx([base, canary], { namespaces: new Map([['default', {}]]), profile: kruiseProfile('master') }),
+      }),
+    );
     expect(e.sidecarSets.map((s) => [s.name, s.newPod])).toEqual([
       ['sidecarset1', 'notInjected'],
       ['sidecarset1-canary', 'injected'],

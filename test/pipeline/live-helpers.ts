@@ -1,5 +1,6 @@
 // Shared by the live pipeline tests: SidecarSets as Kruise stores them, and Kruise's Pod webhook emulated with
 // our own core for the test server's onPodCreate hook.
+import { kruiseProfile } from '../../src/kruise/apis/version.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -54,6 +55,7 @@ export function kruiseWebhook(getApi: () => TestApiServer, tamper: (pod: Pod) =>
     const out = injectPod(pod as unknown as Pod, {
       sidecarSets,
       namespaces,
+      profile: kruiseProfile(),
       revisions: [],
       now: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     }).pod;

@@ -22,6 +22,7 @@ import { compareGoStrings } from '../../go/sort.js';
 import { mergeSidecarContainers, mergeSidecarSecrets, mergeVolumes } from './merge.js';
 import { kruiseTimestamp } from '../../k8s/meta-time.js';
 import { patchPodMetadata } from '../sidecarcontrol/patch-metadata.js';
+import { EnableSortSidecarContainerByName, gateEnabled, type KruiseProfile } from '../apis/version.js';
 
 export type { SkipReason } from '../sidecarcontrol/match.js';
 
@@ -34,6 +35,8 @@ export interface InjectionContext {
   revisions: ControllerRevision[];
   /** RFC 3339 time Kruise would take from its clock (metav1.Now()). */
   now: string;
+  /** The Kruise release and feature gates modelled. */
+  profile: KruiseProfile;
 }
 
 export interface SidecarSetInjection {
@@ -82,7 +85,7 @@ export function injectPod(pod: Pod, ctx: InjectionContext): InjectionOutcome {
     }
     matched.push(naming(sidecarSet, () => getSuitableRevisionSidecarSet(sidecarSet, out, ctx.revisions)));
   }
-  const { kept, replaced } = dropCanaryBases(matched);
+  const { kept, replaced } = dropCanaryBases(matched, ctx.profile.version);
   for (const { item, canary } of replaced) {
     skipped.push({
       sidecarSet: nameOf(item.sidecarSet),
@@ -105,7 +108,7 @@ export function injectPod(pod: Pod, ctx: InjectionContext): InjectionOutcome {
   const injected = kept.map(({ sidecarSet, revision }) => describeInjection(sidecarSet, revision, built));
   if (built.containers.length > 0 || built.initContainers.length > 0) {
     checkConflicts(out, built);
-    applyBuilt(out, built);
+    applyBuilt(out, built, gateEnabled(ctx.profile, EnableSortSidecarContainerByName));
   }
   if (!hadAnnotations && Object.keys(out.metadata.annotations ?? {}).length === 0) delete out.metadata.annotations;
   return { pod: out, changed: !deepEqual(pod, out), injected, skipped };
@@ -148,15 +151,16 @@ function describeInjection(
   return injection;
 }
 
-function applyBuilt(pod: Pod, built: BuiltSidecars): void {
+function applyBuilt(pod: Pod, built: BuiltSidecars, sortContainersByName: boolean): void {
   const spec = pod.spec;
-  // Injected init containers are sorted by name (stable); containers keep their order.
-  const initContainers = built.initContainers.map((o) => o.item).sort((a, b) => compareGoStrings(a.name, b.name));
+  const byName = (a: { name: string }, b: { name: string }) => compareGoStrings(a.name, b.name);
+  // Injected init containers are sorted by name (stable); containers keep their order unless the
+  // EnableSortSidecarContainerByName gate sorts them too.
+  const initContainers = built.initContainers.map((o) => o.item).sort(byName);
   setList(spec, 'initContainers', mergeSidecarContainers(spec.initContainers ?? [], initContainers));
-  spec.containers = mergeSidecarContainers(
-    spec.containers ?? [],
-    built.containers.map((o) => o.item),
-  );
+  const containers = built.containers.map((o) => o.item);
+  if (sortContainersByName) containers.sort(byName);
+  spec.containers = mergeSidecarContainers(spec.containers ?? [], containers);
   setList(
     spec,
     'volumes',

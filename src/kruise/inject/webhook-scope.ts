@@ -6,6 +6,8 @@
 // (pkg/webhook/util/configuration/configuration.go keeps only paths that have a handler).
 import { LabelMetadataName, type LabelSelector, type Pod } from '../../k8s/api.js';
 import { compileLabelSelector } from '../../k8s/selector.js';
+import { labelSelectorText } from '../../k8s/selector-text.js';
+import { gateEnabled, PodWebhook, type KruiseProfile } from '../apis/version.js';
 import { isSelectorNamespace, podNamespace, type NamespaceLabels } from '../sidecarcontrol/match.js';
 
 export const KruiseMutatingWebhookConfiguration = 'kruise-mutating-webhook-configuration';
@@ -63,6 +65,7 @@ export type WebhookScopeCode =
   | 'PodWebhookMissing'
   | 'WebhookRulesExcludePodCreate'
   | 'WebhookNamespaceExcluded'
+  | 'WebhookNamespaceAssumed'
   | 'WebhookObjectExcluded'
   | 'WebhookNoReadyEndpoints'
   | 'WebhookMatchConditions'
@@ -94,6 +97,43 @@ export interface WebhookScopeInput {
   configuration: MutatingWebhookConfiguration | null | { unknown: string };
   /** Endpoints/EndpointSlices of the webhook's service; absent when not looked up. */
   backends?: WebhookBackends;
+  /**
+   * Offline, a Namespace that was not given is taken to carry no labels but its name: the namespaceSelector is
+   * decided on `kubernetes.io/metadata.name` (which the API server sets), said in a WebhookNamespaceAssumed note.
+   * Otherwise unknown labels leave the scope undecided.
+   */
+  assumeUnlabelledNamespaces?: boolean;
+}
+
+/**
+ * The chart's kruise-mutating-webhook-configuration for the release, as far as the Pod webhook goes: mpod.kb.io
+ * with the chart's namespaceSelector, Pod CREATE only; the chart leaves the entry out when PodWebhook=false is
+ * among its feature gates, and Kruise drops it when the gate is off.
+ */
+export function chartWebhookConfiguration(profile: KruiseProfile): MutatingWebhookConfiguration {
+  const webhooks: MutatingWebhook[] = [];
+  if (gateEnabled(profile, PodWebhook))
+    webhooks.push({
+      name: KruisePodWebhookName,
+      clientConfig: {
+        service: { namespace: 'kruise-system', name: 'kruise-webhook-service', path: KruisePodWebhookPath },
+      },
+      failurePolicy: 'Fail',
+      namespaceSelector: {
+        matchExpressions: [
+          { key: 'control-plane', operator: 'NotIn', values: ['openkruise'] },
+          { key: LabelMetadataName, operator: 'NotIn', values: ['kube-system'] },
+        ],
+      },
+      rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }],
+      sideEffects: 'None',
+    });
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'MutatingWebhookConfiguration',
+    metadata: { name: KruiseMutatingWebhookConfiguration },
+    webhooks,
+  };
 }
 
 function isUnknown(v: unknown): v is { unknown: string } {
@@ -142,18 +182,25 @@ function selectorOrEverything(selector: LabelSelector | undefined): LabelSelecto
   return selector ?? {};
 }
 
-// Without the Namespace's labels, a failing requirement on its name still decides (kube-system in the chart).
-function namespaceSelected(ns: string, selector: LabelSelector, namespaces: NamespaceLabels): boolean | 'unknown' {
+// Without the Namespace's labels, a failing requirement on its name still decides (kube-system in the chart);
+// with `assume`, so does a Namespace with no other labels.
+function namespaceSelected(
+  ns: string,
+  selector: LabelSelector,
+  namespaces: NamespaceLabels,
+  assume: boolean,
+): boolean | 'unknown' | 'assumed' {
   const field = 'webhooks[].namespaceSelector';
   const answer = isSelectorNamespace(ns, selector, namespaces, field);
   if (answer !== 'unknown') return answer;
-  const byName = compileLabelSelector(selector, field).requirements.filter((r) => r.key === LabelMetadataName);
+  const compiled = compileLabelSelector(selector, field);
+  const byName = compiled.requirements.filter((r) => r.key === LabelMetadataName);
   const nameOnly: LabelSelector = {
     matchExpressions: byName.map((r) => ({ key: r.key, operator: r.operator, values: [...r.values] })),
   };
-  return byName.length > 0 && !compileLabelSelector(nameOnly, field).matches({ [LabelMetadataName]: ns })
-    ? false
-    : 'unknown';
+  if (byName.length > 0 && !compileLabelSelector(nameOnly, field).matches({ [LabelMetadataName]: ns })) return false;
+  if (!assume) return 'unknown';
+  return compiled.matches({ [LabelMetadataName]: ns }) ? 'assumed' : 'unknown';
 }
 
 function describeFailurePolicy(policy: string): string {
@@ -213,14 +260,22 @@ export function podWebhookScope(pod: Pod, namespaces: NamespaceLabels, input: We
     admits = false;
   }
   const ns = podNamespace(pod);
-  const inNamespace = namespaceSelected(ns, selectorOrEverything(webhook.namespaceSelector), namespaces);
+  const nsSelector = selectorOrEverything(webhook.namespaceSelector);
+  const inNamespace = namespaceSelected(ns, nsSelector, namespaces, input.assumeUnlabelledNamespaces === true);
   if (inNamespace === false) {
+    const byName = namespaces.has(ns) ? '' : `, decided by its name (${LabelMetadataName})`;
     findings.push({
       code: 'WebhookNamespaceExcluded',
       effect: 'blocks',
-      message: `webhook ${webhook.name}'s namespaceSelector excludes namespace "${ns}", so Kruise never sees its Pods`,
+      message: `webhook ${webhook.name} excludes namespace ${ns} (namespaceSelector ${labelSelectorText(nsSelector)}${byName}), so Kruise never sees its Pods`,
     });
     admits = false;
+  } else if (inNamespace === 'assumed') {
+    findings.push({
+      code: 'WebhookNamespaceAssumed',
+      effect: 'info',
+      message: `Namespace ${ns} was not given: webhook ${webhook.name}'s namespaceSelector (${labelSelectorText(nsSelector)}) was decided by its name (${LabelMetadataName}), as for a Namespace with no other labels; give the Namespace object to decide on its labels`,
+    });
   } else if (inNamespace === 'unknown') {
     findings.push({
       code: 'WebhookUnchecked',

@@ -188,7 +188,10 @@ function ruleVerdicts(pod: Pod, ctx: InjectionContext, revisionsUnavailable: str
     }
     verdict.renders = true;
   }
-  const { replaced } = dropCanaryBases(verdicts.filter((v) => v.renders));
+  const { replaced } = dropCanaryBases(
+    verdicts.filter((v) => v.renders),
+    ctx.profile.version,
+  );
   for (const { item, canary } of replaced) {
     item.renders = false;
     item.reasons.push(rule('ReplacedByCanary', 'blocks', `canary SidecarSet "${canary}" replaces it`));

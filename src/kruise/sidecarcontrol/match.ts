@@ -4,6 +4,7 @@ import type { LabelSelector, Pod } from '../../k8s/api.js';
 import type { SidecarSet } from '../apis/types.js';
 import { LabelMetadataName } from '../../k8s/api.js';
 import { SidecarSetBaseAnnotation, SidecarSetCanaryAnnotation } from '../apis/types.js';
+import { versionTraits, type KruiseVersion } from '../apis/version.js';
 import { compileLabelSelector } from '../../k8s/selector.js';
 
 export type SkipReason =
@@ -137,10 +138,13 @@ export function sidecarSetInjectsPod(pod: Pod, sidecarSet: SidecarSet, namespace
 /**
  * Among the SidecarSets matching one Pod, a canary removes its base entirely (containers, volumes,
  * annotations). Returns the kept ones in input order and, for each dropped base, the canary that replaced it.
+ * A release without canary SidecarSets keeps them all.
  */
 export function dropCanaryBases<T extends { sidecarSet: SidecarSet }>(
   matched: readonly T[],
+  version: KruiseVersion,
 ): { kept: T[]; replaced: { item: T; canary: string }[] } {
+  if (!versionTraits(version).canarySidecarSets) return { kept: [...matched], replaced: [] };
   const canaryOf = new Map<string, string>();
   for (const m of matched) {
     const { canary, base } = isCanarySidecarSet(m.sidecarSet);

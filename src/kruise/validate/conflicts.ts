@@ -14,9 +14,17 @@ function namespacesOverlap(a: SidecarSet, b: SidecarSet): boolean {
   return !sa || !sb || isSelectorOverlapping(sa, sb);
 }
 
-/** Kruise's check of `ss` against the others in the cluster; `specPath` is usually "spec". */
-export function validateSidecarConflict(ss: SidecarSet, others: readonly SidecarSet[], specPath: string): FieldError[] {
-  const base = canaryBaseOf(ss);
+/**
+ * Kruise's check of `ss` against the others in the cluster; `specPath` is usually "spec". `canaries`: the release
+ * has canary SidecarSets (a canary is then not compared with its base).
+ */
+export function validateSidecarConflict(
+  ss: SidecarSet,
+  others: readonly SidecarSet[],
+  specPath: string,
+  canaries: boolean,
+): FieldError[] {
+  const base = canaries ? canaryBaseOf(ss) : undefined;
   // name -> the (last) overlapping SidecarSet that has it
   const initContainerIn = new Map<string, SidecarSet>();
   const containerIn = new Map<string, SidecarSet>();
@@ -82,13 +90,16 @@ export function validateSidecarConflict(ss: SidecarSet, others: readonly Sidecar
  * Every conflict between two of the given SidecarSets, once per pair (the checks are symmetric), as
  * Kruise would report it creating `a` next to `b`. A canary and its base are not compared.
  */
-export function findSidecarSetConflicts(sidecarSets: SidecarSet[]): { a: string; b: string; error: FieldError }[] {
+export function findSidecarSetConflicts(
+  sidecarSets: SidecarSet[],
+  canaries: boolean,
+): { a: string; b: string; error: FieldError }[] {
   const out: { a: string; b: string; error: FieldError }[] = [];
   for (let i = 0; i < sidecarSets.length; i++) {
     for (let j = i + 1; j < sidecarSets.length; j++) {
       const [a, b] = [sidecarSets[i], sidecarSets[j]];
-      if (canaryBaseOf(a) === b.metadata.name || canaryBaseOf(b) === a.metadata.name) continue;
-      for (const error of validateSidecarConflict(a, [b], 'spec')) {
+      if (canaries && (canaryBaseOf(a) === b.metadata.name || canaryBaseOf(b) === a.metadata.name)) continue;
+      for (const error of validateSidecarConflict(a, [b], 'spec', canaries)) {
         out.push({ a: a.metadata.name ?? '', b: b.metadata.name ?? '', error });
       }
     }

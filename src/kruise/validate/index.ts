@@ -3,6 +3,7 @@
 // other SidecarSets are looked at only once everything else passed.
 import type { ControllerRevision } from '../../k8s/api.js';
 import type { SidecarSet } from '../apis/types.js';
+import { versionTraits, type KruiseProfile } from '../apis/version.js';
 import { child, required, type FieldError } from '../../k8s/validation/field-errors.js';
 import { validateCanaryAnnotations, sidecarSetNameErrors, validateObjectMeta } from './metadata.js';
 import { validateSelector } from './selector-rules.js';
@@ -34,6 +35,8 @@ export interface ValidationContext {
   patchPodMetadataDefaultsAllowed?: boolean;
   /** The stored SidecarSet when validating an update; absent on create. */
   older?: SidecarSet;
+  /** The Kruise release modelled: canary SidecarSets are checked only where it has them. */
+  profile: KruiseProfile;
 }
 
 export interface ValidationResult {
@@ -44,7 +47,8 @@ export interface ValidationResult {
 
 export function validateSidecarSet(ss: SidecarSet, ctx: ValidationContext): ValidationResult {
   const errors = validateObjectMeta(ss.metadata, sidecarSetNameErrors, 'metadata');
-  errors.push(...validateCanaryAnnotations(ss, ctx.others, ctx.older));
+  const canaries = versionTraits(ctx.profile.version).canarySidecarSets;
+  if (canaries) errors.push(...validateCanaryAnnotations(ss, ctx.others, ctx.older));
   const { errors: specErrors, clusterPolicy } = validateSpec(ss, ctx);
   errors.push(...specErrors);
   if (ctx.older)
@@ -53,7 +57,7 @@ export function validateSidecarSet(ss: SidecarSet, ctx: ValidationContext): Vali
     );
   // Kruise would skip this also on a whitelist failure; checked here so that `inject`, which only warns
   // about cluster policy, still refuses conflicting SidecarSets.
-  if (errors.length === 0) errors.push(...validateSidecarConflict(ss, ctx.others, 'spec'));
+  if (errors.length === 0) errors.push(...validateSidecarConflict(ss, ctx.others, 'spec', canaries));
   return { errors, clusterPolicy };
 }
 

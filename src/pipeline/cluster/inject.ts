@@ -61,8 +61,14 @@ export async function injectWithCluster(
   const fromCluster = await readClusterConfiguration(cluster, {
     namespaces,
     sidecarSetsRequired: fileSidecarSets.size === 0,
+    profile: options.profile,
   });
-  const fromFiles = buildConfiguration(fileConfigDocs, options.keepHash, storedBeside(fromCluster, fileSidecarSets));
+  const fromFiles = buildConfiguration(
+    fileConfigDocs,
+    options.keepHash,
+    options.profile,
+    storedBeside(fromCluster, fileSidecarSets),
+  );
   const config = mergeConfiguration(fromFiles, fromCluster);
 
   const objects: ObjectReport[] = [];

@@ -2,6 +2,8 @@
 // SidecarSets (all of them, as stored: their hash annotations are what Kruise's webhook reads, never
 // recomputed), the Namespaces the workloads live in, the ControllerRevisions of kruise-system (only when a
 // SidecarSet pins a revision), and the kruise-system/kruise-configuration ConfigMap.
+import type { KruiseProfile } from '../../kruise/apis/version.js';
+import { KruiseMutatingWebhookConfiguration } from '../../kruise/inject/webhook-scope.js';
 import { SidecarsetError } from '../../errors.js';
 import type { ControllerRevision } from '../../k8s/api.js';
 import type { SidecarSet } from '../../kruise/apis/types.js';
@@ -10,6 +12,7 @@ import type { ManifestDocument } from '../../manifests/types.js';
 import { buildConfiguration, type InjectionConfiguration, type StoredConfiguration } from '../configuration.js';
 import {
   ApiError,
+  MUTATING_WEBHOOK_CONFIGURATION,
   NAMESPACE,
   getObject,
   listObjects,
@@ -40,6 +43,8 @@ export interface ClusterConfigurationRequest {
   namespaces: string[];
   /** SidecarSets must come from the cluster (none in files): Kruise missing is then an error */
   sidecarSetsRequired: boolean;
+  /** the Kruise release and feature gates modelled */
+  profile: KruiseProfile;
 }
 
 /** The cluster's configuration as stored, loaded as Kruise holds it. */
@@ -63,7 +68,18 @@ export async function readClusterConfiguration(
     getObject(cluster, CONFIGMAP, KRUISE_CONFIGURATION_NAME, { namespace: KRUISE_SYSTEM_NAMESPACE }),
   );
   if (configMap) docs.push(clusterDocument({ apiVersion: 'v1', kind: 'ConfigMap', ...configMap }));
-  return buildConfiguration(docs, true);
+  const webhook = await optional(
+    getObject(cluster, MUTATING_WEBHOOK_CONFIGURATION, KruiseMutatingWebhookConfiguration),
+  );
+  if (webhook)
+    docs.push(
+      clusterDocument({
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'MutatingWebhookConfiguration',
+        ...webhook,
+      }),
+    );
+  return buildConfiguration(docs, true, req.profile);
 }
 
 /** Every SidecarSet of the cluster; none when Kruise is not installed and they are not required. */
@@ -126,6 +142,9 @@ export function mergeConfiguration(
     namespaces: new Map([...cluster.namespaces, ...files.namespaces]),
     revisions,
     whitelist: files.whitelist ?? cluster.whitelist,
+    ...((files.webhookConfiguration ?? cluster.webhookConfiguration)
+      ? { webhookConfiguration: files.webhookConfiguration ?? cluster.webhookConfiguration }
+      : {}),
     notes: [...files.notes, ...cluster.notes],
   };
 }

@@ -30,7 +30,7 @@ import { clusterDocument } from './documents.js';
 /** The file source's options (for the -f SidecarSet and Namespaces), and the cluster's. */
 export interface LiveRolloutOptions extends Pick<
   FileRolloutSourceOptions,
-  'filenames' | 'recursive' | 'stdin' | 'keepHash' | 'env'
+  'filenames' | 'recursive' | 'stdin' | 'keepHash' | 'env' | 'profile'
 > {
   /** the cluster's SidecarSet to plan; or undefined with `filenames` holding the new version */
   name?: string;
@@ -61,7 +61,7 @@ export function liveRolloutSource(opts: LiveRolloutOptions): RolloutSource {
           .map((md) => String((md.object.metadata as { name?: unknown })?.name)),
       );
       docs.push(...namespaceDocs.filter((md) => !given.has(String((md.object.metadata as { name?: unknown })?.name))));
-      const built = buildConfiguration(docs, keepHash);
+      const built = buildConfiguration(docs, keepHash, opts.profile);
       if (built.sidecarSets.length !== 1) {
         throw new UsageError(
           `plan-rollout plans one SidecarSet at a time; the inputs hold ${built.sidecarSets.length}`,

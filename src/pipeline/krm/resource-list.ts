@@ -119,6 +119,8 @@ function objectResults(docs: ManifestDocument[], objects: ObjectReport[], defaul
       );
       continue;
     }
+    for (const f of report.excluded?.findings ?? [])
+      out.push(of('info', `not injected: ${f.code} (${f.message})`, { reason: f.code }));
     for (const inj of report.injected) {
       const names = [...inj.initContainers.map((n) => `init:${n}`), ...inj.containers].join(', ');
       const rev = inj.revision ? ` (revision ${inj.revision})` : '';

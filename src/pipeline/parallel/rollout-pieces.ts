@@ -3,6 +3,7 @@
 // List, when a piece is not a list of Pods, and on any error in the inputs: the ordinary way
 // (../rollout-inputs.ts) then reads the same bytes and reports what it always reports, in input order.
 import { isUtf8 } from 'node:buffer';
+import type { KruiseProfile } from '../../kruise/apis/version.js';
 import { open, readFile, stat } from 'node:fs/promises';
 import { SidecarsetError } from '../../errors.js';
 import { podRecordReader } from '../../kruise/rollout/pod-record.js';
@@ -31,6 +32,8 @@ export interface PieceOptions {
 /** What reading the inputs takes: how the documents are read, and how the Lists are read in pieces. */
 export interface ListOptions {
   keepHash: boolean;
+  /** the Kruise release and feature gates modelled */
+  profile: KruiseProfile;
   /** the namespace of objects that do not name one */
   namespace: string;
   /** for KUBECTL_SIDECARSET_THREADS */
