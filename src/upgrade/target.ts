@@ -11,6 +11,7 @@ import {
   type SidecarSet,
 } from '../kruise/apis/types.js';
 import type { StrategyOverrides } from '../kruise/rollout/types.js';
+import { setDefaultsSidecarSet } from '../kruise/apis/defaults.js';
 import { sidecarSetHash, sidecarSetHashWithoutImage } from '../kruise/sidecarcontrol/hash.js';
 
 export interface TargetOptions {
@@ -37,12 +38,13 @@ export function targetSidecarSet(stored: SidecarSet, opts: TargetOptions): Sidec
     if (c.image !== image) changed = true;
     c.image = image;
   }
-  if (changed) {
-    const annotations = (target.metadata.annotations ??= {});
-    annotations[SidecarSetHashAnnotation] = sidecarSetHash(target);
-    annotations[SidecarSetHashWithoutImageAnnotation] = sidecarSetHashWithoutImage(target);
-  }
-  return target;
+  if (!changed) return target;
+  // what the webhook stores on an update: the defaulted object, hashed
+  const stored2 = setDefaultsSidecarSet(target);
+  const annotations = (stored2.metadata.annotations ??= {});
+  annotations[SidecarSetHashAnnotation] = sidecarSetHash(stored2);
+  annotations[SidecarSetHashWithoutImageAnnotation] = sidecarSetHashWithoutImage(stored2);
+  return stored2;
 }
 
 /** The strategy overrides of the run, for planRollout. */
