@@ -248,7 +248,7 @@ function scopeKeyOf(scope: PodScope, namespaces: NamespaceLabels, opts: LiveStat
   return `${scope.labelSelector}\n${where}`;
 }
 
-function asSidecarSet(raw: KubeObject): SidecarSet {
+export function asSidecarSet(raw: KubeObject): SidecarSet {
   // As stored: converted to v1beta1 when read at v1alpha1, the hash annotations kept. Only a SidecarSet that
   // carries neither (it never went through Kruise's webhook) has them computed, as the webhook would.
   const annotations = raw.metadata?.annotations ?? {};

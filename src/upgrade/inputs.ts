@@ -3,11 +3,8 @@
 // Kruise is served, to see whether Kruise's controller rolls it.
 import { SidecarsetError, UsageError } from '../errors.js';
 import type { Readable } from 'node:stream';
-import {
-  SidecarSetHashAnnotation,
-  SidecarSetHashWithoutImageAnnotation,
-  type SidecarSet,
-} from '../kruise/apis/types.js';
+import type { SidecarSet } from '../kruise/apis/types.js';
+import { asSidecarSet } from '../pipeline/live-status.js';
 import { loadSidecarSet } from '../kruise/sidecarcontrol/sidecarset.js';
 import { readInputDocuments } from '../manifests/json-source.js';
 import { ApiError } from '../cluster/api-error.js';
@@ -32,7 +29,7 @@ export async function readUpgradeSource(
 ): Promise<UpgradeSource> {
   if (opts.name !== undefined) {
     const type = await api.sidecarSetType(cluster);
-    const stored = asStored(await api.getObject(cluster, type, opts.name));
+    const stored = asSidecarSet(await api.getObject(cluster, type, opts.name));
     return { sidecarSet: stored, fromFile: false, stored };
   }
   const found: SidecarSet[] = [];
@@ -52,18 +49,11 @@ export async function readUpgradeSource(
 
 async function clusterCopy(api: ClusterApi, cluster: Cluster, name: string): Promise<SidecarSet | undefined> {
   try {
-    return asStored(await api.getObject(cluster, await api.sidecarSetType(cluster), name));
+    return asSidecarSet(await api.getObject(cluster, await api.sidecarSetType(cluster), name));
   } catch (err) {
     // no SidecarSet of that name, or no Kruise at all: Pods pre-rendered by `inject`
     if (err instanceof ApiError && err.code === 404) return undefined;
     if (err instanceof SidecarsetError && !(err instanceof ApiError)) return undefined;
     throw err;
   }
-}
-
-/** As stored: the hash annotations kept; only one that never went through Kruise's webhook is hashed. */
-function asStored(raw: KubeObject): SidecarSet {
-  const annotations = raw.metadata?.annotations ?? {};
-  const hashed = SidecarSetHashAnnotation in annotations || SidecarSetHashWithoutImageAnnotation in annotations;
-  return loadSidecarSet(raw, { keepHash: hashed }).sidecarSet;
 }
