@@ -240,6 +240,40 @@ describe('upgrade under faults', () => {
     expect(upgraded(c.api)).toBe(6);
   }, 60_000);
 
+  it('403 on some Pods names each of them and pauses; a rerun with the rights completes', async () => {
+    const api = await startApiServer({
+      objects: [sidecarSet(), ...manyPods(1)],
+      kubelet: { readyDelayMs: 5, restartDelayMs: 20 },
+      tokens: {
+        'shop-only': {
+          user: 'shop-operator',
+          rules: [
+            { verbs: ['get', 'list', 'watch'], resources: ['*'], apiGroups: ['*'] },
+            { verbs: ['patch'], resources: ['pods'], namespaces: ['shop'] },
+          ],
+        },
+      },
+    });
+    servers.push(api);
+    await eventually(() => webPods(api).every(ready));
+    const n = ++serial;
+    const env = { XDG_STATE_HOME: `${tmp.dir}/state-${n}` };
+    const limited = api.writeKubeconfig(tmp.dir, { fileName: `kubeconfig-${n}`, token: 'shop-only' });
+    const r = await cli(['upgrade', 'log-agent', '--yes', '--max-unavailable', '100%', '--kubeconfig', limited], {
+      env,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/paused \(PatchFailed\)/);
+    expect(r.stdout).toMatch(/pod\/web-0 -n pay not patched: .*forbidden/);
+    expect(r.stdout).toMatch(/pod\/web-0 -n ship not patched: .*forbidden/);
+    expectWhole(api, 3);
+    const admin = api.writeKubeconfig(tmp.dir, { fileName: `kubeconfig-${n}-admin` });
+    expect(
+      (await cli(['upgrade', 'log-agent', '--yes', '--max-unavailable', '100%', '--kubeconfig', admin], { env })).code,
+    ).toBe(0);
+    expect(upgraded(api)).toBe(3);
+  }, 60_000);
+
   it('a batch not ready within --timeout pauses with the Pods named', async () => {
     const c = await cluster([sidecarSet(), ...manyPods(1)], { readyDelayMs: 5, restartDelayMs: 5000 });
     const r = await c.run(['log-agent', '--yes', '--timeout', '300ms']);
