@@ -12,6 +12,7 @@ import { registerValidate } from './validate.js';
 import { registerPlanRollout } from './plan-rollout.js';
 import { registerStatus } from './status.js';
 import { registerWhy } from './why.js';
+import { registerUpgrade } from './upgrade.js';
 import packageJson from '../../package.json' with { type: 'json' };
 
 export const VERSION: string = packageJson.version;
@@ -46,6 +47,7 @@ export function buildProgram(io: CommandIO): Program {
   registerPlanRollout(program, io, setExit);
   registerStatus(program, io, setExit);
   registerWhy(program, io, setExit);
+  registerUpgrade(program, io, setExit);
   registerFn(program, io, setExit);
   registerCompletion(program, io, setExit);
   for (const sub of program.commands) sub.exitOverride().configureOutput(program.configureOutput());

@@ -235,7 +235,7 @@ export function* jsonPieces(value: object, slice = 2000): Generator<string> {
 }
 
 /** An integer (a number of Pods) or a percentage, as the SidecarSet field takes them. */
-function intOrPercentFlag(flag: string, v: string): IntOrString {
+export function intOrPercentFlag(flag: string, v: string): IntOrString {
   if (/^\d+$/.test(v)) {
     const n = Number(v);
     if (n > 2147483647) throw new UsageError(`${flag} ${v} is too large`);

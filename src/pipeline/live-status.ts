@@ -29,6 +29,8 @@ export interface LiveStatusOptions {
   /** -l: only Pods that also have these labels */
   labelSelector?: string;
   pageSize?: number;
+  /** a SidecarSet given (upgrade -f, where Kruise may not run): not read from the cluster, its Pods watched */
+  sidecarSet?: SidecarSet;
 }
 
 export interface LiveInputs extends StatusInput {
@@ -79,7 +81,9 @@ export async function* watchLiveInputs(
   opts: LiveStatusOptions,
   signal: AbortSignal,
 ): AsyncGenerator<LiveInputs> {
-  const type = await api.sidecarSetType(cluster);
+  const given = opts.sidecarSet;
+  const type = given ? undefined : await api.sidecarSetType(cluster);
+  const apiVersion = type?.version ?? given?.apiVersion ?? '';
   const events = new EventQueue(signal);
   const sources = new Set<AbortController>();
   const start = (source: string, run: (signal: AbortSignal) => AsyncGenerator<WatchEvent>): AbortController => {
@@ -136,7 +140,14 @@ export async function* watchLiveInputs(
     }
   };
 
-  start('sidecarsets', (sig) => api.watchObjects(cluster, type, { signal: sig, pageSize: opts.pageSize }));
+  if (type) start('sidecarsets', (sig) => api.watchObjects(cluster, type, { signal: sig, pageSize: opts.pageSize }));
+  else {
+    const raw = given as unknown as KubeObject;
+    events.push({
+      source: 'sidecarsets',
+      ev: { type: 'RESYNC', objects: [raw], resourceVersion: '', reason: 'initial' },
+    });
+  }
   let namespaceWatch: AbortController | undefined;
   try {
     for (;;) {
@@ -147,9 +158,9 @@ export async function* watchLiveInputs(
         if (source === 'sidecarsets') {
           const mine = pick(ev, opts.name);
           if (mine === 'deleted') throw new SidecarsetError(`the SidecarSet "${opts.name}" was deleted`);
-          if (mine === 'absent') throw new SidecarsetError(`sidecarsets.${type.group} "${opts.name}" not found`);
+          if (mine === 'absent') throw new SidecarsetError(`sidecarsets.${type?.group} "${opts.name}" not found`);
           if (mine === undefined) continue;
-          sidecarSet = asSidecarSet(mine);
+          sidecarSet = given ?? asSidecarSet(mine);
           listed.add(source);
           const next = podScope(sidecarSet, opts, hashNote(mine));
           if (next.namespaceSelector && !namespaceWatch) {
@@ -192,7 +203,7 @@ export async function* watchLiveInputs(
       if ([...pods.keys()].some((s) => !listed.has(s))) continue;
       const all: Pod[] = [];
       for (const state of pods.values()) all.push(...state.values());
-      yield { sidecarSet, pods: all, namespaces: new Map(namespaces), apiVersion: type.version, notes: scope.notes };
+      yield { sidecarSet, pods: all, namespaces: new Map(namespaces), apiVersion, notes: scope.notes };
     }
   } finally {
     for (const s of sources) s.abort();
@@ -237,7 +248,7 @@ function scopeKeyOf(scope: PodScope, namespaces: NamespaceLabels, opts: LiveStat
   return `${scope.labelSelector}\n${where}`;
 }
 
-function asSidecarSet(raw: KubeObject): SidecarSet {
+export function asSidecarSet(raw: KubeObject): SidecarSet {
   // As stored: converted to v1beta1 when read at v1alpha1, the hash annotations kept. Only a SidecarSet that
   // carries neither (it never went through Kruise's webhook) has them computed, as the webhook would.
   const annotations = raw.metadata?.annotations ?? {};
