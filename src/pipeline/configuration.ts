@@ -13,6 +13,7 @@ import {
   type PatchWhitelist,
   type ValidationResult,
 } from '../kruise/validate/index.js';
+import { canaryBaseOf } from '../kruise/validate/metadata.js';
 import { SidecarsetError } from '../errors.js';
 import { apiGroup } from '../manifests/pod-template.js';
 import type { ManifestDocument } from '../manifests/types.js';
@@ -46,6 +47,8 @@ export interface StoredConfiguration {
   sidecarSets: SidecarSet[];
   revisions: ControllerRevision[];
   whitelist: PatchWhitelist | undefined;
+  /** the stored objects of the SidecarSets the documents replace: each is validated as an update of its own */
+  older?: SidecarSet[];
 }
 
 export interface GatheredConfiguration {
@@ -94,13 +97,27 @@ export function gatherConfiguration(
     for (const entry of usable) {
       const ss = entry.loaded!.sidecarSet;
       entry.validation = validateSidecarSet(ss, {
-        others: [...all.filter((s) => s !== ss), ...(stored?.sidecarSets ?? [])],
+        others: [...all.filter((s) => s !== ss && !isCanaryOf(s, ss)), ...(stored?.sidecarSets ?? [])],
         revisions: [...revisions, ...(stored?.revisions ?? [])],
         patchPodMetadataWhitelist: whitelist ?? stored?.whitelist,
+        older: storedVersion(ss, stored),
       });
     }
   }
   return { entries, namespaces, revisions, whitelist };
+}
+
+/**
+ * A canary is created after its base (its base must exist): given together, the base is judged as Kruise judged
+ * its create, before the canary existed.
+ */
+export function isCanaryOf(other: SidecarSet, ss: SidecarSet): boolean {
+  return canaryBaseOf(other) === ss.metadata.name;
+}
+
+/** The stored object a document's SidecarSet updates, when there is one. */
+export function storedVersion(ss: SidecarSet, stored: StoredConfiguration | undefined): SidecarSet | undefined {
+  return stored?.older?.find((o) => o.metadata.name === ss.metadata.name);
 }
 
 function loadEntry(md: ManifestDocument, keepHash: boolean, earlier: SidecarSetEntry[]): SidecarSetEntry {
