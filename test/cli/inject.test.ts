@@ -408,6 +408,18 @@ spec:
     expect(JSON.parse(pod.metadata.annotations['kruise.io/sidecarset-hash']).sc.hash).not.toBe('stalehash');
   });
 
+  it("status.latestRevision is written only with the hash it belongs to (an edited copy's is stale)", async () => {
+    const withStatus = (hash: string) =>
+      edited(hash).replace('spec:\n  selector:', 'status:\n  latestRevision: sc-5d4f8c7b9\nspec:\n  selector:');
+    const revisionOf = (stdout: string) =>
+      JSON.parse(docs(stdout)[1].metadata.annotations['kruise.io/sidecarset-hash']).sc.controllerRevision;
+    const stale = await cli(['inject', '-f', '-'], { stdin: withStatus('stalehash') });
+    expect(revisionOf(stale.stdout)).toBeUndefined(); // omitted when empty, as Go's omitempty
+    const hash = JSON.parse(docs(stale.stdout)[1].metadata.annotations['kruise.io/sidecarset-hash']).sc.hash;
+    const current = await cli(['inject', '-f', '-'], { stdin: withStatus(hash) });
+    expect(revisionOf(current.stdout)).toBe('sc-5d4f8c7b9');
+  });
+
   it('--keep-hash reads the annotations as stored', async () => {
     const r = await cli(['inject', '--keep-hash', '-f', '-'], { stdin: edited('stalehash') });
     expect(r.code).toBe(0);
