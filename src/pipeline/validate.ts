@@ -11,6 +11,7 @@ import {
   type FieldErrorType,
 } from '../kruise/validate/index.js';
 import { canaryBaseOf } from '../kruise/validate/metadata.js';
+import { GoValue } from '../k8s/validation/field-errors.js';
 import { readManifests } from '../manifests/documents.js';
 import { objectRef } from '../manifests/object-ref.js';
 import { locatePodTemplate } from '../manifests/pod-template.js';
@@ -202,7 +203,7 @@ function dedupe(errors: FieldError[]): FieldError[] {
 
 function reported(e: FieldError): ReportedFieldError {
   const out: ReportedFieldError = { field: e.field, type: e.type, message: formatFieldError(e), detail: e.message };
-  if (e.value !== undefined) out.value = jsonSafe(e.value);
+  if (e.value !== undefined) out.value = jsonSafe(e.value instanceof GoValue ? e.value.value : e.value);
   return out;
 }
 

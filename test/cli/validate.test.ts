@@ -94,7 +94,7 @@ describe('validate: each rule family, with Kruise field paths', () => {
       /^spec\.namespaceSelector\.matchExpressions\[0\]\.values\[1\]: Invalid value: "app-risk-"/,
     );
     expect(await errorsOf(sidecarSet('t', { selector: {} }))).toEqual([
-      'spec.selector: Invalid value: map[string]string{}: empty selector is not valid for sidecarset.',
+      'spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is not valid for sidecarset.',
     ]);
   });
 
@@ -435,7 +435,7 @@ describe('validate: SidecarSets given together', () => {
     write('b.yaml', sidecarSet('two'));
     const r = await cli(['validate', '-f', dir]);
     expect(r.stdout).toContain(
-      '  spec.selector: Invalid value: map[string]string{}: empty selector is not valid for sidecarset.\n' +
+      '  spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is not valid for sidecarset.\n' +
         '  warning: conflicts with the other SidecarSets were not checked: Kruise checks them only once everything else passes\n',
     );
     expect(r.stdout).toContain(
@@ -639,5 +639,28 @@ describe('validate --stored: an update of the stored SidecarSet', () => {
     const r = await cli(['validate', '-f', '-', '--stored', 'x.yaml', '--live'], { stdin: '' });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--stored and --live/);
+  });
+});
+
+// Each message against the Kruise format string it follows (pkg/webhook/sidecarset/validating, apimachinery's
+// field.Error: %q for strings, %#v for structs and maps, the value's String() where it has one).
+describe('validate: message text as Kruise formats it', () => {
+  const cases: { format: string; spec: Obj; message: string }[] = [
+    {
+      format: 'field.Invalid(fldPath, selector /* %#v */, "empty selector is not valid for sidecarset.")',
+      spec: { selector: { matchLabels: {} } },
+      message:
+        'spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is not valid for sidecarset.',
+    },
+    {
+      format:
+        'field.Invalid(field.NewPath("updateStrategy"), fmt.Sprintf("%++v", strategy) /* %q */, "Partition and Selector cannot be used together")',
+      spec: { updateStrategy: { type: 'RollingUpdate', partition: 1, selector: { matchLabels: { a: 'b' } } } },
+      message:
+        'updateStrategy: Invalid value: "&{Type:RollingUpdate Paused:false Selector:&LabelSelector{MatchLabels:map[string]string{a: b,},MatchExpressions:[]LabelSelectorRequirement{},} Partition:1 MaxUnavailable:1 PriorityStrategy:<nil> ScatterStrategy:[]}": Partition and Selector cannot be used together',
+    },
+  ];
+  it.each(cases)('$format', async ({ spec, message }) => {
+    expect(await errorsOf(sidecarSet('t', spec))).toContain(message);
   });
 });
