@@ -7,7 +7,7 @@ import { writerFor } from '../manifests/writers.js';
 import type { FileMode, FilesOutcome } from '../pipeline/inject-files.js';
 import { injectToStream, type InjectOptions } from '../pipeline/inject.js';
 import { countOf } from '../words.js';
-import { kruiseNow } from './clock.js';
+import { sourceDateEpoch } from './clock.js';
 import { addConnectionFlags, clusterFlags, objectNamespace, type ClusterFlagValues } from './cluster-flags.js';
 import { commandAction, type CommandOptions } from './command.js';
 import { addFilenameFlags, addNamespaceFlag, checkOutput, collectPaths, requireFilenames } from './flags.js';
@@ -121,7 +121,7 @@ class InjectCommand implements CommandOptions {
       recursive: flags.recursive,
       namespace: objectNamespace(flags, this.io.env),
       keepHash: flags.keepHash,
-      now: kruiseNow(this.io.env),
+      now: sourceDateEpoch(this.io.env),
       profile: kruiseProfileOf(flags),
     };
     this.mode = fileMode(flags);

@@ -12,7 +12,7 @@ import { readStream, STDIN_SOURCE } from '../manifests/sources.js';
 import { decodeUtf8 } from '../manifests/utf8.js';
 import { renderText, yamlWriter } from '../manifests/writers.js';
 import { injectInputs } from '../pipeline/inject.js';
-import { kruiseNow } from './clock.js';
+import { sourceDateEpoch } from './clock.js';
 import { commandAction } from './command.js';
 import type { CommandIO } from './io.js';
 import { reportInjection } from './report.js';
@@ -51,7 +51,7 @@ export function registerFn(program: Command, io: CommandIO, setExit: (code: numb
 
 async function runFunction(io: CommandIO): Promise<number> {
   const { runResourceList } = await import('../pipeline/krm/resource-list.js'); // loaded by this command only
-  const run = await runResourceList(await readAll(io.stdin), { baseDir: io.cwd, now: kruiseNow(io.env) });
+  const run = await runResourceList(await readAll(io.stdin), { baseDir: io.cwd, now: sourceDateEpoch(io.env) });
   await write(io.stdout, run.text);
   for (const r of run.results) if (r.severity === 'error') io.stderr.write(`error: ${r.message}\n`);
   return run.failed ? 1 : 0;
@@ -63,7 +63,7 @@ async function runExecPlugin(configFile: string, io: CommandIO): Promise<number>
   ) as unknown;
   const { readFunctionConfig } = await import('../pipeline/krm/function-config.js');
   const options = readFunctionConfig(config, io.env[KUSTOMIZE_CONFIG_ROOT] ?? io.cwd);
-  const rendered = await injectInputs({ ...options, filenames: ['-'], now: kruiseNow(io.env) }, io.stdin);
+  const rendered = await injectInputs({ ...options, filenames: ['-'], now: sourceDateEpoch(io.env) }, io.stdin);
   await write(io.stdout, renderText(rendered.docs, yamlWriter));
   io.stderr.write(reportInjection(rendered, io));
   return 0;

@@ -7,13 +7,17 @@ import { checkStdinOnce } from '../manifests/sources.js';
 import { countOf } from '../words.js';
 import type { SidecarSetVerdict, ValidateOptions, ValidationReport } from '../pipeline/validate.js';
 import { commandAction, type CommandOptions } from './command.js';
-import { addFilenameFlags, checkOutput, requireFilenames } from './flags.js';
+import { UsageError } from '../errors.js';
+import { addConnectionFlags, clusterFlags, type ClusterFlagValues } from './cluster-flags.js';
+import { addFilenameFlags, checkOutput, collectPaths, requireFilenames } from './flags.js';
 import type { CommandIO } from './io.js';
 
-interface ValidateFlags extends KruiseFlagValues {
+interface ValidateFlags extends ClusterFlagValues, KruiseFlagValues {
   filename: string[];
   recursive: boolean;
   output?: string;
+  stored: string[];
+  live: boolean;
 }
 
 export function registerValidate(program: Command, io: CommandIO, setExit: (code: number) => void): void {
@@ -27,17 +31,34 @@ export function registerValidate(program: Command, io: CommandIO, setExit: (code
         'ControllerRevisions (injectionStrategy.revision) and the kruise-system/' +
         'kruise-configuration ConfigMap (patchPodMetadata whitelist) among the inputs ' +
         'stand for the cluster; other documents are ignored. ' +
-        'Exit 0 when all are valid, 1 otherwise.',
+        'With --stored (files) or --live (the cluster), a SidecarSet that is stored under the same ' +
+        'name is checked as Kruise checks an update of it, and the other stored SidecarSets stand for the ' +
+        'cluster. Exit 0 when all are valid, 1 otherwise.',
     );
   addFilenameFlags(cmd, 'SidecarSets and their configuration');
   addKruiseFlags(cmd);
   cmd
     .option('-o, --output <format>', 'output format: text or json', 'text')
+    .option(
+      '--stored <path>',
+      'the objects as stored (kubectl get -o yaml): SidecarSets of the same name are checked as updates (repeatable)',
+      collectPaths,
+      [],
+    )
+    .option(
+      '--live',
+      "the cluster's objects are the stored ones: each SidecarSet it has is checked as an update",
+      false,
+    );
+  addConnectionFlags(cmd)
     .addHelpText(
       'after',
       '\nExamples:\n' +
         '  kubectl sidecarset validate -f platform/sidecarsets/\n' +
-        '  kubectl sidecarset validate -f sidecarsets/ -f kruise-configuration.yaml -o json',
+        '  kubectl sidecarset validate -f sidecarsets/ -f kruise-configuration.yaml -o json\n' +
+        '  kubectl get sidecarset log-agent -o yaml > stored.yaml\n' +
+        '  kubectl sidecarset validate -f log-agent.yaml --stored stored.yaml\n' +
+        '  kubectl sidecarset validate -f log-agent.yaml --live --context prod',
     )
     .action(commandAction(io, setExit, (_io, flags: ValidateFlags) => new ValidateCommand(flags)));
 }
@@ -50,13 +71,17 @@ class ValidateCommand implements CommandOptions {
 
   validate(): void {
     requireFilenames(this.flags.filename);
-    checkStdinOnce(this.flags.filename);
+    checkStdinOnce([...this.flags.filename, ...this.flags.stored]);
+    if (this.flags.live && this.flags.stored.length > 0) {
+      throw new UsageError('--stored and --live both say where the stored objects are: give one of them');
+    }
     this.format = checkOutput(this.flags.output, ['text', 'json'] as const, 'text');
     const { filename, recursive } = this.flags;
-    this.options = { filenames: filename, recursive, profile: kruiseProfileOf(this.flags) };
+    this.options = { filenames: filename, recursive, stored: this.flags.stored, profile: kruiseProfileOf(this.flags) };
   }
 
   async run(io: CommandIO): Promise<number> {
+    if (this.flags.live) this.options.live = { flags: clusterFlags(this.flags), env: io.env };
     const { validateManifests } = await import('../pipeline/validate.js'); // loaded by this command only
     const report = await validateManifests(this.options, io.stdin);
     await write(io.stdout, this.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));

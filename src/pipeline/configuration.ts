@@ -13,8 +13,14 @@ import {
   type PatchWhitelist,
   type ValidationResult,
 } from '../kruise/validate/index.js';
+import { canaryBaseOf } from '../kruise/validate/metadata.js';
 import { SidecarsetError } from '../errors.js';
-import { gateEnabled, SidecarSetPatchPodMetadataDefaultsAllowed, type KruiseProfile } from '../kruise/apis/version.js';
+import {
+  gateEnabled,
+  SidecarSetPatchPodMetadataDefaultsAllowed,
+  versionTraits,
+  type KruiseProfile,
+} from '../kruise/apis/version.js';
 import type { MutatingWebhookConfiguration } from '../kruise/inject/webhook-scope.js';
 import { apiGroup } from '../manifests/pod-template.js';
 import type { ManifestDocument } from '../manifests/types.js';
@@ -50,6 +56,8 @@ export interface StoredConfiguration {
   sidecarSets: SidecarSet[];
   revisions: ControllerRevision[];
   whitelist: PatchWhitelist | undefined;
+  /** the stored objects of the SidecarSets the documents replace: each is validated as an update of its own */
+  older?: SidecarSet[];
 }
 
 export interface GatheredConfiguration {
@@ -102,20 +110,35 @@ export function gatherConfiguration(
   if (!keepHash) {
     const usable = entries.filter((e) => e.loaded && !e.duplicateOf);
     const all = usable.map((e) => e.loaded!.sidecarSet);
+    const canaries = versionTraits(profile.version).canarySidecarSets;
     for (const entry of usable) {
       const ss = entry.loaded!.sidecarSet;
       entry.validation = validateSidecarSet(ss, {
-        others: [...all.filter((s) => s !== ss), ...(stored?.sidecarSets ?? [])],
+        others: [...all.filter((s) => s !== ss && !(canaries && isCanaryOf(s, ss))), ...(stored?.sidecarSets ?? [])],
         revisions: [...revisions, ...(stored?.revisions ?? [])],
         patchPodMetadataWhitelist: whitelist ?? stored?.whitelist,
         patchPodMetadataDefaultsAllowed: gateEnabled(profile, SidecarSetPatchPodMetadataDefaultsAllowed),
         profile,
+        older: storedVersion(ss, stored),
       });
     }
   }
   const gathered: GatheredConfiguration = { entries, namespaces, revisions, whitelist, profile };
   if (webhookConfiguration) gathered.webhookConfiguration = webhookConfiguration;
   return gathered;
+}
+
+/**
+ * A canary is created after its base (its base must exist): given together, the base is judged as Kruise judged
+ * its create, before the canary existed.
+ */
+export function isCanaryOf(other: SidecarSet, ss: SidecarSet): boolean {
+  return canaryBaseOf(other) === ss.metadata.name;
+}
+
+/** The stored object a document's SidecarSet updates, when there is one. */
+export function storedVersion(ss: SidecarSet, stored: StoredConfiguration | undefined): SidecarSet | undefined {
+  return stored?.older?.find((o) => o.metadata.name === ss.metadata.name);
 }
 
 function loadEntry(md: ManifestDocument, keepHash: boolean, earlier: SidecarSetEntry[]): SidecarSetEntry {

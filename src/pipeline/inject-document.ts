@@ -23,8 +23,8 @@ import { placed, type InjectionConfiguration } from './configuration.js';
 export interface DocumentOptions {
   /** the namespace of objects that do not name one */
   namespace: string;
-  /** RFC 3339 time Kruise would read from its clock */
-  now: string;
+  /** RFC 3339 time written as the injection time (SOURCE_DATE_EPOCH); undefined: each SidecarSet's own */
+  now?: string;
   /** the Kruise release and feature gates modelled */
   profile: KruiseProfile;
 }

@@ -322,6 +322,24 @@ describe('inject: streams and formats', () => {
     }
   });
 
+  it('without SOURCE_DATE_EPOCH the timestamp comes from the inputs, never the clock: reruns are identical', async () => {
+    const unset = { env: { SOURCE_DATE_EPOCH: '' } };
+    const first = await cli(['inject', '-f', fixture('efk')], unset);
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // a second later, the clock has moved on
+    const again = await cli(['inject', '-f', fixture('efk')], unset);
+    expect(first.code).toBe(0);
+    expect(again.stdout).toBe(first.stdout);
+    // a SidecarSet without creationTimestamp: the Unix epoch; a stored one: its creationTimestamp
+    expect(first.stdout).toContain('"updateTimestamp":"1970-01-01T00:00:00Z"');
+    const ss = fixture('efk/filebeat-sidecarset.yaml');
+    const stored = (await import('node:fs'))
+      .readFileSync(ss, 'utf8')
+      .replace(/^metadata:\n/m, 'metadata:\n  creationTimestamp: "2024-05-06T07:08:09Z"\n');
+    const deploy = (await import('node:fs')).readFileSync(fixture('efk/nginx-deployment.yaml'), 'utf8');
+    const created = await cli(['inject', '-f', '-'], { stdin: `${stored}\n---\n${deploy}`, ...unset });
+    expect(created.stdout).toContain('"updateTimestamp":"2024-05-06T07:08:09Z"');
+  });
+
   it('objects that carry no pod template pass through byte for byte', async () => {
     const input = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web # keep me\nspec:\n  ports:\n  - port: 80\n';
     const r = await cli(['inject', '--sidecarsets', fixture('efk/filebeat-sidecarset.yaml'), '-f', '-'], {
@@ -388,6 +406,18 @@ spec:
     );
     const pod = docs(r.stdout)[1];
     expect(JSON.parse(pod.metadata.annotations['kruise.io/sidecarset-hash']).sc.hash).not.toBe('stalehash');
+  });
+
+  it("status.latestRevision is written only with the hash it belongs to (an edited copy's is stale)", async () => {
+    const withStatus = (hash: string) =>
+      edited(hash).replace('spec:\n  selector:', 'status:\n  latestRevision: sc-5d4f8c7b9\nspec:\n  selector:');
+    const revisionOf = (stdout: string) =>
+      JSON.parse(docs(stdout)[1].metadata.annotations['kruise.io/sidecarset-hash']).sc.controllerRevision;
+    const stale = await cli(['inject', '-f', '-'], { stdin: withStatus('stalehash') });
+    expect(revisionOf(stale.stdout)).toBeUndefined(); // omitted when empty, as Go's omitempty
+    const hash = JSON.parse(docs(stale.stdout)[1].metadata.annotations['kruise.io/sidecarset-hash']).sc.hash;
+    const current = await cli(['inject', '-f', '-'], { stdin: withStatus(hash) });
+    expect(revisionOf(current.stdout)).toBe('sc-5d4f8c7b9');
   });
 
   it('--keep-hash reads the annotations as stored', async () => {

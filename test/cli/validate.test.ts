@@ -95,7 +95,7 @@ describe('validate: each rule family, with Kruise field paths', () => {
       /^spec\.namespaceSelector\.matchExpressions\[0\]\.values\[1\]: Invalid value: "app-risk-"/,
     );
     expect(await errorsOf(sidecarSet('t', { selector: {} }))).toEqual([
-      'spec.selector: Invalid value: map[string]string{}: empty selector is not valid for sidecarset.',
+      'spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is not valid for sidecarset.',
     ]);
   });
 
@@ -307,8 +307,8 @@ describe('validate: each rule family, with Kruise field paths', () => {
       ),
       expect.stringMatching(/^metadata: Invalid value: .*: RollingUpdate is not supported for canary sidecarSet$/),
     ]);
-    // With its base given too, the canary is valid: it ignores its base. The base does not ignore its canary:
-    // Kruise refuses to apply the base while a canary with the same containers exists, and so do we.
+    // With its base given too, the pair is valid, as Kruise admits it: the base is created first (a canary needs
+    // its base to exist), and the canary ignores its base.
     const r = await cli(['validate', '--kruise-version', 'master', '-f', '-'], {
       stdin: yaml(
         sidecarSet('canary', { updateStrategy: { type: 'NotUpdate' } }, { annotations: canary }),
@@ -317,10 +317,10 @@ describe('validate: each rule family, with Kruise field paths', () => {
     });
     expect(r.stdout).toBe(
       'sidecarset.apps.kruise.io/canary (<stdin>: document 1): valid\n' +
-        'sidecarset.apps.kruise.io/base (<stdin>: document 2): invalid, 1 error\n' +
-        '  spec.containers: Invalid value: "test-sidecar": container test-sidecar already exist in canary\n' +
-        '1 of 2 SidecarSets invalid\n',
+        'sidecarset.apps.kruise.io/base (<stdin>: document 2): valid\n' +
+        '2 SidecarSets valid\n',
     );
+    expect(r.code).toBe(0);
   });
 
   it('patchPodMetadata: its own rules, and the whitelist from kruise-configuration', async () => {
@@ -436,7 +436,7 @@ describe('validate: SidecarSets given together', () => {
     write('b.yaml', sidecarSet('two'));
     const r = await cli(['validate', '-f', dir]);
     expect(r.stdout).toContain(
-      '  spec.selector: Invalid value: map[string]string{}: empty selector is not valid for sidecarset.\n' +
+      '  spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is not valid for sidecarset.\n' +
         '  warning: conflicts with the other SidecarSets were not checked: Kruise checks them only once everything else passes\n',
     );
     expect(r.stdout).toContain(
@@ -554,5 +554,114 @@ describe('validate: reporting', () => {
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.stdout).toBe('');
     }
+  });
+});
+
+// validateSidecarSetUpdate: the stored object (--stored) is the old one of the update.
+describe('validate --stored: an update of the stored SidecarSet', () => {
+  let dir = '';
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = '';
+  });
+  const file = (name: string, ...objects: Obj[]) => {
+    dir ||= mkdtempSync(path.join(os.tmpdir(), 'sidecarset-stored-'));
+    writeFileSync(path.join(dir, name), yaml(...objects));
+    return path.join(dir, name);
+  };
+  const container = (name: string, upgradeType?: string) => ({
+    name,
+    image: 'a:1',
+    ...(upgradeType ? { upgradeStrategy: { upgradeType } } : {}),
+  });
+
+  it('upgradeType is immutable and every container must already be stored (TestValidateSidecarSet update cases)', async () => {
+    const stored = file('stored.yaml', sidecarSet('log', { containers: [container('agent', 'ColdUpgrade')] }));
+    const next = file(
+      'new.yaml',
+      sidecarSet('log', { containers: [container('agent', 'HotUpgrade'), container('extra')] }),
+    );
+    const created = await cli(['validate', '-f', next, '-o', 'json']);
+    expect(JSON.parse(created.stdout).sidecarSets[0].errors.map((e: { message: string }) => e.message)).not.toContain(
+      'spec.containers.name: Invalid value: "extra": container extra is not found',
+    );
+    const r = await cli(['validate', '-f', next, '--stored', stored, '-o', 'json']);
+    expect(r.code).toBe(1);
+    const messages = JSON.parse(r.stdout).sidecarSets[0].errors.map((e: { message: string }) => e.message);
+    expect(messages).toContain(
+      'spec.containers.upgradeStrategy.upgradeType: Invalid value: "agent": container agent upgradeType is immutable',
+    );
+    expect(messages).toContain('spec.containers.name: Invalid value: "extra": container extra is not found');
+  });
+
+  it('an unchanged stored SidecarSet is a valid update; another name is a create', async () => {
+    const stored = file('stored.yaml', sidecarSet('log', { containers: [container('agent')] }));
+    expect((await cli(['validate', '-f', stored, '--stored', stored])).code).toBe(0);
+    const other = file('other.yaml', sidecarSet('mesh', { containers: [container('proxy')] }));
+    expect((await cli(['validate', '-f', other, '--stored', stored])).stdout).toMatch(/valid\n1 SidecarSet valid\n$/);
+  });
+
+  it('the other stored SidecarSets stand for the cluster: conflicts and the canary base', async () => {
+    const canary = { 'apps.kruise.io/sidecarset-canary': 'true', 'apps.kruise.io/sidecarset-base': 'log' };
+    const stored = file(
+      'stored.yaml',
+      sidecarSet('log', { containers: [container('agent')] }),
+      sidecarSet(
+        'log-canary',
+        { updateStrategy: { type: 'NotUpdate' }, containers: [container('agent')] },
+        {
+          annotations: { ...canary, 'apps.kruise.io/sidecarset-base': 'old' },
+        },
+      ),
+    );
+    const conflicting = file('mesh.yaml', sidecarSet('mesh', { containers: [container('agent')] }));
+    const r = await cli(['validate', '-f', conflicting, '--stored', stored]);
+    expect(r.stdout).toContain('spec.containers: Invalid value: "agent": container agent already exist in log');
+    // a canary's base annotation is immutable on update; its base is found among the stored objects
+    const moved = file(
+      'canary.yaml',
+      sidecarSet(
+        'log-canary',
+        { updateStrategy: { type: 'NotUpdate' }, containers: [container('agent')] },
+        {
+          annotations: canary,
+        },
+      ),
+    );
+    const c = await cli(['validate', '-f', moved, '--stored', stored]);
+    expect(c.code).toBe(1);
+    expect(c.stdout).toMatch(
+      /metadata: Invalid value: map\[string\]string\{.*\}: annotations\[apps\.kruise\.io\/sidecarset-base\] is immutable\n/,
+    );
+    expect(c.stdout).not.toContain('fetch base');
+  });
+
+  it('--stored and --live together are a usage error', async () => {
+    const r = await cli(['validate', '-f', '-', '--stored', 'x.yaml', '--live'], { stdin: '' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--stored and --live/);
+  });
+});
+
+// Each message against the Kruise format string it follows (pkg/webhook/sidecarset/validating, apimachinery's
+// field.Error: %q for strings, %#v for structs and maps, the value's String() where it has one).
+describe('validate: message text as Kruise formats it', () => {
+  const cases: { format: string; spec: Obj; message: string }[] = [
+    {
+      format: 'field.Invalid(fldPath, selector /* %#v */, "empty selector is not valid for sidecarset.")',
+      spec: { selector: { matchLabels: {} } },
+      message:
+        'spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is not valid for sidecarset.',
+    },
+    {
+      format:
+        'field.Invalid(field.NewPath("updateStrategy"), fmt.Sprintf("%++v", strategy) /* %q */, "Partition and Selector cannot be used together")',
+      spec: { updateStrategy: { type: 'RollingUpdate', partition: 1, selector: { matchLabels: { a: 'b' } } } },
+      message:
+        'updateStrategy: Invalid value: "&{Type:RollingUpdate Paused:false Selector:&LabelSelector{MatchLabels:map[string]string{a: b,},MatchExpressions:[]LabelSelectorRequirement{},} Partition:1 MaxUnavailable:1 PriorityStrategy:<nil> ScatterStrategy:[]}": Partition and Selector cannot be used together',
+    },
+  ];
+  it.each(cases)('$format', async ({ spec, message }) => {
+    expect(await errorsOf(sidecarSet('t', spec))).toContain(message);
   });
 });

@@ -267,7 +267,7 @@ describe('Kruise fields of a sidecar', () => {
     };
     expect(messages(spec)).toEqual([
       expect.stringMatching(/^updateStrategy: Invalid value: .*: Partition and Selector cannot be used together$/),
-      'spec.updateStrategy.selector: Invalid value: {"matchLabels":{}}: empty selector is not valid for sidecarset.',
+      'spec.updateStrategy.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is not valid for sidecarset.',
       `spec.updateStrategy.partition: Invalid value: "50": a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')`,
       'spec.updateStrategy.maxUnavailable: Invalid value: -1: must be greater than or equal to 0',
     ]);

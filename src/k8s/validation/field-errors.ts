@@ -83,7 +83,16 @@ export function key(path: string, k: string): string {
 
 // ---- value printing (Go's %v / %q / %#v for the shapes we meet) ----
 
+/** A value whose Go text is known (a struct printed with %#v): printed as is, `value` is what JSON carries. */
+export class GoValue {
+  constructor(
+    readonly text: string,
+    readonly value: unknown,
+  ) {}
+}
+
 function formatValue(v: unknown): string {
+  if (v instanceof GoValue) return v.text;
   if (v === null) return 'null';
   if (typeof v === 'string') return goQuote(v);
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);

@@ -13,6 +13,7 @@ import {
 } from '../apis/types.js';
 import { applyResourcesPolicy } from '../resources/policy.js';
 import { sortedGoSet } from '../../go/sort.js';
+import { canonicalMetaTime } from '../../k8s/meta-time.js';
 import { injectHotUpgradeContainers } from './hot-upgrade.js';
 import { isHotUpgradeContainer } from '../sidecarcontrol/hot-upgrade.js';
 import { mergeEnvVar, mergeVolumeDevices, mergeVolumeMounts } from './merge.js';
@@ -48,9 +49,10 @@ function isNativeSidecar(container: SidecarContainer): boolean {
 
 /**
  * `sidecarSets` are copies (they are modified) in processing order; `pod` is the Pod as the webhook sees it at
- * this point (metadata patched, nothing injected yet); `now` is the canonical injection timestamp.
+ * this point (metadata patched, nothing injected yet); `now` is the canonical injection timestamp, undefined
+ * for each SidecarSet's own (injectionTimestamp).
  */
-export function buildSidecars(pod: Pod, sidecarSets: SidecarSet[], now: string): BuiltSidecars {
+export function buildSidecars(pod: Pod, sidecarSets: SidecarSet[], now: string | undefined): BuiltSidecars {
   const hashes = parseUpgradeSpecs(pod, SidecarSetHashAnnotation);
   const hashesWithoutImage = parseUpgradeSpecs(pod, SidecarSetHashWithoutImageAnnotation);
   const hotUpgradeWorkInfo = parseStringMapLeniently(pod.metadata?.annotations?.[SidecarSetWorkingHotUpgradeContainer]);
@@ -113,15 +115,16 @@ export function buildSidecars(pod: Pod, sidecarSets: SidecarSet[], now: string):
 
     if (injecting) {
       const list = sortedGoSet(sidecarList);
+      const updateTimestamp = now ?? injectionTimestamp(sidecarSet);
       recordUpgradeSpec(hashes, {
-        updateTimestamp: now,
+        updateTimestamp,
         hash: sidecarSet.metadata?.annotations?.[SidecarSetHashAnnotation] ?? '',
         sidecarSetName: owner,
         sidecarList: list,
         controllerRevision: sidecarSet.status?.latestRevision ?? '',
       });
       recordUpgradeSpec(hashesWithoutImage, {
-        updateTimestamp: now,
+        updateTimestamp,
         hash: sidecarSet.metadata?.annotations?.[SidecarSetHashWithoutImageAnnotation] ?? '',
         sidecarSetName: owner,
         sidecarList: [...list],
@@ -155,4 +158,17 @@ function setList<K extends 'volumeMounts' | 'volumeDevices'>(
 ): void {
   if (value.length === 0 && sidecar[key] === undefined) return;
   sidecar[key] = value;
+}
+
+const UNIX_EPOCH = '1970-01-01T00:00:00Z';
+
+/**
+ * The updateTimestamp written without a clock: the SidecarSet's creationTimestamp (a stored object has one),
+ * else the Unix epoch. Kruise stamps the Pod's admission, which a template rendered ahead of time cannot know,
+ * and reads the field nowhere; a time taken from the inputs keeps two renders of them identical.
+ */
+export function injectionTimestamp(sidecarSet: SidecarSet): string {
+  const created = sidecarSet.metadata?.creationTimestamp;
+  const canonical = typeof created === 'string' ? canonicalMetaTime(created) : undefined;
+  return typeof canonical === 'string' ? canonical : UNIX_EPOCH;
 }

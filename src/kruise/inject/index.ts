@@ -33,8 +33,11 @@ export interface InjectionContext {
   namespaces: ReadonlyMap<string, Record<string, string>>;
   /** ControllerRevisions, for injectionStrategy.revision. */
   revisions: ControllerRevision[];
-  /** RFC 3339 time Kruise would take from its clock (metav1.Now()). */
-  now: string;
+  /**
+   * RFC 3339 time written where Kruise takes its clock (metav1.Now()); undefined: each SidecarSet's own time
+   * (injectionTimestamp), so that the same inputs always give the same Pod.
+   */
+  now?: string;
   /** The Kruise release and feature gates modelled. */
   profile: KruiseProfile;
 }
@@ -72,7 +75,7 @@ function nameOf(sidecarSet: SidecarSet): string {
 
 export function injectPod(pod: Pod, ctx: InjectionContext): InjectionOutcome {
   const out = copyForInjection(pod);
-  const now = kruiseTimestamp(ctx.now);
+  const now = ctx.now === undefined ? undefined : kruiseTimestamp(ctx.now);
   const skipped: SidecarSetSkip[] = [];
   const sidecarSets = [...ctx.sidecarSets].sort((a, b) => compareGoStrings(nameOf(a), nameOf(b)));
 

@@ -55,10 +55,16 @@ export function loadSidecarSet(raw: unknown, opts: { keepHash: boolean }): Loade
   ];
   const annotations = (sidecarSet.metadata.annotations ??= {});
   const replacedHashes: LoadedSidecarSet['replacedHashes'] = [];
+  const storedHash = annotations[SidecarSetHashAnnotation];
   for (const [annotation, now] of hashes) {
     const was = annotations[annotation];
     if (was !== undefined && was !== now) replacedHashes.push({ annotation, was, now });
     annotations[annotation] = now;
+  }
+  // status.latestRevision names the revision of the hash it was stored with (an edited `kubectl get` copy keeps a
+  // stale one): Kruise's controller records the new revision only once it has seen the new spec.
+  if (sidecarSet.status?.latestRevision !== undefined && storedHash !== annotations[SidecarSetHashAnnotation]) {
+    delete sidecarSet.status.latestRevision;
   }
   return { sidecarSet, apiVersion, replacedHashes };
 }

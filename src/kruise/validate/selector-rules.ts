@@ -5,6 +5,7 @@ import {
   child,
   forbidden,
   formatFieldError,
+  GoValue,
   index,
   invalid,
   key,
@@ -13,6 +14,7 @@ import {
 } from '../../k8s/validation/field-errors.js';
 import { labelValueErrors, qualifiedNameErrors } from '../../k8s/validation/names.js';
 import { validateLabels } from './metadata.js';
+import { labelSelectorGoSyntax } from '../../k8s/go-format.js';
 
 /** metav1validation.ValidateLabelSelector with AllowInvalidLabelValueInSelector off. */
 export function validateLabelSelector(selector: LabelSelector | undefined | null, path: string): FieldError[] {
@@ -97,7 +99,9 @@ export function aggregateMessage(messages: string[]): string | undefined {
 export function validateSelector(selector: LabelSelector, path: string): FieldError[] {
   const errs = validateLabelSelector(selector, path);
   const size = Object.keys(selector.matchLabels ?? {}).length + (selector.matchExpressions ?? []).length;
-  if (size === 0) errs.push(invalid(path, selector, 'empty selector is not valid for sidecarset.'));
-  if (labelSelectorAsSelectorError(selector) !== undefined) errs.push(invalid(child(path, 'selector'), selector, ''));
+  // the value is a *metav1.LabelSelector, which field.Error prints with %#v (its String() is on the pointer)
+  const value = new GoValue(labelSelectorGoSyntax(selector), selector);
+  if (size === 0) errs.push(invalid(path, value, 'empty selector is not valid for sidecarset.'));
+  if (labelSelectorAsSelectorError(selector) !== undefined) errs.push(invalid(child(path, 'selector'), value, ''));
   return errs;
 }

@@ -4,13 +4,14 @@ import type { SidecarSetUpdateStrategy } from '../apis/types.js';
 import { child, invalid, required, type FieldError } from '../../k8s/validation/field-errors.js';
 import { percentErrors } from '../../k8s/validation/names.js';
 import { labelSelectorAsSelectorError, validateSelector } from './selector-rules.js';
+import { labelSelectorString } from '../../k8s/go-format.js';
 
 /** `path` is spec.updateStrategy; the partition-with-selector error is reported on `updateStrategy`, as Kruise does. */
 export function validateUpdateStrategy(strategy: SidecarSetUpdateStrategy | undefined, path: string): FieldError[] {
   const errs: FieldError[] = [];
   if (!strategy || strategy.type !== 'RollingUpdate') return errs;
   if (intStrIsSet(strategy.partition) && strategy.selector) {
-    errs.push(invalid('updateStrategy', JSON.stringify(strategy), 'Partition and Selector cannot be used together'));
+    errs.push(invalid('updateStrategy', strategyText(strategy), 'Partition and Selector cannot be used together'));
   }
   if (strategy.selector) errs.push(...validateSelector(strategy.selector, child(path, 'selector')));
   if (strategy.partition !== undefined && strategy.partition !== null) {
@@ -24,6 +25,21 @@ export function validateUpdateStrategy(strategy: SidecarSetUpdateStrategy | unde
   const scatterErr = scatterStrategyError(strategy.scatterStrategy);
   if (scatterErr) errs.push(required(child(path, 'scatterStrategy'), scatterErr));
   return errs;
+}
+
+/**
+ * fmt.Sprintf("%++v", strategy) of the *SidecarSetUpdateStrategy: `&{Field:value ...}` in Go field order. The
+ * selector and the IntOrStrings print through their String() methods; a set priorityStrategy (a pointer without
+ * one) prints as an address in Go, which varies per run: shown here as 0xc000000000.
+ */
+function strategyText(s: SidecarSetUpdateStrategy): string {
+  const intStr = (v: IntOrString | undefined | null) => (v === undefined || v === null ? '<nil>' : String(v));
+  const scatter = (s.scatterStrategy ?? []).map((t) => `{Key:${t.key ?? ''} Value:${t.value ?? ''}}`).join(' ');
+  return (
+    `&{Type:${s.type ?? ''} Paused:${s.paused === true} Selector:${labelSelectorString(s.selector)} ` +
+    `Partition:${intStr(s.partition)} MaxUnavailable:${intStr(s.maxUnavailable)} ` +
+    `PriorityStrategy:${s.priorityStrategy ? '0xc000000000' : '<nil>'} ScatterStrategy:[${scatter}]}`
+  );
 }
 
 // A string partition counts as set even when it says "0%".

@@ -113,12 +113,17 @@ async function optional(get: Promise<KubeObject>): Promise<KubeObject | undefine
   }
 }
 
-/** What the files' SidecarSets are validated against: the cluster's, except those the files replace. */
+/**
+ * What the files' SidecarSets are validated against: the cluster's, except those the files replace, which are
+ * the old objects of updates.
+ */
 export function storedBeside(cluster: InjectionConfiguration, fileSidecarSets: Set<string>): StoredConfiguration {
+  const replaced = (s: SidecarSet) => fileSidecarSets.has(s.metadata?.name ?? '');
   return {
-    sidecarSets: cluster.sidecarSets.filter((s) => !fileSidecarSets.has(s.metadata?.name ?? '')),
+    sidecarSets: cluster.sidecarSets.filter((s) => !replaced(s)),
     revisions: cluster.revisions,
     whitelist: cluster.whitelist,
+    older: cluster.sidecarSets.filter(replaced),
   };
 }
 

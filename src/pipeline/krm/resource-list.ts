@@ -36,8 +36,8 @@ export interface FunctionRun {
 export interface FunctionContext {
   /** where relative paths of functionConfig start */
   baseDir: string;
-  /** RFC 3339 time Kruise would read from its clock */
-  now: string;
+  /** RFC 3339 time written as the injection time (SOURCE_DATE_EPOCH); undefined: each SidecarSet's own */
+  now?: string;
 }
 
 const PATH_ANNOTATIONS = ['internal.config.kubernetes.io/path', 'config.kubernetes.io/path'];
