@@ -1,40 +1,15 @@
 // Drives the CLI in-process as a user would run it: argv in, stdout / stderr / exit code out.
-import { PassThrough, Readable } from 'node:stream';
+import { spawnSync } from 'node:child_process';
+import { PassThrough } from 'node:stream';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { Command } from 'commander';
-import { buildProgram, run } from '../../src/cli/main.js';
+import { buildProgram } from '../../src/cli/main.js';
 
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { ROOT } from './in-process.js';
 
-export const ROOT = path.resolve(import.meta.dirname, '../..');
-
-export async function cli(
-  argv: string[],
-  opts: { stdin?: string; env?: Record<string, string>; tty?: boolean; stdoutTty?: boolean } = {},
-): Promise<CliResult> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await run(argv, {
-    stdin: Readable.from(opts.stdin === undefined ? [] : [opts.stdin]),
-    stdout,
-    stderr,
-    env: { SOURCE_DATE_EPOCH: '1700000000', ...(opts.env ?? {}) },
-    stderrIsTTY: opts.tty ?? false,
-    stdoutIsTTY: opts.stdoutTty ?? false,
-    cwd: ROOT,
-  });
-  return { code, stdout: out, stderr: err };
-}
+export { cli, ROOT, type CliResult } from './in-process.js';
 
 /** Compares with test/golden/NAME; UPDATE_GOLDEN=1 rewrites the file instead. */
 export function expectGolden(name: string, actual: string): void {
@@ -65,4 +40,9 @@ export function visibleCommands(): string[] {
     .createHelp()
     .visibleCommands(program)
     .map((c) => c.name());
+}
+
+/** Whether an external tool is on PATH; tests that need one skip visibly (`it.skipIf(!onPath(x))`) without it. */
+export function onPath(tool: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 }

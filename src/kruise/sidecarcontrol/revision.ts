@@ -15,6 +15,8 @@ import { SidecarsetError } from '../../errors.js';
 import type { ControllerRevision, Pod } from '../../k8s/api.js';
 import type { SidecarSet, SidecarSetInjectRevision, SidecarSetSpec } from '../apis/types.js';
 import { isObject } from '../../k8s/api.js';
+import { decodeGo } from '../../k8s/json/decode.js';
+import { SidecarSetSpecV1beta1 } from '../apis/schema.js';
 import {
   SidecarSetCustomVersionLabel,
   SidecarSetHashAnnotation,
@@ -134,6 +136,9 @@ function recordedSpec(revision: ControllerRevision): Partial<SidecarSetSpec> {
   for (const key of RECORDED_SPEC_FIELDS) {
     if (isSet(spec[key])) out[key] = structuredClone(spec[key]);
   }
+  // Kruise's controller decodes the revision into a SidecarSet before using it: a field of the wrong type is an
+  // error, found here rather than deep in the hashing. Only checked: the spec is used as recorded.
+  decodeGo(out, SidecarSetSpecV1beta1, 'data.spec');
   return out as Partial<SidecarSetSpec>;
 }
 
