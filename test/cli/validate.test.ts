@@ -628,7 +628,7 @@ describe('validate --stored: an update of the stored SidecarSet', () => {
         },
       ),
     );
-    const c = await cli(['validate', '-f', moved, '--stored', stored]);
+    const c = await cli(['validate', '--kruise-version', 'master', '-f', moved, '--stored', stored]);
     expect(c.code).toBe(1);
     expect(c.stdout).toMatch(
       /metadata: Invalid value: map\[string\]string\{.*\}: annotations\[apps\.kruise\.io\/sidecarset-base\] is immutable\n/,
