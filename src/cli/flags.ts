@@ -1,6 +1,7 @@
 // kubectl-style flags shared by commands, so every command spells and parses them the same way.
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { SidecarsetError, UsageError } from '../errors.js';
+import { parseGoDuration } from '../go/duration.js';
 
 /** `-f a -f b,c` → [a, b, c], as kubectl's string-slice flags. */
 export function collectPaths(value: string, previous: string[] = []): string[] {
@@ -40,4 +41,17 @@ export function requireFilenames(filenames: string[], forWhat = ''): void {
 export function shorthandValues(argv: string[]): string[] {
   const end = argv.indexOf('--');
   return argv.map((a, i) => ((end < 0 || i < end) && /^-[A-Za-z]=/.test(a) ? [a.slice(0, 2), a.slice(3)] : [a])).flat();
+}
+
+/** A non-negative Go duration flag such as `--timeout 10m`, in ns; a bad value is a usage error naming the flag. */
+export function durationFlag(flag: string, value: string): bigint {
+  let ns: bigint;
+  try {
+    ns = parseGoDuration(value);
+  } catch (err) {
+    if (err instanceof SidecarsetError) throw new UsageError(`${flag}: ${err.message}`);
+    throw err;
+  }
+  if (ns < 0n) throw new UsageError(`${flag} must not be negative`);
+  return ns;
 }

@@ -4,13 +4,14 @@
 import { addKruiseFlags, kruiseProfileOf, type KruiseFlagValues } from './kruise-flags.js';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { SidecarsetError, UsageError } from '../errors.js';
-import { formatGoDuration, parseGoDuration } from '../go/duration.js';
+import { UsageError } from '../errors.js';
+import { formatGoDuration } from '../go/duration.js';
 import type { RolloutStatus } from '../kruise/rollout/status-schema.js';
 import type { LiveInputs, LiveStatusOptions } from '../pipeline/live-status.js';
 import { addClusterFlags, clusterFlags, type ClusterFlagValues } from './cluster-flags.js';
 import { commandAction, type CommandOptions } from './command.js';
-import { checkOutput } from './flags.js';
+import { checkOutput, durationFlag } from './flags.js';
+import { terminalDraw, terminalRows } from './terminal-draw.js';
 import { write } from '../manifests/output.js';
 import { colourEnabled, type CommandIO } from './io.js';
 
@@ -82,14 +83,7 @@ class StatusCommand implements CommandOptions {
 }
 
 export function completeStatusOptions(name: string, flags: StatusFlags): StatusOptions {
-  let timeout: bigint;
-  try {
-    timeout = parseGoDuration(flags.timeout);
-  } catch (err) {
-    if (err instanceof SidecarsetError) throw new UsageError(`--timeout: ${err.message}`);
-    throw err;
-  }
-  if (timeout < 0n) throw new UsageError('--timeout must not be negative');
+  const timeout = durationFlag('--timeout', flags.timeout);
   if (timeout > 0n && !flags.watch) throw new UsageError('--timeout needs -w');
   const cluster = clusterFlags(flags);
   return {
@@ -207,27 +201,13 @@ function changesOnly(print: (s: RolloutStatus) => Promise<void>): StatusPrinter 
   };
 }
 
-// log-update keeps the terminal's frame (rewrites only the lines that changed, clips to the window); the
-// throttle keeps a busy rollout of thousands of Pods from redrawing faster than anyone reads.
-const UNKNOWN_ROWS = 10_000;
+// The throttle keeps a busy rollout of thousands of Pods from redrawing faster than anyone reads.
 
 async function terminalPrinter(
   io: CommandIO,
   table: (s: RolloutStatus, maxPods?: number) => string,
 ): Promise<StatusPrinter> {
-  const { createLogUpdate } = await import('log-update');
-  const screen = process.stdout;
-  // a terminal that reports no size (0 rows under `script`, say) is not clipped to nothing
-  const target = {
-    write: (s: string) => io.stdout.write(s),
-    get columns() {
-      return screen.columns || 80;
-    },
-    get rows() {
-      return screen.rows || UNKNOWN_ROWS;
-    },
-  };
-  const draw = createLogUpdate(target as unknown as NodeJS.WriteStream, { showCursor: true });
+  const draw = await terminalDraw(io);
   let drawnAt = 0;
   let pending: RolloutStatus | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -236,7 +216,7 @@ async function terminalPrinter(
     if (!pending) return;
     // the header (verdict first of all) stays in sight: the Pod rows give way when the window is short
     const fixed = table(pending, 1).split('\n').length; // everything but the Pod rows
-    draw(table(pending, Math.max(3, (screen.rows || UNKNOWN_ROWS) - fixed)).replace(/\n$/, ''));
+    draw(table(pending, Math.max(3, terminalRows() - fixed)).replace(/\n$/, ''));
     drawnAt = Date.now();
     pending = undefined;
   };

@@ -5,6 +5,7 @@ import type { UndoEvent } from '../upgrade/undo.js';
 import { write } from '../manifests/output.js';
 import type { CommandIO } from './io.js';
 import { REDRAW_MS } from './status.js';
+import { terminalDraw, terminalRows } from './terminal-draw.js';
 
 export interface UpgradePrinter {
   event(e: UpgradeEvent | UndoEvent): void;
@@ -59,18 +60,8 @@ interface Row {
 }
 
 async function terminalView(io: CommandIO, colour: boolean): Promise<UpgradePrinter> {
-  const [{ createLogUpdate }, { default: chalk }] = await Promise.all([import('log-update'), import('chalk')]);
-  const screen = process.stdout;
-  const target = {
-    write: (s: string) => io.stdout.write(s),
-    get columns() {
-      return screen.columns || 80;
-    },
-    get rows() {
-      return screen.rows || 10_000;
-    },
-  };
-  const draw = createLogUpdate(target as unknown as NodeJS.WriteStream, { showCursor: true });
+  const { default: chalk } = await import('chalk');
+  const draw = await terminalDraw(io);
   const rows = new Map<string, Row>();
   let head = '';
   let drawnAt = 0;
@@ -79,7 +70,7 @@ async function terminalView(io: CommandIO, colour: boolean): Promise<UpgradePrin
     !colour ? s : state === 'ready' || state === 'restored' ? chalk.green(s) : state === 'failed' ? chalk.red(s) : s;
   const frame = () => {
     const list = [...rows.values()];
-    const max = Math.max(3, (screen.rows || 10_000) - 3);
+    const max = Math.max(3, terminalRows() - 3);
     const shown = list.slice(-max);
     const w = (k: keyof Row, title: string) => Math.max(title.length, ...shown.map((r) => String(r[k]).length));
     const cols: [keyof Row, string][] = [

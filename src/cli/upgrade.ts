@@ -3,7 +3,7 @@
 // what they had. Options from flags, checked, then run.
 import type { Command } from 'commander';
 import { SidecarsetError, UsageError } from '../errors.js';
-import { formatGoDuration, parseGoDuration } from '../go/duration.js';
+import { formatGoDuration } from '../go/duration.js';
 import type { IntOrString } from '../k8s/api.js';
 import type { SidecarSet } from '../kruise/apis/types.js';
 import type { RolloutPlan } from '../kruise/rollout/plan-schema.js';
@@ -14,7 +14,7 @@ import type { Step } from '../upgrade/step.js';
 import { kruiseNow } from './clock.js';
 import { addClusterFlags, clusterFlags, type ClusterFlagValues } from './cluster-flags.js';
 import { commandAction, type CommandOptions } from './command.js';
-import { addFilenameFlags, checkOutput } from './flags.js';
+import { addFilenameFlags, checkOutput, durationFlag } from './flags.js';
 import { colourEnabled, type CommandIO } from './io.js';
 import { intOrPercentFlag } from './plan-rollout.js';
 import { upgradePrinter } from './upgrade-view.js';
@@ -141,14 +141,7 @@ export function completeUpgradeOptions(name: string | undefined, flags: UpgradeF
   const dryRun = flags.dryRun === true ? 'client' : flags.dryRun;
   if (dryRun !== 'none' && dryRun !== 'client' && dryRun !== 'server')
     throw new UsageError(`--dry-run must be "none", "server", or "client", got ${JSON.stringify(dryRun)}`);
-  let timeout: bigint;
-  try {
-    timeout = parseGoDuration(flags.timeout);
-  } catch (err) {
-    if (err instanceof SidecarsetError) throw new UsageError(`--timeout: ${err.message}`);
-    throw err;
-  }
-  if (timeout < 0n) throw new UsageError('--timeout must not be negative');
+  const timeout = durationFlag('--timeout', flags.timeout);
   if (flags.undo) {
     const also = [
       flags.image.length > 0 && '--image',
