@@ -46,3 +46,64 @@ export function visibleCommands(): string[] {
 export function onPath(tool: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 }
+
+export interface CountedRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** worker threads the process started */
+  workers: number;
+}
+
+/** The built binary with KUBECTL_SIDECARSET_THREADS=threads; count-workers.cjs notes each worker thread in a log
+ * file under logDir. */
+export function runCountingWorkers(args: string[], threads: string, logDir: string): CountedRun {
+  const log = path.join(logDir, `workers-${threads}.log`);
+  writeFileSync(log, '');
+  const r = spawnSync(
+    process.execPath,
+    ['--require', path.join(ROOT, 'test/cli/count-workers.cjs'), path.join(ROOT, 'bin/kubectl-sidecarset'), ...args],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+      env: {
+        PATH: process.env.PATH ?? '',
+        SOURCE_DATE_EPOCH: '1700000000',
+        KUBECTL_SIDECARSET_THREADS: threads,
+        WORKER_LOG: log,
+      },
+    },
+  );
+  return {
+    code: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    workers: readFileSync(log, 'utf8').split('\n').length - 1,
+  };
+}
+
+/** The built binary's `inject` of the EFK fixtures with offline-guard.cjs preloaded: any network call or load of
+ * the client library ends the process with "OFFLINE GUARD". `env` adds to PATH and SOURCE_DATE_EPOCH. */
+export function injectEfkOffline(extra: string[], env: Record<string, string>) {
+  return spawnSync(
+    process.execPath,
+    [
+      '--require',
+      path.join(ROOT, 'test/cli/offline-guard.cjs'),
+      path.join(ROOT, 'bin/kubectl-sidecarset'),
+      'inject',
+      '-f',
+      'fixtures/efk/filebeat-sidecarset.yaml',
+      '-f',
+      'fixtures/efk/nginx-deployment.yaml',
+      ...extra,
+    ],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      input: '',
+      env: { PATH: process.env.PATH ?? '', SOURCE_DATE_EPOCH: '1700000000', ...env },
+    },
+  );
+}

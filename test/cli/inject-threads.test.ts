@@ -1,12 +1,11 @@
 // A large input is rendered by several threads (src/pipeline/parallel/inject-parallel.ts) when the bundled CLI runs: the
 // output, the report and the errors must be exactly what one thread gives. One thread is what the in-process
 // harness runs (the sources), so the real binary is compared with it.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, ROOT } from './harness.js';
+import { cli, runCountingWorkers, type CountedRun } from './harness.js';
 
 let dir: string;
 beforeAll(() => {
@@ -69,42 +68,8 @@ function stream(count: number, extra: (i: number) => string = () => ''): string 
 }
 
 /** The real binary; `workers` counts the worker threads it started. */
-function runBinary(
-  file: string,
-  threads: string,
-): { code: number | null; stdout: string; stderr: string; workers: number } {
-  const log = path.join(dir, `workers-${threads}.log`);
-  writeFileSync(log, '');
-  const r = spawnSync(
-    process.execPath,
-    [
-      '--require',
-      path.join(ROOT, 'test/cli/count-workers.cjs'),
-      path.join(ROOT, 'bin/kubectl-sidecarset'),
-      'inject',
-      '--sidecarsets',
-      path.join(dir, 'sidecarsets.yaml'),
-      '-f',
-      file,
-    ],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-      maxBuffer: 1 << 28,
-      env: {
-        PATH: process.env.PATH ?? '',
-        SOURCE_DATE_EPOCH: '1700000000',
-        KUBECTL_SIDECARSET_THREADS: threads,
-        WORKER_LOG: log,
-      },
-    },
-  );
-  return {
-    code: r.status,
-    stdout: r.stdout,
-    stderr: r.stderr,
-    workers: readFileSync(log, 'utf8').split('\n').length - 1,
-  };
+function runBinary(file: string, threads: string): CountedRun {
+  return runCountingWorkers(['inject', '--sidecarsets', path.join(dir, 'sidecarsets.yaml'), '-f', file], threads, dir);
 }
 
 describe('inject in several threads', () => {

@@ -3,36 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from './harness.js';
+import { injectEfkOffline, ROOT } from './harness.js';
 
 describe('inject is offline', () => {
   it('runs the real binary with no kubeconfig and every network call refused', () => {
     const home = mkdtempSync(path.join(tmpdir(), 'sidecarset-offline-'));
     try {
-      const r = spawnSync(
-        process.execPath,
-        [
-          '--require',
-          path.join(ROOT, 'test/cli/offline-guard.cjs'),
-          path.join(ROOT, 'bin/kubectl-sidecarset'),
-          'inject',
-          '-f',
-          'fixtures/efk/filebeat-sidecarset.yaml',
-          '-f',
-          'fixtures/efk/nginx-deployment.yaml',
-        ],
-        {
-          cwd: ROOT,
-          encoding: 'utf8',
-          input: '',
-          env: {
-            PATH: process.env.PATH ?? '',
-            HOME: home,
-            KUBECONFIG: path.join(home, 'no-such-kubeconfig'),
-            SOURCE_DATE_EPOCH: '1700000000',
-          },
-        },
-      );
+      const r = injectEfkOffline([], { HOME: home, KUBECONFIG: path.join(home, 'no-such-kubeconfig') });
       expect(r.stderr).not.toContain('OFFLINE GUARD');
       expect(r.status).toBe(0);
       expect(r.stdout).toContain('- name: filebeat');

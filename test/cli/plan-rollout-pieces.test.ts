@@ -3,8 +3,7 @@
 // once. The sources read in pieces in this thread only; a worker thread runs a bundle of rollout-parallel.ts
 // made here, and the real binary is run on an input large enough to take that way by itself.
 import { kruiseProfile } from '../../src/kruise/apis/version.js';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -17,7 +16,7 @@ import { simulateFast } from '../../src/kruise/rollout/simulate-fast.js';
 import { readInputDocuments } from '../../src/manifests/json-source.js';
 import { fileRolloutSource, type PieceOptions } from '../../src/pipeline/rollout-inputs.js';
 import { randomRollout } from '../kruise/rollout-random.js';
-import { cli, ROOT } from './harness.js';
+import { cli, ROOT, runCountingWorkers, type CountedRun } from './harness.js';
 
 let dir: string;
 let workerCode: string;
@@ -273,40 +272,8 @@ describe('standard input', () => {
 });
 
 describe('the plan-rollout binary on a large JSON List', () => {
-  function runBinary(
-    args: string[],
-    threads: string,
-  ): { code: number | null; stdout: string; stderr: string; workers: number } {
-    const log = path.join(dir, `workers-${threads}.log`);
-    writeFileSync(log, '');
-    const r = spawnSync(
-      process.execPath,
-      [
-        '--require',
-        path.join(ROOT, 'test/cli/count-workers.cjs'),
-        path.join(ROOT, 'bin/kubectl-sidecarset'),
-        'plan-rollout',
-        '--keep-hash',
-        ...args,
-      ],
-      {
-        cwd: ROOT,
-        encoding: 'utf8',
-        maxBuffer: 1 << 28,
-        env: {
-          PATH: process.env.PATH ?? '',
-          SOURCE_DATE_EPOCH: '1700000000',
-          KUBECTL_SIDECARSET_THREADS: threads,
-          WORKER_LOG: log,
-        },
-      },
-    );
-    return {
-      code: r.status,
-      stdout: r.stdout,
-      stderr: r.stderr,
-      workers: readFileSync(log, 'utf8').split('\n').length - 1,
-    };
+  function runBinary(args: string[], threads: string): CountedRun {
+    return runCountingWorkers(['plan-rollout', '--keep-hash', ...args], threads, dir);
   }
 
   it('writes what one thread writes, and reports the same errors', { timeout: 120_000 }, async () => {

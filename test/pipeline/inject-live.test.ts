@@ -1,12 +1,11 @@
 // `inject` with workloads and configuration from a live cluster, against the faithful local API server, run
 // in-process as a user runs it (harness) and, where the network or the process matters, as the real binary.
-import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { startApiServer, type TestApiServer } from '../apiserver/index.js';
-import { cli, ROOT } from '../cli/harness.js';
+import { cli, injectEfkOffline } from '../cli/harness.js';
 import { tempDir, pod } from '../cluster/live.js';
 import { deployment, kruiseWebhook, sidecarSetYaml, storedSidecarSet, writeYaml } from './live-helpers.js';
 
@@ -295,27 +294,7 @@ describe('the connection', () => {
   it("offline commands place objects in the kubeconfig context's namespace, reading the file only", () => {
     // the real binary, with every network call and client-node refused
     const kubeconfig = api.writeKubeconfig(tmp.dir, { fileName: 'shop', namespace: 'shop' });
-    const run = (extra: string[]) =>
-      spawnSync(
-        process.execPath,
-        [
-          '--require',
-          path.join(ROOT, 'test/cli/offline-guard.cjs'),
-          path.join(ROOT, 'bin/kubectl-sidecarset'),
-          'inject',
-          '-f',
-          'fixtures/efk/filebeat-sidecarset.yaml',
-          '-f',
-          'fixtures/efk/nginx-deployment.yaml',
-          ...extra,
-        ],
-        {
-          cwd: ROOT,
-          encoding: 'utf8',
-          input: '',
-          env: { PATH: process.env.PATH ?? '', HOME: tmp.dir, KUBECONFIG: kubeconfig, SOURCE_DATE_EPOCH: '1700000000' },
-        },
-      );
+    const run = (extra: string[]) => injectEfkOffline(extra, { HOME: tmp.dir, KUBECONFIG: kubeconfig });
     const r = run([]);
     expect(r.stderr).toBe('deployment.apps/nginx -n shop: injected filebeat-sidecarset: filebeat\n');
     expect(r.status).toBe(0);
